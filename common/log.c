@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: ISC */
+/* Logging to syslog, or to stderr in the foreground. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <vis.h>
+
+#include "log.h"
+
+static int		 log_to_stderr;
+static int		 verbose;
+static const char	*log_procname = "siproxd";
+
+/*
+ * Log to stderr when debug is set, else to syslog with the given facility.
+ * LOG_NDELAY opens the socket now, before any chroot hides /dev/log.
+ */
+void
+log_init(int debug, int facility)
+{
+	extern char	*__progname;
+
+	log_to_stderr = debug;
+	if (!debug)
+		openlog(__progname, LOG_PID | LOG_NDELAY, facility);
+	tzset();
+}
+
+void
+log_procinit(const char *procname)
+{
+	if (procname != NULL)
+		log_procname = procname;
+}
+
+void
+log_setverbose(int v)
+{
+	verbose = v;
+}
+
+int
+log_getverbose(void)
+{
+	return (verbose);
+}
+
+void
+logit(int pri, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vlog(pri, fmt, ap);
+	va_end(ap);
+}
+
+void
+vlog(int pri, const char *fmt, va_list ap)
+{
+	char	buf[1024];
+	int	saved_errno = errno;
+
+	/* silence_log = 4: nothing but the reason we die. */
+	if (verbose <= -2 && pri != LOG_CRIT)
+		return;
+	if (log_to_stderr) {
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		fprintf(stderr, "%s: %s\n", log_procname, buf);
+		fflush(stderr);
+	} else {
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		syslog(pri, "%s: %s", log_procname, buf);
+	}
+	errno = saved_errno;
+}
+
+static void
+vlog_errno(int pri, int err, const char *emsg, va_list ap)
+{
+	char	buf[1024];
+
+	if (emsg == NULL) {
+		logit(pri, "%s", strerror(err));
+		return;
+	}
+	vsnprintf(buf, sizeof(buf), emsg, ap);
+	logit(pri, "%s: %s", buf, strerror(err));
+}
+
+void
+log_warn(const char *emsg, ...)
+{
+	va_list	ap;
+	int	saved_errno = errno;
+
+	va_start(ap, emsg);
+	vlog_errno(LOG_ERR, saved_errno, emsg, ap);
+	va_end(ap);
+	errno = saved_errno;
+}
+
+void
+log_warnx(const char *emsg, ...)
+{
+	va_list	ap;
+
+	va_start(ap, emsg);
+	vlog(LOG_ERR, emsg, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *emsg, ...)
+{
+	va_list	ap;
+
+	if (verbose < 0)
+		return;
+	va_start(ap, emsg);
+	vlog(LOG_INFO, emsg, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *emsg, ...)
+{
+	va_list	ap;
+
+	if (verbose > 1) {
+		va_start(ap, emsg);
+		vlog(LOG_DEBUG, emsg, ap);
+		va_end(ap);
+	}
+}
+
+static __attribute__((__noreturn__)) void
+vfatalc(int err, const char *emsg, va_list ap)
+{
+	char	buf[1024];
+
+	vsnprintf(buf, sizeof(buf), emsg, ap);
+	if (err != 0)
+		logit(LOG_CRIT, "fatal: %s: %s", buf, strerror(err));
+	else
+		logit(LOG_CRIT, "fatal: %s", buf);
+	exit(1);
+}
+
+void
+fatal(const char *emsg, ...)
+{
+	va_list	ap;
+
+	va_start(ap, emsg);
+	vfatalc(errno, emsg, ap);
+}
+
+void
+fatalx(const char *emsg, ...)
+{
+	va_list	ap;
+
+	va_start(ap, emsg);
+	vfatalc(0, emsg, ap);
+}
+
+/* An address for a log line; a static buffer, so one per call. */
+const char *
+log_sa(const struct sockaddr *sa)
+{
+	static char	 buf[INET6_ADDRSTRLEN + 16];
+	char		 host[INET6_ADDRSTRLEN];
+	const void	*a;
+	uint16_t	 port;
+
+	switch (sa->sa_family) {
+	case AF_INET:
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+		port = ntohs(((const struct sockaddr_in *)sa)->sin_port);
+		break;
+	case AF_INET6:
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		port = ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+		break;
+	default:
+		return ("(unknown family)");
+	}
+	if (inet_ntop(sa->sa_family, a, host, sizeof(host)) == NULL)
+		return ("(bad address)");
+	if (sa->sa_family == AF_INET6)
+		snprintf(buf, sizeof(buf), "[%s]:%u", host, port);
+	else
+		snprintf(buf, sizeof(buf), "%s:%u", host, port);
+	return (buf);
+}
+
+/*
+ * Bytes that came off the wire, made safe for a log line: escaped with
+ * vis(3) and capped, so a peer cannot forge log lines or flood the log.
+ */
+const char *
+log_wire(const char *p, size_t len)
+{
+	static char	buf[4 * 200 + 1];
+
+	if (len > 200)
+		len = 200;
+	strvisx(buf, p, len, VIS_SAFE | VIS_NL | VIS_CSTYLE);
+	return (buf);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: ISC */
+/* Logging to syslog, or to stderr in the foreground. */
+
+#ifndef SIPROXD_LOG_H
+#define SIPROXD_LOG_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdarg.h>
+
+void	 log_init(int, int);
+void	 log_procinit(const char *);
+void	 log_setverbose(int);
+int	 log_getverbose(void);
+void	 log_warn(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+void	 log_warnx(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+void	 log_info(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+void	 log_debug(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+void	 logit(int, const char *, ...)
+	    __attribute__((__format__ (printf, 2, 3)));
+void	 vlog(int, const char *, va_list)
+	    __attribute__((__format__ (printf, 2, 0)));
+__attribute__((__noreturn__)) void fatal(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+__attribute__((__noreturn__)) void fatalx(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+const char	*log_sa(const struct sockaddr *);
+const char	*log_wire(const char *, size_t);
+
+#endif /* SIPROXD_LOG_H */

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: ISC */
+/* The messages between siproxd's processes: one header, typed payloads. */
+
+#ifndef SIPROXD_MSG_H
+#define SIPROXD_MSG_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <stdint.h>
+
+/*
+ * Every socketpair between our processes is SOCK_SEQPACKET: one message is
+ * one packet, so framing cannot slip, and an fd travels with the packet it
+ * belongs to.  The payload size of each type is checked before anything
+ * reads it; a message that fails that check came from a process that is
+ * not behaving, and the receiver stops.
+ */
+enum msg_type {
+	MSG_NONE = 0,
+	MSG_CONFIG_TEXT,	/* parent -> child: a chunk of the canonical config */
+	MSG_CONFIG_END,		/* parent -> child: config complete, apply it */
+	MSG_IFADDR,		/* parent -> child: an interface role's addresses */
+	MSG_SIP_SOCKET,		/* parent -> sipd (+fd): a bound SIP socket */
+	MSG_SIP_SOCKETS_FLUSH,	/* parent -> sipd: forget every SIP socket */
+	MSG_START,		/* parent -> child: all sent; lock down and run */
+	MSG_RTP_SOCKET_REQ,	/* rtpd -> parent: bind this RTP/RTCP port */
+	MSG_RTP_SOCKET,		/* parent -> rtpd (+fd unless error) */
+	MSG_RTP_SOCKET_RELEASE,	/* rtpd -> parent: closed a socket it was given */
+	MSG_REG_DATA,		/* parent <-> sipd: a chunk of the registration file */
+	MSG_REG_COMMIT,		/* sipd -> parent: write it; parent -> sipd: loaded */
+	MSG_REG_SAVED,		/* parent -> sipd: result of the write */
+	MSG_RELAY_OPEN,		/* sipd -> rtpd */
+	MSG_RELAY_OPENED,	/* rtpd -> sipd */
+	MSG_RELAY_CLOSE,	/* sipd -> rtpd */
+	MSG_RELAY_EXPIRED,	/* rtpd -> sipd */
+	MSG_VERBOSE,		/* parent -> child: new log verbosity */
+	MSG_SHUTDOWN,		/* parent -> child: flush state and exit */
+	MSG_TYPE_MAX
+};
+
+#define MSG_F_FD	0x0001		/* an fd travels with this message */
+
+struct msg_hdr {
+	uint16_t	type;
+	uint16_t	flags;
+	uint32_t	len;		/* payload bytes after the header */
+	uint32_t	id;		/* request id, echoed in the answer */
+	uint32_t	reserved;	/* zero */
+};
+
+#define MSG_MAXDATA	16384		/* largest payload of any type */
+
+/* Roles of an interface. */
+#define ROLE_INBOUND	0
+#define ROLE_OUTBOUND	1
+#define ROLE_MAX	2
+
+#define TRANSPORT_UDP	0
+#define TRANSPORT_TCP	1
+
+/* An address and port, family-neutral, fixed size. */
+struct msg_addr {
+	uint8_t		family;		/* AF_INET, AF_INET6 as 4 / 6 */
+	uint8_t		pad;
+	uint16_t	port;		/* host byte order */
+	uint8_t		addr[16];
+};
+
+#define MSG_AF_INET	4
+#define MSG_AF_INET6	6
+
+struct msg_ifaddr {
+	uint8_t		role;
+	uint8_t		naddr;		/* 0..2: IPv4 first, then IPv6 */
+	uint16_t	pad;
+	struct msg_addr	addr[2];
+};
+
+struct msg_sip_socket {
+	uint8_t		role;
+	uint8_t		transport;
+	uint16_t	pad;
+	struct msg_addr	addr;
+};
+
+struct msg_rtp_socket_req {
+	uint8_t		role;
+	uint8_t		family;		/* MSG_AF_INET or MSG_AF_INET6 */
+	uint16_t	port;
+};
+
+struct msg_rtp_socket {
+	uint8_t		role;
+	uint8_t		family;
+	uint16_t	port;
+	int32_t		error;		/* errno, 0 with an fd */
+};
+
+struct msg_result {
+	int32_t		error;		/* 0 or errno */
+};
+
+struct msg_verbose {
+	int32_t		verbose;
+};
+
+/* A received message: valid until the next msg_recv on the channel. */
+struct msg {
+	struct msg_hdr	 hdr;
+	const uint8_t	*data;
+	int		 fd;		/* -1 unless MSG_F_FD */
+};
+
+struct msgbuf {
+	TAILQ_ENTRY(msgbuf)	 entry;
+	struct msg_hdr		 hdr;
+	int			 fd;
+	size_t			 len;
+	uint8_t			 data[];
+};
+
+struct event;
+struct event_base;
+struct msgchan;
+typedef void (*msg_dispatch)(struct msgchan *, struct msg *, void *);
+
+struct msgchan {
+	int			 fd;
+	const char		*peer;		/* for log lines */
+	struct event		*rev;
+	struct event		*wev;
+	TAILQ_HEAD(, msgbuf)	 outq;
+	msg_dispatch		 dispatch;
+	void			*arg;
+	uint8_t			 rbuf[sizeof(struct msg_hdr) + MSG_MAXDATA + 1];
+};
+
+const char	*msg_typename(uint16_t);
+const char	*msg_check(const struct msg_hdr *, size_t, int);
+int		 msg_decode(const uint8_t *, size_t, int, struct msg *,
+		    const char **);
+void		 msgchan_init(struct msgchan *, int, const char *,
+		    msg_dispatch, void *);
+void		 msgchan_attach(struct msgchan *, struct event_base *);
+void		 msgchan_clear(struct msgchan *);
+void		 msg_send(struct msgchan *, uint16_t, uint32_t, int,
+		    const void *, size_t);
+int		 msg_flush(struct msgchan *);
+int		 msg_recv(struct msgchan *, struct msg *);
+void		 msg_send_blob(struct msgchan *, uint16_t, uint16_t,
+		    const char *, size_t);
+
+void		 msg_addr_from_sa(struct msg_addr *, const struct sockaddr *);
+int		 msg_addr_to_sa(const struct msg_addr *,
+		    struct sockaddr_storage *);
+
+#endif /* SIPROXD_MSG_H */

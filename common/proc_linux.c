@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: ISC */
+/* Linux: libbsd process titles, libcap, no_new_privs and a seccomp filter. */
+
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/capability.h>
+
+#include "log.h"
+#include "proc.h"
+
+extern char	**environ;
+
+void
+proc_title_init(int argc, char **argv)
+{
+	setproctitle_init(argc, argv, environ);
+}
+
+void
+proc_title(const char *title)
+{
+	setproctitle("%s", title);
+}
+
+/* Our own binary, to re-execute it as a child. */
+char *
+proc_self_path(const char *argv0)
+{
+	char	buf[PATH_MAX];
+	ssize_t	n;
+	char	*p;
+
+	if ((n = readlink("/proc/self/exe", buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		if ((p = strdup(buf)) == NULL)
+			fatal("strdup");
+		return (p);
+	}
+	if (strchr(argv0, '/') == NULL)
+		fatalx("cannot find my own binary: run me with a path");
+	if ((p = realpath(argv0, NULL)) == NULL)
+		fatal("realpath %s", argv0);
+	return (p);
+}
+
+void
+proc_drop_caps(void)
+{
+	cap_t	caps;
+
+	if (prctl(PR_SET_KEEPCAPS, 0) == -1)
+		fatal("prctl PR_SET_KEEPCAPS");
+	if ((caps = cap_init()) == NULL)
+		fatal("cap_init");
+	if (cap_set_proc(caps) == -1)
+		fatal("cap_set_proc");
+	cap_free(caps);
+}
+
+void
+proc_no_new_privs(void)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("prctl PR_SET_NO_NEW_PRIVS");
+}
+
+/* What both children need after start-up: I/O on fds they hold, memory,
+ * time, signals, the event loop. */
+static const int sc_common[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(close), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
+	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(recvmmsg),
+	SCMP_SYS(sendmmsg), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
+	SCMP_SYS(epoll_ctl), SCMP_SYS(poll), SCMP_SYS(ppoll),
+	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
+	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
+	SCMP_SYS(madvise), SCMP_SYS(mprotect), SCMP_SYS(futex),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction), SCMP_SYS(getpid),
+	SCMP_SYS(gettid), SCMP_SYS(getrandom), SCMP_SYS(fcntl),
+	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
+	SCMP_SYS(getsockopt), SCMP_SYS(setsockopt), SCMP_SYS(getsockname),
+	SCMP_SYS(getpeername), SCMP_SYS(shutdown), SCMP_SYS(dup),
+	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(sched_yield),
+	SCMP_SYS(pipe2), SCMP_SYS(eventfd2), SCMP_SYS(restart_syscall),
+	SCMP_SYS(kill), SCMP_SYS(uname),
+};
+
+/* sipd also opens TCP connections and DNS sockets (c-ares). */
+static const int sc_sipd[] = {
+	SCMP_SYS(connect), SCMP_SYS(accept4), SCMP_SYS(accept),
+	SCMP_SYS(ioctl),
+};
+
+static void
+sc_allow(scmp_filter_ctx ctx, const int *list, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] >= 0 &&
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, list[i], 0) < 0)
+			fatalx("seccomp_rule_add %d", list[i]);
+}
+
+/*
+ * A deny-by-default allow-list.  SIPROXD_SECCOMP_LOG in the environment
+ * logs instead of killing, to find a missing syscall while developing.
+ */
+void
+proc_sandbox(int proc)
+{
+	scmp_filter_ctx	 ctx;
+	uint32_t	 def = SCMP_ACT_KILL_PROCESS;
+	int		 r;
+
+	if (getenv("SIPROXD_SECCOMP_LOG") != NULL)
+		def = SCMP_ACT_LOG;
+	if ((ctx = seccomp_init(def)) == NULL)
+		fatalx("seccomp_init");
+	sc_allow(ctx, sc_common, sizeof(sc_common) / sizeof(sc_common[0]));
+	if (proc == PROC_SIPD) {
+		sc_allow(ctx, sc_sipd, sizeof(sc_sipd) / sizeof(sc_sipd[0]));
+		/* New sockets only for the Internet families. */
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET)) < 0 ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, AF_INET6)) < 0)
+			fatalx("seccomp_rule_add socket");
+	}
+	if ((r = seccomp_load(ctx)) < 0)
+		fatalx("seccomp_load: %s", strerror(-r));
+	seccomp_release(ctx);
+}
+
+/* rtpd holds two sockets per relayed stream: take all the fds we may. */
+void
+proc_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit RLIMIT_NOFILE");
+}

@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: ISC */
+/* The parent's loop: start the children, serve them, watch signals. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <event.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "parent.h"
+#include "proc.h"
+
+#define STOP_GRACE_MS	1500	/* a stopping child gets this long */
+
+struct parent		*parent;
+
+static void	parent_dispatch_sipd(struct msgchan *, struct msg *, void *);
+static void	parent_dispatch_rtpd(struct msgchan *, struct msg *, void *);
+
+static pid_t
+parent_fork(struct parent *p, int proc, int chan, int sibling)
+{
+	char	*argv[6];
+	int	 argc = 0;
+	pid_t	 pid;
+
+	argv[argc++] = "siproxd";
+	argv[argc++] = "-P";
+	argv[argc++] = (char *)proc_name(proc);
+	if (p->foreground)
+		argv[argc++] = "-d";
+	argv[argc] = NULL;
+
+	switch (pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		return (pid);
+	}
+	/* dup2 clears close-on-exec: the child finds its channels at 3, 4. */
+	if (dup2(chan, 3) == -1 || dup2(sibling, 4) == -1)
+		fatal("dup2");
+	execv(p->self, argv);
+	fatal("execv %s", p->self);
+}
+
+static void
+parent_start_children(struct parent *p)
+{
+	int	ps[2], pr[2], sr[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ps) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pr) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sr) == -1)
+		fatal("socketpair");
+	p->child[PROC_SIPD].pid = parent_fork(p, PROC_SIPD, ps[1], sr[0]);
+	p->child[PROC_RTPD].pid = parent_fork(p, PROC_RTPD, pr[1], sr[1]);
+	close(ps[1]);
+	close(pr[1]);
+	close(sr[0]);
+	close(sr[1]);
+	p->child[PROC_SIPD].proc = PROC_SIPD;
+	p->child[PROC_SIPD].alive = 1;
+	msgchan_init(&p->child[PROC_SIPD].chan, ps[0], "sipd",
+	    parent_dispatch_sipd, p);
+	msgchan_attach(&p->child[PROC_SIPD].chan, p->base);
+	p->child[PROC_RTPD].proc = PROC_RTPD;
+	p->child[PROC_RTPD].alive = 1;
+	msgchan_init(&p->child[PROC_RTPD].chan, pr[0], "rtpd",
+	    parent_dispatch_rtpd, p);
+	msgchan_attach(&p->child[PROC_RTPD].chan, p->base);
+}
+
+static void
+parent_send_config(struct parent *p, struct child *c)
+{
+	struct msg_ifaddr	 m;
+	struct msg_verbose	 v;
+	char			*text;
+	size_t			 len;
+	int			 role, i;
+
+	if ((text = conf_text(p->conf, &len)) == NULL)
+		fatal("conf_text");
+	msg_send_blob(&c->chan, MSG_CONFIG_TEXT, MSG_CONFIG_END, text, len);
+	free(text);
+	for (role = 0; role < ROLE_MAX; role++) {
+		memset(&m, 0, sizeof(m));
+		m.role = role;
+		m.naddr = p->ifr[role].naddr;
+		for (i = 0; i < p->ifr[role].naddr; i++)
+			msg_addr_from_sa(&m.addr[i],
+			    (struct sockaddr *)&p->ifr[role].addr[i]);
+		msg_send(&c->chan, MSG_IFADDR, 0, -1, &m, sizeof(m));
+	}
+	v.verbose = log_getverbose();
+	msg_send(&c->chan, MSG_VERBOSE, 0, -1, &v, sizeof(v));
+}
+
+static void
+parent_write_pidfile(struct parent *p)
+{
+	char	buf[32];
+	int	fd, n;
+
+	if (p->pidfile == NULL || p->pidfile[0] == '\0')
+		return;
+	if ((fd = open(p->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("pid file %s", p->pidfile);
+		return;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, n) != n)
+		log_warn("pid file %s", p->pidfile);
+	close(fd);
+}
+
+static void
+parent_exit(struct parent *p)
+{
+	int	i;
+
+	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
+		if (p->child[i].alive)
+			kill(p->child[i].pid, SIGKILL);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	if (p->pidfile != NULL && p->pidfile[0] != '\0')
+		unlink(p->pidfile);
+	log_info("terminated");
+	exit(p->exitcode);
+}
+
+static void
+parent_stop_timeout(int fd, short ev, void *arg)
+{
+	struct parent	*p = arg;
+	int		 i;
+
+	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
+		if (p->child[i].alive)
+			log_warnx("%s (pid %ld) did not stop in time: killed",
+			    proc_name(i), (long)p->child[i].pid);
+	parent_exit(p);
+}
+
+/*
+ * Stop the daemon: ask the children that still run to save their state and
+ * exit, give them a moment, then leave.  Called for SIGTERM, for a child
+ * that died and for a child that misbehaved.
+ */
+void
+parent_stop(int code)
+{
+	struct parent	*p = parent;
+	struct timeval	 tv = { STOP_GRACE_MS / 1000,
+			    (STOP_GRACE_MS % 1000) * 1000 };
+	int		 i;
+
+	if (code > p->exitcode)
+		p->exitcode = code;
+	if (p->stopping)
+		return;
+	p->stopping = 1;
+	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
+		if (p->child[i].alive)
+			msg_send(&p->child[i].chan, MSG_SHUTDOWN, 0, -1, NULL, 0);
+	p->stopev = evtimer_new(p->base, parent_stop_timeout, p);
+	if (p->stopev == NULL || evtimer_add(p->stopev, &tv) == -1)
+		parent_exit(p);
+}
+
+static void
+parent_reap(struct parent *p)
+{
+	pid_t	pid;
+	int	status, i, alive = 0;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = PROC_SIPD; i <= PROC_RTPD; i++) {
+			if (!p->child[i].alive || p->child[i].pid != pid)
+				continue;
+			p->child[i].alive = 0;
+			if (p->stopping && WIFEXITED(status) &&
+			    WEXITSTATUS(status) == 0)
+				continue;
+			if (WIFSIGNALED(status))
+				log_warnx("%s (pid %ld) killed by signal %d: "
+				    "stopping", proc_name(i), (long)pid,
+				    WTERMSIG(status));
+			else
+				log_warnx("%s (pid %ld) exited with status %d: "
+				    "stopping", proc_name(i), (long)pid,
+				    WEXITSTATUS(status));
+			parent_stop(1);
+		}
+	}
+	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
+		alive += p->child[i].alive;
+	if (p->stopping && alive == 0)
+		parent_exit(p);
+}
+
+static int
+parent_listen_changed(struct parent *p, const struct siproxd_conf *nc,
+    const struct ifaddrs_role *nifr)
+{
+	int	role, i;
+
+	if (nc->sip_listen_port != p->conf->sip_listen_port ||
+	    nc->sip_dscp != p->conf->sip_dscp)
+		return (1);
+	for (role = 0; role < ROLE_MAX; role++) {
+		if (nifr[role].naddr != p->ifr[role].naddr)
+			return (1);
+		for (i = 0; i < nifr[role].naddr; i++)
+			if (!addr_eq_host((struct sockaddr *)&nifr[role].addr[i],
+			    (struct sockaddr *)&p->ifr[role].addr[i]))
+				return (1);
+	}
+	return (0);
+}
+
+/* SIGHUP: a config that does not parse leaves the running one in place. */
+static void
+parent_reload(struct parent *p)
+{
+	struct siproxd_conf	*nc;
+	struct ifaddrs_role	 nifr[ROLE_MAX];
+	int			 i, relisten;
+
+	log_info("reloading %s", p->conffile);
+	nc = conf_new();
+	if (conf_parse_file(nc, p->conffile) == -1 ||
+	    priv_resolve_ifs(nc, nifr) == -1) {
+		log_warnx("reload failed: keeping the running configuration");
+		conf_free(nc);
+		return;
+	}
+	if (strcmp(nc->user, p->conf->user) != 0 ||
+	    strcmp(nc->chrootjail, p->conf->chrootjail) != 0)
+		log_warnx("user and chrootjail take effect at the next start");
+	relisten = parent_listen_changed(p, nc, nifr);
+	conf_free(p->conf);
+	p->conf = nc;
+	memcpy(p->ifr, nifr, sizeof(p->ifr));
+	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
+		parent_send_config(p, &p->child[i]);
+	if (relisten) {
+		/* sipd closes the old sockets first, then we bind anew. */
+		p->relisten = 1;
+		msg_send(&p->child[PROC_SIPD].chan, MSG_SIP_SOCKETS_FLUSH, 0,
+		    -1, NULL, 0);
+	}
+}
+
+static void
+parent_sig(int sig, short ev, void *arg)
+{
+	struct parent	*p = arg;
+
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("received signal %d: stopping", sig);
+		parent_stop(0);
+		break;
+	case SIGHUP:
+		if (!p->stopping)
+			parent_reload(p);
+		break;
+	case SIGCHLD:
+		parent_reap(p);
+		break;
+	}
+}
+
+static int
+parent_child_eof(struct parent *p, struct msg *m, const char *name)
+{
+	if (m != NULL)
+		return (0);
+	if (!p->stopping)
+		log_warnx("%s closed its channel: stopping", name);
+	parent_stop(1);
+	return (1);
+}
+
+static void
+parent_dispatch_sipd(struct msgchan *c, struct msg *m, void *arg)
+{
+	struct parent	*p = arg;
+
+	if (parent_child_eof(p, m, "sipd"))
+		return;
+	switch (m->hdr.type) {
+	case MSG_REG_DATA:
+		regfile_data(p, m);
+		break;
+	case MSG_REG_COMMIT:
+		regfile_commit(p);
+		break;
+	case MSG_SIP_SOCKETS_FLUSH:
+		if (!p->relisten)
+			fatalx("sipd flushed sockets unasked");
+		p->relisten = 0;
+		priv_unlisten(p);
+		priv_listen(p);
+		break;
+	default:
+		log_warnx("unexpected %s from sipd: stopping",
+		    msg_typename(m->hdr.type));
+		parent_stop(1);
+	}
+}
+
+static void
+parent_dispatch_rtpd(struct msgchan *c, struct msg *m, void *arg)
+{
+	struct parent	*p = arg;
+
+	if (parent_child_eof(p, m, "rtpd"))
+		return;
+	switch (m->hdr.type) {
+	case MSG_RTP_SOCKET_REQ:
+		if (!p->stopping)
+			priv_rtp_socket(p, m);
+		break;
+	case MSG_RTP_SOCKET_RELEASE:
+		if (p->rtp_held == 0) {
+			log_warnx("rtpd released more sockets than it holds: "
+			    "stopping");
+			parent_stop(1);
+		} else
+			p->rtp_held--;
+		break;
+	default:
+		log_warnx("unexpected %s from rtpd: stopping",
+		    msg_typename(m->hdr.type));
+		parent_stop(1);
+	}
+}
+
+void
+parent_main(struct parent *p)
+{
+	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	struct event		*ev;
+	size_t			 i;
+
+	parent = p;
+	p->regfd = -1;
+	TAILQ_INIT(&p->listeners);
+	signal(SIGPIPE, SIG_IGN);
+	if ((p->base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		ev = evsignal_new(p->base, sigs[i], parent_sig, p);
+		if (ev == NULL || evsignal_add(ev, NULL) == -1)
+			fatalx("evsignal_add");
+	}
+	parent_start_children(p);
+	proc_title("parent");
+	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
+		parent_send_config(p, &p->child[i]);
+	priv_listen(p);
+	regfile_load(p);
+	msg_send(&p->child[PROC_SIPD].chan, MSG_START, 0, -1, NULL, 0);
+	msg_send(&p->child[PROC_RTPD].chan, MSG_START, 0, -1, NULL, 0);
+	parent_write_pidfile(p);
+	log_info("started: sipd pid %ld, rtpd pid %ld",
+	    (long)p->child[PROC_SIPD].pid, (long)p->child[PROC_RTPD].pid);
+	event_base_dispatch(p->base);
+	fatalx("event loop ended");
+}

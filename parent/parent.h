@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: ISC */
+/* The privileged parent: sockets, children, signals, the registration file. */
+
+#ifndef SIPROXD_PARENT_H
+#define SIPROXD_PARENT_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include "addr.h"
+#include "msg.h"
+
+struct child {
+	int			 proc;
+	pid_t			 pid;
+	int			 alive;
+	struct msgchan		 chan;
+};
+
+/* A SIP listener the parent bound and handed to sipd. */
+struct listener {
+	TAILQ_ENTRY(listener)	 entry;
+	int			 role;
+	int			 transport;
+	struct sockaddr_storage	 addr;
+};
+TAILQ_HEAD(listener_list, listener);
+
+struct parent {
+	struct siproxd_conf	*conf;
+	const char		*conffile;
+	const char		*pidfile;
+	char			*self;
+	int			 foreground;
+	int			 verbose;
+	struct event_base	*base;
+	struct child		 child[3];	/* PROC_SIPD, PROC_RTPD */
+	struct ifaddrs_role	 ifr[ROLE_MAX];
+	struct listener_list	 listeners;
+	int			 relisten;	/* waiting for sipd's flush */
+	unsigned int		 rtp_held;	/* sockets rtpd holds */
+	int			 regfd;		/* registration file being written */
+	int			 regerr;
+	size_t			 reglen;
+	int			 stopping;
+	int			 exitcode;
+	struct event		*stopev;
+};
+
+extern struct parent	*parent;
+
+void	 parent_main(struct parent *);
+void	 parent_stop(int);
+
+/* priv.c */
+int	 priv_resolve_ifs(const struct siproxd_conf *, struct ifaddrs_role *);
+void	 priv_listen(struct parent *);
+void	 priv_unlisten(struct parent *);
+const char *priv_rtp_vet(const struct siproxd_conf *,
+	    const struct ifaddrs_role *, unsigned int,
+	    const struct msg_rtp_socket_req *);
+void	 priv_rtp_socket(struct parent *, struct msg *);
+
+/* regfile.c */
+void	 regfile_load(struct parent *);
+void	 regfile_data(struct parent *, struct msg *);
+void	 regfile_commit(struct parent *);
+
+#endif /* SIPROXD_PARENT_H */

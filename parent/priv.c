@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: ISC */
+/* The parent's privileged work: bind SIP listeners and vetted RTP ports. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "parent.h"
+#include "proc.h"
+
+static const char *const role_names[ROLE_MAX] = { "inbound", "outbound" };
+
+/* Resolve both interfaces; -1 with a log line if either has no address. */
+int
+priv_resolve_ifs(const struct siproxd_conf *conf, struct ifaddrs_role *ifr)
+{
+	const char	*name[ROLE_MAX];
+	int		 role, n, bad = 0;
+
+	name[ROLE_INBOUND] = conf->if_inbound;
+	name[ROLE_OUTBOUND] = conf->if_outbound;
+	for (role = 0; role < ROLE_MAX; role++) {
+		if (name[role][0] == '\0') {
+			log_warnx("if_%s is not set", role_names[role]);
+			bad = 1;
+			continue;
+		}
+		if ((n = if_resolve(name[role], &ifr[role])) == -1) {
+			log_warnx("if_%s: no interface %s", role_names[role],
+			    name[role]);
+			bad = 1;
+		} else if (n == 0) {
+			log_warnx("if_%s: interface %s has no address",
+			    role_names[role], name[role]);
+			bad = 1;
+		}
+	}
+	return (bad ? -1 : 0);
+}
+
+static int
+priv_socket(const struct sockaddr *sa, int type, int dscp)
+{
+	int	s, on = 1;
+
+	if ((s = socket(sa->sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return (-1);
+	if (type == SOCK_STREAM &&
+	    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+		goto fail;
+	if (sa->sa_family == AF_INET6 &&
+	    setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == -1)
+		goto fail;
+	if (sock_set_dscp(s, sa->sa_family, dscp) == -1)
+		log_warn("cannot set DSCP on %s", log_sa(sa));
+	if (bind(s, sa, addr_len(sa)) == -1)
+		goto fail;
+	if (type == SOCK_STREAM && listen(s, 128) == -1)
+		goto fail;
+	return (s);
+fail:
+	close(s);
+	return (-1);
+}
+
+static int
+priv_bound(struct parent *p, const struct sockaddr *sa, int transport)
+{
+	struct listener	*l;
+
+	TAILQ_FOREACH(l, &p->listeners, entry)
+		if (l->transport == transport &&
+		    addr_eq((struct sockaddr *)&l->addr, sa))
+			return (1);
+	return (0);
+}
+
+static void
+priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
+    int transport)
+{
+	struct msg_sip_socket	 m;
+	struct listener		*l;
+	struct sockaddr_storage	 ss = *a;
+	int			 s;
+
+	addr_setport((struct sockaddr *)&ss, p->conf->sip_listen_port);
+	/* if_inbound and if_outbound on one address: one socket serves. */
+	if (priv_bound(p, (struct sockaddr *)&ss, transport))
+		return;
+	if ((s = priv_socket((struct sockaddr *)&ss, transport == TRANSPORT_TCP ?
+	    SOCK_STREAM : SOCK_DGRAM, p->conf->sip_dscp)) == -1)
+		fatal("cannot listen on %s %s",
+		    transport == TRANSPORT_TCP ? "tcp" : "udp",
+		    log_sa((struct sockaddr *)&ss));
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		fatal("%s", __func__);
+	l->role = role;
+	l->transport = transport;
+	l->addr = ss;
+	TAILQ_INSERT_TAIL(&p->listeners, l, entry);
+	memset(&m, 0, sizeof(m));
+	m.role = role;
+	m.transport = transport;
+	msg_addr_from_sa(&m.addr, (struct sockaddr *)&ss);
+	log_info("listening on %s %s (%s)",
+	    transport == TRANSPORT_TCP ? "tcp" : "udp",
+	    log_sa((struct sockaddr *)&ss), role_names[role]);
+	msg_send(&p->child[PROC_SIPD].chan, MSG_SIP_SOCKET, 0, s, &m,
+	    sizeof(m));
+}
+
+/* Bind UDP and TCP on every address of both interfaces; never a wildcard. */
+void
+priv_listen(struct parent *p)
+{
+	int	role, i;
+
+	for (role = 0; role < ROLE_MAX; role++)
+		for (i = 0; i < p->ifr[role].naddr; i++) {
+			priv_listen_one(p, role, &p->ifr[role].addr[i],
+			    TRANSPORT_UDP);
+			priv_listen_one(p, role, &p->ifr[role].addr[i],
+			    TRANSPORT_TCP);
+		}
+}
+
+void
+priv_unlisten(struct parent *p)
+{
+	struct listener	*l;
+
+	while ((l = TAILQ_FIRST(&p->listeners)) != NULL) {
+		TAILQ_REMOVE(&p->listeners, l, entry);
+		free(l);
+	}
+}
+
+/*
+ * NULL if rtpd may have this socket, else why not.  rtpd only ever asks
+ * for a port of the configured range on an interface we know, and never
+ * holds more than the range can give: anything else means it is not ours
+ * any more.
+ */
+const char *
+priv_rtp_vet(const struct siproxd_conf *conf, const struct ifaddrs_role *ifr,
+    unsigned int held, const struct msg_rtp_socket_req *req)
+{
+	unsigned int	limit;
+	int		i, af;
+
+	if (req->role >= ROLE_MAX)
+		return ("unknown interface role");
+	if (req->family != MSG_AF_INET && req->family != MSG_AF_INET6)
+		return ("unknown address family");
+	af = req->family == MSG_AF_INET ? AF_INET : AF_INET6;
+	for (i = 0; i < ifr[req->role].naddr; i++)
+		if (ifr[req->role].addr[i].ss_family == af)
+			break;
+	if (i == ifr[req->role].naddr)
+		return ("no address of that family on the interface");
+	if (req->port < conf->rtp_port_low || req->port > conf->rtp_port_high)
+		return ("port outside rtp_port_low..rtp_port_high");
+	limit = (conf->rtp_port_high - conf->rtp_port_low + 1U) * ROLE_MAX * 2;
+	if (held >= limit)
+		return ("more sockets than the port range holds");
+	return (NULL);
+}
+
+void
+priv_rtp_socket(struct parent *p, struct msg *m)
+{
+	struct msg_rtp_socket_req	 req;
+	struct msg_rtp_socket		 res;
+	struct sockaddr_storage		 ss;
+	const char			*why;
+	int				 i, s, af;
+
+	memcpy(&req, m->data, sizeof(req));
+	if ((why = priv_rtp_vet(p->conf, p->ifr, p->rtp_held, &req)) != NULL) {
+		log_warnx("refused rtpd's request for %s port %u: %s: "
+		    "stopping", req.role < ROLE_MAX ? role_names[req.role] :
+		    "?", req.port, why);
+		parent_stop(1);
+		return;
+	}
+	af = req.family == MSG_AF_INET ? AF_INET : AF_INET6;
+	for (i = 0; p->ifr[req.role].addr[i].ss_family != af; i++)
+		;
+	ss = p->ifr[req.role].addr[i];
+	addr_setport((struct sockaddr *)&ss, req.port);
+	memset(&res, 0, sizeof(res));
+	res.role = req.role;
+	res.family = req.family;
+	res.port = req.port;
+	if ((s = priv_socket((struct sockaddr *)&ss, SOCK_DGRAM,
+	    p->conf->rtp_dscp)) == -1)
+		res.error = errno;
+	else
+		p->rtp_held++;
+	msg_send(&p->child[PROC_RTPD].chan, MSG_RTP_SOCKET, m->hdr.id, s,
+	    &res, sizeof(res));
+}

@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: ISC
+# Shared by the end-to-end tests: namespaces, daemons, bounded waits, results.
+#
+#  ns lan 10.0.0.2 --- lan0|in0 --- 10.0.0.1 [ns fw: siproxd] 203.0.113.1
+#        --- out0|wan0 --- 203.0.113.2 ns wan
+# (fd00:1::/64 and 2001:db8:1::/64 carry the same for IPv6.)
+# Nothing is ever sent outside these namespaces.
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SIPROXD=$TOP/siproxd
+TOOLS=$TOP/obj/regress/tools
+E2E=$TOP/regress/e2e
+T=$(basename "$0" .sh)
+ID=$$
+NS_LAN=sxl$ID
+NS_FW=sxf$ID
+NS_WAN=sxw$ID
+WORK=$(mktemp -d /tmp/siproxd-e2e.XXXXXX)
+chmod 0755 "$WORK"
+PIDS=""
+
+ok() { echo "ok - $T: $*"; }
+fail() { echo "FAIL - $T: $*"; FAILED=1; }
+check() {	# check "description" command...
+	d=$1; shift
+	if "$@"; then ok "$d"; else fail "$d"; fi
+}
+
+need_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIPPED: need root ($T)"
+		exit 0
+	fi
+}
+
+in_lan() { ip netns exec "$NS_LAN" "$@"; }
+in_fw() { ip netns exec "$NS_FW" "$@"; }
+in_wan() { ip netns exec "$NS_WAN" "$@"; }
+
+cleanup() {
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	# Whatever still runs in our namespaces goes too.
+	for ns in "$NS_LAN" "$NS_FW" "$NS_WAN"; do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ -n "${KEEP:-}" ]; then
+		echo "# kept $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+
+topo_up() {
+	need_root
+	trap cleanup EXIT
+	trap 'exit 1' INT TERM
+	ip netns add "$NS_LAN" && ip netns add "$NS_FW" &&
+	    ip netns add "$NS_WAN" || { echo "FAIL - $T: netns"; exit 1; }
+	ip link add lan0 netns "$NS_LAN" type veth peer name in0 netns "$NS_FW"
+	ip link add out0 netns "$NS_FW" type veth peer name wan0 netns "$NS_WAN"
+	for ns in "$NS_LAN" "$NS_FW" "$NS_WAN"; do
+		ip -n "$ns" link set lo up
+	done
+	ip -n "$NS_LAN" addr add 10.0.0.2/24 dev lan0
+	ip -n "$NS_LAN" addr add fd00:1::2/64 dev lan0 nodad
+	ip -n "$NS_LAN" link set lan0 up
+	ip -n "$NS_LAN" route add default via 10.0.0.1
+	ip -n "$NS_FW" addr add 10.0.0.1/24 dev in0
+	ip -n "$NS_FW" addr add fd00:1::1/64 dev in0 nodad
+	ip -n "$NS_FW" link set in0 up
+	ip -n "$NS_FW" addr add 203.0.113.1/24 dev out0
+	ip -n "$NS_FW" addr add 2001:db8:1::1/64 dev out0 nodad
+	ip -n "$NS_FW" link set out0 up
+	ip -n "$NS_WAN" addr add 203.0.113.2/24 dev wan0
+	ip -n "$NS_WAN" addr add 2001:db8:1::2/64 dev wan0 nodad
+	ip -n "$NS_WAN" link set wan0 up
+	# The firewall does not route: only siproxd joins the two sides.
+	ip netns exec "$NS_FW" sysctl -qw net.ipv4.ip_forward=0
+}
+
+# wait_for SECONDS command...: poll until the command succeeds.
+wait_for() {
+	t=$1; shift
+	n=$((t * 10))
+	while [ "$n" -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# A config for the daemon in fw; extra lines from stdin are appended.
+write_conf() {
+	f=$WORK/${1:-siproxd}.conf
+	cat > "$f" <<CONF
+if_inbound = in0
+if_outbound = out0
+sip_listen_port = 5060
+user = nobody
+chrootjail = $WORK/jail
+registration_file = $WORK/registrations
+autosave_registrations = 1
+pid_file = $WORK/siproxd.pid
+rtp_port_low = 7070
+rtp_port_high = 7089
+rtp_timeout = 30
+silence_log = 0
+CONF
+	cat >> "$f"
+	mkdir -p "$WORK/jail"
+	chmod 0755 "$WORK/jail"
+	echo "$f"
+}
+
+# start_siproxd CONF: run it in fw in the foreground; wait for its pid file.
+start_siproxd() {
+	rm -f "$WORK/siproxd.pid"
+	in_fw "$SIPROXD" -d -f "$1" >> "$WORK/siproxd.log" 2>&1 &
+	SXD=$!
+	PIDS="$PIDS $SXD"
+	if ! wait_for 5 test -s "$WORK/siproxd.pid"; then
+		fail "siproxd did not start"
+		cat "$WORK/siproxd.log" | sed 's/^/# /'
+		return 1
+	fi
+	SXD=$(cat "$WORK/siproxd.pid")
+	wait_for 5 child_pid sipd && wait_for 5 child_pid rtpd
+}
+
+# child_pid NAME: the pid of the daemon's child process NAME.
+child_pid() {
+	for _c in $(pgrep -P "$SXD"); do
+		if tr '\0' ' ' < "/proc/$_c/cmdline" | grep -q "$1"; then
+			echo "$_c"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# gone PID: not running (a zombie counts as gone: it is only not yet reaped).
+gone() {
+	! kill -0 "$1" 2>/dev/null ||
+	    grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+finish() {
+	[ -z "${FAILED:-}" ]
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: ISC */
+/* Test tool: write into a running process's channel, as if from inside it. */
+
+/*
+ * chanpoke PID FD rtpreq ROLE PORT	send a forged RTP socket request
+ * chanpoke PID FD garbage		send a packet no type allows
+ * chanpoke PID FD short		send half a header
+ *
+ * The fd is taken from the process with pidfd_getfd(2) (Linux 5.6, root),
+ * so the daemon under test is the real one, not a build with test hooks.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open	434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd	438
+#endif
+
+static int
+grab(pid_t pid, int fd)
+{
+	int	pfd, s;
+
+	if ((pfd = syscall(SYS_pidfd_open, pid, 0)) == -1)
+		err(1, "pidfd_open %ld", (long)pid);
+	if ((s = syscall(SYS_pidfd_getfd, pfd, fd, 0)) == -1)
+		err(1, "pidfd_getfd %d", fd);
+	close(pfd);
+	return (s);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct {
+		struct msg_hdr			hdr;
+		struct msg_rtp_socket_req	req;
+	}		pkt;
+	size_t		len = sizeof(pkt);
+	int		s;
+
+	if (argc < 4)
+		errx(2, "usage: chanpoke pid fd rtpreq|garbage|short ...");
+	s = grab(atoi(argv[1]), atoi(argv[2]));
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.hdr.type = MSG_RTP_SOCKET_REQ;
+	pkt.hdr.len = sizeof(pkt.req);
+	if (strcmp(argv[3], "rtpreq") == 0 && argc == 6) {
+		pkt.req.role = atoi(argv[4]);
+		pkt.req.family = MSG_AF_INET;
+		pkt.req.port = atoi(argv[5]);
+	} else if (strcmp(argv[3], "garbage") == 0) {
+		memset(&pkt, 0xa5, sizeof(pkt));
+	} else if (strcmp(argv[3], "short") == 0) {
+		len = sizeof(pkt.hdr) / 2;
+	} else
+		errx(2, "unknown action %s", argv[3]);
+	if (send(s, &pkt, len, 0) == -1)
+		err(1, "send");
+	return (0);
+}
