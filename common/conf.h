@@ -64,17 +64,15 @@ struct siproxd_conf {
 	int			 rtp_timeout;		/* seconds */
 	int			 rtp_dscp;		/* 0..63 */
 	int			 sip_dscp;		/* 0..63 */
-	int			 rtp_input_dejitter;	/* microseconds, as classic */
-	int			 rtp_output_dejitter;	/* microseconds, as classic */
+	int			 rtp_input_dejitter;	/* microseconds */
+	int			 rtp_output_dejitter;	/* microseconds */
 
 	int			 tcp_timeout;		/* seconds */
 	int			 tcp_connect_timeout;	/* milliseconds */
 	int			 tcp_keepalive;		/* seconds, 0: off */
 
 	int			 default_expires;	/* seconds */
-	int			 use_rport;		/* RFC 3581 ;rport in our
-							   Via: 1 incoming, 2
-							   outgoing, 3 both */
+	int			 use_rport;		/* RFC 3581, 0..3 */
 	char			 ua_string[CONF_STRLEN];
 
 	char			 proxy_auth_realm[CONF_STRLEN];
