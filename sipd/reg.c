@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: ISC */
+/* The registration table: bindings of local phones, and its saved form. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <vis.h>
+
+#include "addr.h"
+#include "log.h"
+#include "reg.h"
+
+/*
+ * The saved form: a header line, then one binding a line, fields split by
+ * one space, each string vis(3)-encoded so that it holds no space, newline
+ * or byte outside printable ASCII:
+ *	aor contact masq_user udp|tcp address port wall-expiry [user-agent]
+ */
+#define REG_HEADER	"siproxd-registrations 1\n"
+#ifndef VIS_NOLOCALE
+#define VIS_NOLOCALE	0		/* OpenBSD's vis(3) ignores the locale */
+#endif
+#define REG_VIS		(VIS_OCTAL | VIS_WHITE | VIS_NOLOCALE)
+#define REG_NFIELDS	8
+#define REG_WARN_MAX	10		/* malformed lines logged one by one */
+/* RFC 3261 §20.19: Expires is at most 2**32-1 seconds. */
+#define REG_MAX_LIFETIME ((time_t)UINT32_MAX)
+
+RB_HEAD(reg_tree, reg_binding);
+RB_HEAD(reg_masq_tree, reg_binding);
+
+static int	reg_cmp(struct reg_binding *, struct reg_binding *);
+static int	reg_masq_cmp(struct reg_binding *, struct reg_binding *);
+RB_PROTOTYPE(reg_tree, reg_binding, entry, reg_cmp)
+RB_PROTOTYPE(reg_masq_tree, reg_binding, masq_entry, reg_masq_cmp)
+
+static struct reg_tree		reg_bindings = RB_INITIALIZER(&reg_bindings);
+static struct reg_masq_tree	reg_masq = RB_INITIALIZER(&reg_masq);
+static size_t			reg_nbindings;
+
+static int
+reg_cmp(struct reg_binding *a, struct reg_binding *b)
+{
+	int	r;
+
+	if ((r = strcmp(a->aor, b->aor)) != 0)
+		return (r);
+	return (strcmp(a->contact, b->contact));
+}
+
+static int
+reg_masq_cmp(struct reg_binding *a, struct reg_binding *b)
+{
+	return (strcmp(a->masq_user, b->masq_user));
+}
+
+RB_GENERATE(reg_tree, reg_binding, entry, reg_cmp)
+RB_GENERATE(reg_masq_tree, reg_binding, masq_entry, reg_masq_cmp)
+
+static char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("%s", __func__);
+	return (p);
+}
+
+void
+reg_init(void)
+{
+	reg_clear();
+}
+
+size_t
+reg_count(void)
+{
+	return (reg_nbindings);
+}
+
+struct reg_binding *
+reg_lookup(const char *aor, const char *contact)
+{
+	struct reg_binding	key;
+
+	key.aor = (char *)aor;
+	key.contact = (char *)contact;
+	return (RB_FIND(reg_tree, &reg_bindings, &key));
+}
+
+struct reg_binding *
+reg_lookup_masq(const char *masq_user)
+{
+	struct reg_binding	key;
+
+	key.masq_user = (char *)masq_user;
+	return (RB_FIND(reg_masq_tree, &reg_masq, &key));
+}
+
+/* From b on, the first active binding of the same AOR. */
+static struct reg_binding *
+reg_active_from(struct reg_binding *b, const char *aor)
+{
+	for (; b != NULL; b = RB_NEXT(reg_tree, &reg_bindings, b)) {
+		if (strcmp(b->aor, aor) != 0)
+			return (NULL);
+		if (!b->pending)
+			return (b);
+	}
+	return (NULL);
+}
+
+struct reg_binding *
+reg_first_aor(const char *aor)
+{
+	struct reg_binding	key;
+
+	key.aor = (char *)aor;
+	key.contact = "";
+	return (reg_active_from(RB_NFIND(reg_tree, &reg_bindings, &key), aor));
+}
+
+struct reg_binding *
+reg_next_aor(struct reg_binding *b)
+{
+	return (reg_active_from(RB_NEXT(reg_tree, &reg_bindings, b), b->aor));
+}
+
+/* RFC 3261 §25.1: user = 1*( unreserved / escaped / user-unreserved ). */
+static int
+user_valid(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return (0);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			if (n - i < 3 || !isxdigit((unsigned char)s[i + 1]) ||
+			    !isxdigit((unsigned char)s[i + 2]))
+				return (0);
+			i += 2;
+		} else if (!isascii((unsigned char)s[i]) ||
+		    (!isalnum((unsigned char)s[i]) && (s[i] == '\0' ||
+		    strchr("-_.!~*'()&=+$,;?/", s[i]) == NULL)))
+			return (0);
+	}
+	return (1);
+}
+
+/* The phone's own user part, if its Contact has a usable one. */
+static char *
+masq_base(const char *contact)
+{
+	const char	*p = contact;
+	size_t		 n;
+	char		*s;
+
+	if (*p == '<')
+		p++;
+	if (strncasecmp(p, "sip:", 4) == 0)
+		p += 4;
+	else if (strncasecmp(p, "sips:", 5) == 0)
+		p += 5;
+	else
+		return (xstrdup("user"));
+	n = strcspn(p, ":@");
+	if (p[n] == '\0' || strchr(p + n, '@') == NULL || !user_valid(p, n))
+		return (xstrdup("user"));
+	if ((s = strndup(p, n)) == NULL)
+		fatal("%s", __func__);
+	return (s);
+}
+
+static char *
+masq_pick(const char *contact)
+{
+	char		*base, *name;
+	uint32_t	 n;
+
+	base = masq_base(contact);
+	if (reg_lookup_masq(base) == NULL)
+		return (base);
+	/*
+	 * Counting reads well in a Contact; past a few, random suffixes keep
+	 * many bindings of one user part from costing quadratic time.
+	 */
+	for (n = 2;; n++) {
+		if (asprintf(&name, "%s-%u", base, n <= 16 ? n : arc4random())
+		    == -1)
+			fatal("%s", __func__);
+		if (reg_lookup_masq(name) == NULL)
+			break;
+		free(name);
+	}
+	free(base);
+	return (name);
+}
+
+static void
+binding_free(struct reg_binding *b)
+{
+	if (b == NULL)
+		return;
+	free(b->aor);
+	free(b->contact);
+	free(b->masq_user);
+	free(b->user_agent);
+	free(b);
+}
+
+static void
+binding_insert(struct reg_binding *b)
+{
+	if (RB_INSERT(reg_tree, &reg_bindings, b) != NULL ||
+	    RB_INSERT(reg_masq_tree, &reg_masq, b) != NULL)
+		fatalx("%s: duplicate binding", __func__);
+	reg_nbindings++;
+}
+
+static void
+binding_set(struct reg_binding *b, const struct sockaddr *src,
+    int transport, const char *ua)
+{
+	memset(&b->src, 0, sizeof(b->src));
+	memcpy(&b->src, src, addr_len(src));
+	b->transport = transport;
+	free(b->user_agent);
+	b->user_agent = NULL;
+	if (ua != NULL && *ua != '\0')
+		b->user_agent = xstrdup(ua);
+}
+
+/*
+ * Adds a binding, or updates the one of the same AOR and contact.  A
+ * refresh of an active binding (pending set) keeps it active with its
+ * old expiry until the registrar answers; only a 2xx moves the expiry.
+ */
+struct reg_binding *
+reg_add(const char *aor, const char *contact, const struct sockaddr *src,
+    int transport, const char *ua, time_t expires, int pending)
+{
+	struct reg_binding	*b;
+
+	if (*aor == '\0' || *contact == '\0' ||
+	    (src->sa_family != AF_INET && src->sa_family != AF_INET6) ||
+	    (transport != REG_UDP && transport != REG_TCP))
+		return (NULL);
+	if ((b = reg_lookup(aor, contact)) == NULL) {
+		if ((b = calloc(1, sizeof(*b))) == NULL)
+			fatal("%s", __func__);
+		b->aor = xstrdup(aor);
+		b->contact = xstrdup(contact);
+		b->masq_user = masq_pick(contact);
+		b->pending = 1;
+		binding_insert(b);
+	}
+	binding_set(b, src, transport, ua);
+	if (pending && !b->pending)
+		return (b);
+	b->expires = expires;
+	b->pending = pending;
+	return (b);
+}
+
+void
+reg_remove(struct reg_binding *b)
+{
+	RB_REMOVE(reg_tree, &reg_bindings, b);
+	RB_REMOVE(reg_masq_tree, &reg_masq, b);
+	reg_nbindings--;
+	binding_free(b);
+}
+
+/* Contact: * with Expires: 0 (RFC 3261 §10.2.2), pending ones too. */
+void
+reg_remove_aor(const char *aor)
+{
+	struct reg_binding	key, *b, *next;
+
+	key.aor = (char *)aor;
+	key.contact = "";
+	b = RB_NFIND(reg_tree, &reg_bindings, &key);
+	for (; b != NULL && strcmp(b->aor, aor) == 0; b = next) {
+		next = RB_NEXT(reg_tree, &reg_bindings, b);
+		reg_remove(b);
+	}
+}
+
+/*
+ * Drops every binding whose time is up; the callback sees each just before
+ * it goes and must not change the table.  Returns how many went.
+ */
+int
+reg_expire(time_t now, void (*cb)(struct reg_binding *, void *), void *arg)
+{
+	struct reg_binding	*b, *next;
+	int			 n = 0;
+
+	RB_FOREACH_SAFE(b, reg_tree, &reg_bindings, next) {
+		if (b->expires > now)
+			continue;
+		if (cb != NULL)
+			cb(b, arg);
+		reg_remove(b);
+		n++;
+	}
+	return (n);
+}
+
+void
+reg_clear(void)
+{
+	struct reg_binding	*b, *next;
+
+	RB_FOREACH_SAFE(b, reg_tree, &reg_bindings, next)
+		reg_remove(b);
+}
+
+static void
+put_field(FILE *f, const char *sep, const char *s)
+{
+	char	*v;
+
+	if (stravis(&v, s, REG_VIS) == -1)
+		fatal("%s", __func__);
+	fprintf(f, "%s%s", sep, v);
+	free(v);
+}
+
+static void
+put_binding(FILE *f, const struct reg_binding *b, time_t wall)
+{
+	const struct sockaddr	*sa = (const struct sockaddr *)&b->src;
+	char			 host[INET6_ADDRSTRLEN];
+
+	put_field(f, "", b->aor);
+	put_field(f, " ", b->contact);
+	put_field(f, " ", b->masq_user);
+	fprintf(f, " %s %s %u %lld", b->transport == REG_TCP ? "tcp" : "udp",
+	    addr_ntop(sa, host, sizeof(host)), addr_port(sa), (long long)wall);
+	if (b->user_agent != NULL)
+		put_field(f, " ", b->user_agent);
+	fputc('\n', f);
+}
+
+/*
+ * The saved form of every active binding, in *buf (the caller frees it);
+ * expiry is written as wall-clock time so it survives a reboot.  Returns
+ * the number of bindings written.
+ */
+int
+reg_serialize(char **buf, size_t *len, time_t mono_now, time_t wall_now)
+{
+	struct reg_binding	*b;
+	FILE			*f;
+	int			 n = 0;
+
+	if ((f = open_memstream(buf, len)) == NULL)
+		fatal("%s", __func__);
+	fputs(REG_HEADER, f);
+	RB_FOREACH(b, reg_tree, &reg_bindings) {
+		if (b->pending || b->expires <= mono_now)
+			continue;
+		put_binding(f, b, wall_now + (b->expires - mono_now));
+		n++;
+	}
+	if (ferror(f) || fclose(f) == EOF)
+		fatal("%s", __func__);
+	return (n);
+}
+
+/*
+ * A string field of the saved form; NULL unless it is exactly what
+ * put_field() writes for a non-empty string without NUL bytes (unvis(3)
+ * lets odd escapes such as "\9" through).
+ */
+static char *
+get_field(const char *s)
+{
+	char	*d, *e = NULL;
+	int	 n;
+
+	if ((d = malloc(strlen(s) + 1)) == NULL)
+		fatal("%s", __func__);
+	if ((n = strunvis(d, s)) <= 0 || (size_t)n != strlen(d))
+		goto fail;
+	if (stravis(&e, d, REG_VIS) == -1)
+		fatal("%s", __func__);
+	if (strcmp(e, s) != 0)
+		goto fail;
+	free(e);
+	return (d);
+ fail:
+	free(e);
+	free(d);
+	return (NULL);
+}
+
+/* Splits at each space; the number of fields, or -1 if more than max. */
+static int
+split(char *line, char **f, int max)
+{
+	char	*p;
+	int	 n = 0;
+
+	while ((p = strsep(&line, " ")) != NULL) {
+		if (n == max)
+			return (-1);
+		f[n++] = p;
+	}
+	return (n);
+}
+
+static const char *
+get_addr(struct reg_binding *b, const char *host, const char *port)
+{
+	const char	*errstr;
+	long long	 p;
+
+	p = strtonum(port, 1, UINT16_MAX, &errstr);
+	if (errstr != NULL || addr_parse(host, &b->src) == -1)
+		return ("bad address");
+	addr_setport((struct sockaddr *)&b->src, p);
+	return (NULL);
+}
+
+static const char *
+parse_binding(struct reg_binding *b, char **f, int nf)
+{
+	if (nf != REG_NFIELDS - 1 && nf != REG_NFIELDS)
+		return ("wrong number of fields");
+	if ((b->aor = get_field(f[0])) == NULL ||
+	    (b->contact = get_field(f[1])) == NULL ||
+	    (b->masq_user = get_field(f[2])) == NULL ||
+	    (nf == REG_NFIELDS && (b->user_agent = get_field(f[7])) == NULL))
+		return ("bad string field");
+	if (!user_valid(b->masq_user, strlen(b->masq_user)))
+		return ("bad masqueraded user");
+	if (strcmp(f[3], "udp") == 0)
+		b->transport = REG_UDP;
+	else if (strcmp(f[3], "tcp") == 0)
+		b->transport = REG_TCP;
+	else
+		return ("bad transport");
+	return (get_addr(b, f[4], f[5]));
+}
+
+/* 1 if the binding still runs, 0 if it has expired, -1 if malformed. */
+static int
+get_expiry(struct reg_binding *b, const char *s, time_t mono_now,
+    time_t wall_now)
+{
+	const char	*errstr;
+	long long	 wall;
+
+	wall = strtonum(s, 1, LLONG_MAX, &errstr);
+	if (errstr != NULL)
+		return (-1);
+	if (wall <= wall_now)
+		return (0);
+	if (wall - wall_now > REG_MAX_LIFETIME)
+		return (-1);
+	b->expires = mono_now + (wall - wall_now);
+	return (1);
+}
+
+/* As get_expiry(); *why says what is wrong with a malformed line. */
+static int
+load_line(const char *p, size_t n, time_t mono_now, time_t wall_now,
+    const char **why)
+{
+	struct reg_binding	*b;
+	char			*line, *f[REG_NFIELDS];
+	size_t			 i;
+	int			 r = -1;
+
+	*why = "byte outside printable ASCII";
+	for (i = 0; i < n; i++)
+		if (p[i] < ' ' || p[i] > '~')
+			return (-1);
+	if ((line = strndup(p, n)) == NULL ||
+	    (b = calloc(1, sizeof(*b))) == NULL)
+		fatal("%s", __func__);
+	if ((*why = parse_binding(b, f, split(line, f, REG_NFIELDS))) != NULL)
+		goto fail;
+	*why = "bad expiry";
+	if ((r = get_expiry(b, f[6], mono_now, wall_now)) != 1)
+		goto fail;
+	if (reg_lookup(b->aor, b->contact) != NULL ||
+	    reg_lookup_masq(b->masq_user) != NULL) {
+		*why = "duplicate binding";
+		r = -1;
+		goto fail;
+	}
+	binding_insert(b);
+	free(line);
+	return (1);
+ fail:
+	binding_free(b);
+	free(line);
+	return (r);
+}
+
+/*
+ * Loads a saved table into this one; a line that is malformed, truncated
+ * (no newline: the file was cut short) or expired is skipped.  Returns the
+ * number of bindings loaded, or -1 if buf is not a registration file.
+ */
+int
+reg_deserialize(const char *buf, size_t len, time_t mono_now, time_t wall_now)
+{
+	const char	*p, *end, *nl, *why;
+	size_t		 lineno = 1, bad = 0, old = 0;
+	int		 loaded = 0, r;
+
+	if (len == 0)
+		return (0);
+	if (len < sizeof(REG_HEADER) - 1 ||
+	    memcmp(buf, REG_HEADER, sizeof(REG_HEADER) - 1) != 0) {
+		log_warnx("registrations: not a registration file");
+		return (-1);
+	}
+	end = buf + len;
+	for (p = buf + sizeof(REG_HEADER) - 1; p < end; p = nl + 1) {
+		lineno++;
+		if ((nl = memchr(p, '\n', end - p)) == NULL) {
+			r = -1;
+			why = "truncated";
+			nl = end - 1;
+		} else
+			r = load_line(p, nl - p, mono_now, wall_now, &why);
+		if (r == 1)
+			loaded++;
+		else if (r == 0 && ++old)
+			log_debug("registrations: line %zu: expired", lineno);
+		else if (++bad <= REG_WARN_MAX)
+			log_warnx("registrations: line %zu: %s", lineno, why);
+	}
+	if (bad > 0)
+		log_warnx("registrations: %d loaded, %zu malformed, %zu expired",
+		    loaded, bad, old);
+	else
+		log_info("registrations: %d loaded, %zu expired", loaded, old);
+	return (loaded);
+}
