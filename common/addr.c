@@ -162,6 +162,25 @@ addr_is_loopback(const struct sockaddr *sa)
 	return (0);
 }
 
+/* Not unspecified, broadcast or multicast: somewhere we may send to. */
+int
+addr_is_unicast(const struct sockaddr *sa)
+{
+	const struct sockaddr_in6	*sin6;
+	uint32_t			 a;
+
+	if (sa->sa_family == AF_INET) {
+		a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		return (a != 0 && a != 0xffffffff && (a >> 28) != 0xe);
+	}
+	if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)sa;
+		return (!IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) &&
+		    !IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr));
+	}
+	return (0);
+}
+
 /* The host part as text (IPv6 without brackets). */
 const char *
 addr_ntop(const struct sockaddr *sa, char *buf, size_t len)

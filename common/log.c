@@ -85,7 +85,7 @@ vlog(int pri, const char *fmt, va_list ap)
 	errno = saved_errno;
 }
 
-static void
+static void __attribute__((__format__ (printf, 3, 0)))
 vlog_errno(int pri, int err, const char *emsg, va_list ap)
 {
 	char	buf[1024];
@@ -144,7 +144,7 @@ log_debug(const char *emsg, ...)
 	}
 }
 
-static __attribute__((__noreturn__)) void
+static __attribute__((__noreturn__, __format__ (printf, 2, 0))) void
 vfatalc(int err, const char *emsg, va_list ap)
 {
 	char	buf[1024];

@@ -115,6 +115,19 @@ sc_allow(scmp_filter_ctx ctx, const int *list, size_t n)
 			fatalx("seccomp_rule_add %d", list[i]);
 }
 
+static int
+sc_allow_socket(scmp_filter_ctx ctx, int family)
+{
+	struct scmp_arg_cmp	cmp;
+
+	memset(&cmp, 0, sizeof(cmp));
+	cmp.arg = 0;
+	cmp.op = SCMP_CMP_EQ;
+	cmp.datum_a = family;
+	return (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
+	    1, &cmp));
+}
+
 /*
  * A deny-by-default allow-list.  SIPROXD_SECCOMP_LOG in the environment
  * logs instead of killing, to find a missing syscall while developing.
@@ -134,10 +147,8 @@ proc_sandbox(int proc)
 	if (proc == PROC_SIPD) {
 		sc_allow(ctx, sc_sipd, sizeof(sc_sipd) / sizeof(sc_sipd[0]));
 		/* New sockets only for the Internet families. */
-		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_INET)) < 0 ||
-		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    SCMP_A0(SCMP_CMP_EQ, AF_INET6)) < 0)
+		if (sc_allow_socket(ctx, AF_INET) < 0 ||
+		    sc_allow_socket(ctx, AF_INET6) < 0)
 			fatalx("seccomp_rule_add socket");
 	}
 	if ((r = seccomp_load(ctx)) < 0)

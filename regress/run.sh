@@ -26,6 +26,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for t in obj/regress/*_test obj-asan/regress/*_test; do
 	[ -x "$t" ] && run "$t" "$t"
 done
+run fuzz sh regress/fuzz/run.sh
 run config sh regress/config/run.sh
 run lint sh regress/lint.sh
 if [ -n "${SIPROXD_NO_E2E:-}" ]; then

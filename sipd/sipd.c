@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "log.h"
 #include "proc.h"
+#include "reg.h"
 #include "sipd.h"
 
 void	sipd_main(int, int);
@@ -187,5 +188,6 @@ sipd_main(int foreground, int verbose)
 {
 	log_setverbose(verbose);
 	TAILQ_INIT(&sipd.socks);
+	reg_init();	/* before the parent hands over the saved table */
 	child_main(&sipd_ops, foreground);
 }

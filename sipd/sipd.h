@@ -8,6 +8,8 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <osipparser2/osip_parser.h>
+
 #include "msg.h"
 
 #define SIP_MAXMSG	65535
@@ -30,6 +32,36 @@ struct sipd_state {
 
 extern struct sipd_state	 sipd;
 
+/* Where a message came from: the answer to it goes back the same way. */
+struct sip_origin {
+	int			 role;
+	int			 transport;
+	struct sockaddr_storage	 src;
+	struct sip_sock		*sock;		/* UDP: the socket it came on */
+	uint64_t		 conn;		/* TCP: the connection's id */
+};
+
+/*
+ * A message on its way out: its next hop is being resolved (RFC 3263);
+ * once the address is known, the rewrite for the outgoing side runs and
+ * the message leaves.
+ */
+struct sipx {
+	TAILQ_ENTRY(sipx)	 entry;
+	osip_message_t		*msg;
+	struct sip_origin	 from;
+	int			 role_out;
+	int			 transport;
+	char			*host;
+	uint16_t		 port;
+	struct resolve_req	*rr;
+	struct sockaddr_storage	 dst;
+	int			 waiting;	/* for rtpd */
+	uint32_t		 id;
+	uint64_t		 loophash;	/* RFC 3261 §16.6 step 8 */
+};
+TAILQ_HEAD(sipx_list, sipx);
+
 /* sipd.c */
 struct sip_sock	*sipd_sock_find(int, int, int);
 
@@ -38,9 +70,36 @@ void	 proxy_init(void);
 void	 proxy_config(void);
 void	 sip_input(struct sip_sock *, const struct sockaddr_storage *,
 	    const char *, size_t);
+void	 sip_input_msg(const struct sip_origin *, const char *, size_t);
+int	 proxy_prepare(struct sipx *);
+
+/* sipx.c */
+void	 sipx_start(osip_message_t *, const struct sip_origin *, int, int,
+	    const char *, uint16_t, uint64_t);
+void	 sipx_send(struct sipx *);
+void	 sipx_free(struct sipx *);
+struct sipx *sipx_find(uint32_t);
+void	 sip_reply(const struct sip_origin *, const char *, size_t,
+	    const osip_message_t *, int, const char *);
+int	 sip_send_buf(int, int, const struct sockaddr *, uint64_t,
+	    const char *, size_t);
+
+/* siputil.c */
+const char *our_host(int, int, char *, size_t);
+int	 our_addr(int, int, struct sockaddr_storage *);
+int	 host_is_ours(const char *, const char *);
+int	 uri_is_ours(const osip_uri_t *);
+int	 sip_to_buf(osip_message_t *, char **, size_t *);
+char	*uri_aor(const osip_uri_t *);
+char	*uri_str(const osip_uri_t *);
+const char *transport_name(int);
+int	 transport_parse(const char *);
+int	 side_of(const struct sip_origin *);
 
 /* tcp.c */
 void	 tcp_accept(int, short, void *);
+int	 tcp_send(int, const struct sockaddr *, uint64_t, const char *,
+	    size_t);
 
 /* regstore.c */
 time_t	 mono_now(void);
@@ -52,6 +111,9 @@ void	 regstore_shutdown(void);
 void	 regstore_dirty(void);
 
 /* relay.c */
+struct sdp;
+struct sdp_subst;
 void	 relay_dispatch(struct msg *);
+int	 relay_sdp(struct sipx *, struct sdp *, struct sdp_subst *);
 
 #endif /* SIPROXD_SIPD_H */

@@ -38,6 +38,7 @@ in_fw() { ip netns exec "$NS_FW" "$@"; }
 in_wan() { ip netns exec "$NS_WAN" "$@"; }
 
 cleanup() {
+	rm -rf "/etc/netns/$NS_FW"
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	# Whatever still runs in our namespaces goes too.
 	for ns in "$NS_LAN" "$NS_FW" "$NS_WAN"; do
@@ -150,4 +151,67 @@ gone() {
 
 finish() {
 	[ -z "${FAILED:-}" ]
+}
+
+# A DNS server for the test domains in wan (dnsmasq), and fw's resolver
+# pointed at it (ip netns exec bind-mounts /etc/netns/NS/resolv.conf).
+#   sip.test  SRV -> reg.sip.test:5060 (the registrar), uas.test SRV -> :5070
+dns_up() {
+	mkdir -p "/etc/netns/$NS_FW"
+	echo "nameserver 203.0.113.2" > "/etc/netns/$NS_FW/resolv.conf"
+	in_wan dnsmasq -k --port=53 --listen-address=203.0.113.2 \
+	    --bind-interfaces --no-resolv --no-hosts --pid-file= \
+	    --host-record=reg.sip.test,203.0.113.2 \
+	    --host-record=uas.test,203.0.113.2 \
+	    --host-record=sip.test,203.0.113.2 \
+	    --srv-host=_sip._udp.sip.test,reg.sip.test,5060,0,10 \
+	    --srv-host=_sip._udp.uas.test,uas.test,5070,0,10 \
+	    --log-facility="$WORK/dnsmasq.log" &
+	PIDS="$PIDS $!"
+}
+
+SC=$E2E/sipp
+# sipp puts no keyword into a regexp: the scenario gets [expect_media]
+# written in, from "-key expect_media ADDR" among the arguments.
+sipp_scenario() {
+	_out=$WORK/$1.xml
+	_e=x
+	_prev=
+	for _a in "$@"; do
+		[ "$_prev" = expect_media ] && _e=$_a
+		_prev=$_a
+	done
+	sed "s/\[expect_media\]/$(echo "$_e" | sed 's/\./\\\\./g')/g" \
+	    "$SC/$2" > "$_out"
+	echo "$_out"
+}
+# sipp_bg NAME NS IP PORT SCENARIO [args]: a sipp UAS in the background.
+sipp_bg() {
+	_n=$1 _ns=$2 _ip=$3 _port=$4 _sc=$5
+	shift 5
+	_sf=$(sipp_scenario "$_n" "$_sc" "$@")
+	ip netns exec "$_ns" sipp -sf "$_sf" -i "$_ip" -p "$_port" -m 1 \
+	    -timeout 15s -timeout_error -trace_msg \
+	    -message_file "$WORK/$_n.msg" -trace_err \
+	    -error_file "$WORK/$_n.err" "$@" < /dev/null > /dev/null 2>&1 &
+	eval "BG_$(echo "$_n" | tr -c 'a-zA-Z0-9\n' _)=$!"
+	PIDS="$PIDS $!"
+	sleep 0.3
+}
+
+# sipp_run NAME NS IP PORT SCENARIO REMOTE [args]: a sipp UAC; its status.
+sipp_run() {
+	_n=$1 _ns=$2 _ip=$3 _port=$4 _sc=$5 _r=$6
+	shift 6
+	_sf=$(sipp_scenario "$_n" "$_sc" "$@")
+	ip netns exec "$_ns" sipp -sf "$_sf" -i "$_ip" -p "$_port" -m 1 \
+	    -timeout 15s -timeout_error -trace_msg \
+	    -message_file "$WORK/$_n.msg" -trace_err \
+	    -error_file "$WORK/$_n.err" "$@" "$_r" < /dev/null > /dev/null 2>&1
+}
+
+# bg_ok NAME: the background sipp NAME ended with success.
+bg_ok() {
+	eval "_p=\$BG_$(echo "$1" | tr -c 'a-zA-Z0-9\n' _)"
+	wait "$_p"
 }

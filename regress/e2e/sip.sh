@@ -1,0 +1,118 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# SIP through the NAT over UDP: registrations and calls both ways, with
+# sipp phones on the LAN and a sipp provider on the WAN.
+
+. "$(dirname "$0")/lib.sh"
+topo_up
+dns_up
+
+CONF=$(write_conf </dev/null)
+start_siproxd "$CONF" || exit 1
+REG=$WORK/registrations
+LAN=10.0.0.2
+WAN=203.0.113.2
+FW_IN=10.0.0.1:5060
+FW_OUT=203.0.113.1:5060
+
+# phone_register NAME PORT SCENARIO REGISTRAR EXPIRES: phone NAME on LAN:PORT.
+phone_register() {
+	sipp_bg "wan-reg-$1-$5" "$NS_WAN" $WAN 5060 "$4"
+	sipp_run "lan-reg-$1-$5" "$NS_LAN" $LAN "$2" "$3" $FW_IN \
+	    -s "$1" -key domain sip.test -key expires "$5"
+	_r=$?
+	bg_ok "wan-reg-$1-$5" 2>/dev/null
+	return $_r
+}
+registered() { wait_for 3 grep -q "^$1@sip.test " "$REG"; }
+not_registered() { wait_for 3 sh -c "! grep -q '^$1@sip.test ' $REG"; }
+
+check "phone1 registers, the registrar echoes its Contact" \
+    phone_register phone1 5061 phone_reg.xml wan_reg.xml 300
+check "phone1's binding is saved" registered phone1
+check "phone2 registers at the same time" \
+    phone_register phone2 5062 phone_reg.xml wan_reg.xml 300
+check "phone2's binding is saved" registered phone2
+check "phone3 registers with a registrar that lists no Contact" \
+    phone_register phone3 5063 phone_reg_any.xml wan_reg_noecho.xml 300
+check "phone3's binding counts" registered phone3
+check "phone4's REGISTER is refused by the registrar (403 reaches it)" \
+    phone_register phone4 5064 phone_reg_refused.xml wan_reg_refuse.xml 300
+check "a refused REGISTER leaves no binding" not_registered phone4
+check "phone1 refreshes its registration" \
+    phone_register phone1 5061 phone_reg.xml wan_reg.xml 300
+check "phone1 is still bound after the refresh" registered phone1
+
+# call NAME CALLER_SIDE UAS_SCENARIO UAC_SCENARIO ...: one call.
+wan_calls() {	# wan_calls NAME PHONE PORT UAS UAC: WAN calls a LAN phone
+	sipp_bg "lan-$1" "$NS_LAN" $LAN "$3" "$4" -s "$2" \
+	    -key expect_media 10.0.0.1
+	sipp_run "wan-$1" "$NS_WAN" $WAN 5080 "$5" $FW_OUT -s provider \
+	    -key domain sip.test -key callee "$2" -key rdomain 203.0.113.1 \
+	    -key expect_media 203.0.113.1
+	_r=$?
+	bg_ok "lan-$1" && [ $_r -eq 0 ]
+}
+lan_calls() {	# lan_calls NAME UAS UAC: phone1 calls wan@uas.test
+	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 "$2" -s wan \
+	    -key expect_media 203.0.113.1
+	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 "$3" $FW_IN -s phone1 \
+	    -key domain sip.test -key callee wan -key rdomain uas.test \
+	    -key expect_media 10.0.0.1
+	_r=$?
+	bg_ok "wan-$1" && [ $_r -eq 0 ]
+}
+
+check "LAN->WAN call: INVITE/180/200/ACK/BYE, SDP rewritten both ways" \
+    lan_calls call1 call_uas.xml call_uac.xml
+check "WAN->LAN call to phone1" \
+    wan_calls call2 phone1 5061 call_uas.xml call_uac.xml
+check "WAN->LAN call to phone2 reaches phone2" \
+    wan_calls call3 phone2 5062 call_uas.xml call_uac.xml
+check "WAN->LAN call to phone3 (registrar without echo)" \
+    wan_calls call3b phone3 5063 call_uas.xml call_uac.xml
+check "CANCEL of a ringing LAN->WAN call" \
+    lan_calls cancel1 call_uas_cancel.xml call_uac_cancel.xml
+check "CANCEL of a ringing WAN->LAN call" \
+    wan_calls cancel2 phone1 5061 call_uas_cancel.xml call_uac_cancel.xml
+check "486 Busy Here from the WAN reaches the phone, ACK goes back" \
+    lan_calls busy1 call_uas_busy.xml call_uac_busy.xml
+check "486 Busy Here from the phone reaches the WAN" \
+    wan_calls busy2 phone1 5061 call_uas_busy.xml call_uac_busy.xml
+check "re-INVITE in a LAN->WAN call" \
+    lan_calls reinv1 call_uas_reinvite.xml call_uac_reinvite.xml
+check "re-INVITE in a WAN->LAN call" \
+    wan_calls reinv2 phone1 5061 call_uas_reinvite.xml call_uac_reinvite.xml
+check "OPTIONS LAN->WAN" lan_calls opt1 options_uas.xml options_uac.xml
+check "OPTIONS WAN->LAN" wan_calls opt2 phone1 5061 options_uas.xml \
+    options_uac.xml
+check "a request for nobody registered gets no phone" sh -c "! \
+    ip netns exec $NS_WAN sipp -sf $SC/options_uac.xml -i $WAN -p 5081 \
+    -m 1 -timeout 5s -timeout_error -s provider -key domain sip.test \
+    -key callee nobody -key rdomain 203.0.113.1 $FW_OUT \
+    </dev/null >/dev/null 2>&1"
+check "and the proxy says why" grep -q "no such phone" "$WORK/siproxd.log"
+
+# A restart between REGISTER and the incoming call keeps the phone reachable.
+kill -TERM "$SXD"
+check "siproxd stops for the restart" wait_for 3 gone "$SXD"
+start_siproxd "$CONF" || exit 1
+check "after a restart the incoming call still reaches phone2" \
+    wan_calls call4 phone2 5062 call_uas.xml call_uac.xml
+
+check "phone2 unregisters (Expires: 0)" \
+    phone_register phone2 5062 phone_reg_any.xml wan_reg.xml 0
+check "phone2's binding is gone" not_registered phone2
+check "phone1 is untouched by phone2's unregister" registered phone1
+
+# Nothing private crosses to the WAN: no LAN address in anything the
+# provider received (or sent back) in this whole test.
+LEAKS=$(grep -l -E '10\.0\.0\.|fd00:1::' "$WORK"/wan-*.msg 2>/dev/null)
+check "no LAN address in any message seen on the WAN side" test -z "$LEAKS"
+for f in $LEAKS; do
+	grep -n -E '10\.0\.0\.|fd00:1::' "$f" | head -5 | sed 's/^/# /'
+done
+check "the WAN side saw messages at all" test -n \
+    "$(cat "$WORK"/wan-*.msg 2>/dev/null | head -1)"
+check "sipd is still running" kill -0 "$(child_pid sipd)"
+finish

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: ISC */
+/* The proxy: direction, next hop and forwarding of requests and responses. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "child.h"
+#include "conf.h"
+#include "log.h"
+#include "opaque.h"
+#include "reg.h"
+#include "resolve.h"
+#include "rewrite.h"
+#include "sipd.h"
+#include "sipmsg.h"
+
+
+void
+proxy_init(void)
+{
+	sipmsg_init();
+	opaque_init();
+	if (resolve_init(child->base, NULL) == -1)
+		fatalx("cannot set up the resolver");
+	registrar_init();
+}
+
+void
+proxy_config(void)
+{
+}
+
+void
+sip_input(struct sip_sock *ss, const struct sockaddr_storage *from,
+    const char *buf, size_t len)
+{
+	struct sip_origin	o;
+
+	memset(&o, 0, sizeof(o));
+	o.role = ss->role;
+	o.transport = TRANSPORT_UDP;
+	o.src = *from;
+	o.sock = ss;
+	sip_input_msg(&o, buf, len);
+}
+
+/* A short call id for log lines: the Call-ID, escaped and capped. */
+const char *
+proxy_cid(const osip_message_t *m)
+{
+	static char	buf[24];
+	const char	*s;
+
+	if (m->call_id == NULL || (s = m->call_id->number) == NULL)
+		return ("-");
+	strlcpy(buf, log_wire(s, strlen(s) > 12 ? 12 : strlen(s)),
+	    sizeof(buf));
+	return (buf);
+}
+
+/* Max-Forwards (RFC 3261 §16.3 step 3): -1 if absent. */
+static int
+proxy_maxfwd(osip_message_t *m)
+{
+	osip_header_t	*h;
+	const char	*errstr;
+	int		 v;
+
+	if (osip_message_get_max_forwards(m, 0, &h) < 0 || h == NULL ||
+	    h->hvalue == NULL)
+		return (-1);
+	v = strtonum(h->hvalue, 0, 255, &errstr);
+	return (errstr != NULL ? -1 : v);
+}
+
+/* Where the top Via says the request came from (RFC 3261 §18.2.1, RFC 3581). */
+static void
+proxy_mark_via(osip_message_t *m, const struct sip_origin *o)
+{
+	osip_via_t		*v;
+	osip_generic_param_t	*rport = NULL;
+	char			 ip[64], port[8];
+
+	if (osip_message_get_via(m, 0, &v) < 0 || v == NULL)
+		return;
+	addr_ntop((const struct sockaddr *)&o->src, ip, sizeof(ip));
+	osip_via_param_get_byname(v, "rport", &rport);
+	if (rport != NULL) {
+		snprintf(port, sizeof(port), "%u",
+		    addr_port((const struct sockaddr *)&o->src));
+		osip_free(rport->gvalue);
+		rport->gvalue = osip_strdup(port);
+	}
+	if (rport != NULL || v->host == NULL || strcmp(v->host, ip) != 0)
+		rewrite_via_param(v, "received", ip);
+}
+
+static void
+proxy_pop_routes(osip_message_t *m)
+{
+	osip_route_t	*r;
+
+	/* Loose routing (RFC 3261 §16.4): our own entries come off the top. */
+	while (osip_list_size(&m->routes) > 0) {
+		r = osip_list_get(&m->routes, 0);
+		if (r == NULL || !uri_is_ours(r->url))
+			break;
+		osip_list_remove(&m->routes, 0);
+		osip_route_free(r);
+	}
+}
+
+/* Is this request for the proxy itself, not for anyone behind it? */
+static int
+proxy_for_us(const osip_message_t *m)
+{
+	return (uri_is_ours(m->req_uri) && m->req_uri->username == NULL &&
+	    osip_list_size(&m->routes) == 0);
+}
+
+static void
+proxy_uri_target(const osip_uri_t *u, char *host, size_t hlen,
+    uint16_t *port, int *transport)
+{
+	osip_uri_param_t	*tp = NULL;
+	const char		*errstr;
+
+	strlcpy(host, u->host, hlen);
+	*port = u->port != NULL ? strtonum(u->port, 1, 65535, &errstr) : 0;
+	osip_uri_param_get_byname((osip_list_t *)&u->url_params, "transport",
+	    &tp);
+	*transport = transport_parse(tp != NULL ? tp->gvalue : NULL);
+}
+
+/*
+ * The next hop of a request leaving for the WAN: a Route, else the
+ * outbound proxy of the domain, else the global one, else the
+ * Request-URI (RFC 3261 §16.5, §16.6 step 6).
+ */
+static int
+proxy_wan_target(osip_message_t *m, char *host, size_t hlen, uint16_t *port,
+    int *transport)
+{
+	struct conf_domain	*d;
+	osip_route_t		*r;
+	const char		*dom = m->req_uri->host;
+
+	if ((r = osip_list_get(&m->routes, 0)) != NULL && r->url != NULL &&
+	    r->url->host != NULL) {
+		proxy_uri_target(r->url, host, hlen, port, transport);
+		return (0);
+	}
+	proxy_uri_target(m->req_uri, host, hlen, port, transport);
+	TAILQ_FOREACH(d, &child->conf->outbound_domains, entry)
+		if (strcasecmp(d->name, dom) == 0) {
+			strlcpy(host, d->host, hlen);
+			*port = d->port;
+			return (0);
+		}
+	if (child->conf->outbound_proxy_host[0] != '\0') {
+		strlcpy(host, child->conf->outbound_proxy_host, hlen);
+		*port = child->conf->outbound_proxy_port;
+	}
+	return (0);
+}
+
+/* The phone a request from the WAN is for, or NULL. */
+static struct reg_binding *
+proxy_find_phone(const osip_uri_t *u)
+{
+	struct reg_binding	*b = NULL;
+	char			*aor;
+
+	if (u == NULL || u->host == NULL)
+		return (NULL);
+	if (uri_is_ours(u) && u->username != NULL)
+		b = reg_lookup_masq(u->username);
+	if (b == NULL && (aor = uri_aor(u)) != NULL) {
+		b = reg_first_aor(aor);
+		free(aor);
+	}
+	if (b != NULL && b->pending)
+		return (NULL);
+	return (b);
+}
+
+/* Send a request to a phone on the LAN: its registered Contact. */
+static int
+proxy_to_phone(osip_message_t *m, const struct sip_origin *o,
+    struct reg_binding *b, uint64_t lh)
+{
+	osip_uri_t	*u;
+	char		 host[64];
+
+	if (osip_uri_init(&u) != 0 || osip_uri_parse(u, b->contact) != 0) {
+		osip_uri_free(u);
+		return (-1);
+	}
+	osip_uri_free(m->req_uri);
+	m->req_uri = u;
+	addr_ntop((struct sockaddr *)&b->src, host, sizeof(host));
+	sipx_start(m, o, ROLE_INBOUND, b->transport == REG_TCP ?
+	    TRANSPORT_TCP : TRANSPORT_UDP, host,
+	    addr_port((struct sockaddr *)&b->src), lh);
+	return (0);
+}
+
+static void
+proxy_refuse(const struct sip_origin *o, osip_message_t *m, int code,
+    const char *why)
+{
+	log_info("%s: %s from %s: %d %s", proxy_cid(m), m->sip_method,
+	    log_sa((const struct sockaddr *)&o->src), code, why);
+	if (!MSG_IS_ACK(m))
+		sip_reply(o, NULL, 0, m, code, NULL);
+	osip_message_free(m);
+}
+
+static void
+proxy_request(const struct sip_origin *o, osip_message_t *m)
+{
+	struct reg_binding	*b;
+	char			 host[256];
+	uint64_t		 lh;
+	uint16_t		 port;
+	int			 side = side_of(o), mf, transport;
+
+	mf = proxy_maxfwd(m);
+	if (mf == 0) {
+		if (MSG_IS_OPTIONS(m) && proxy_for_us(m))
+			return (proxy_refuse(o, m, 200, "options to us"));
+		return (proxy_refuse(o, m, 483, "max-forwards exhausted"));
+	}
+	lh = rewrite_loop_hash(m);
+	if (rewrite_loop_check(m, lh))
+		return (proxy_refuse(o, m, 482, "loop detected"));
+	proxy_mark_via(m, o);
+	proxy_pop_routes(m);
+	if (MSG_IS_REGISTER(m)) {
+		if (side != ROLE_INBOUND)
+			return (proxy_refuse(o, m, 403, "register from wan"));
+		if (uri_is_ours(m->req_uri)) {
+			registrar_local(o, m);
+			return;
+		}
+		registrar_request(o, m);
+	} else if (proxy_for_us(m)) {
+		if (MSG_IS_OPTIONS(m))
+			return (proxy_refuse(o, m, 200, "options to us"));
+		return (proxy_refuse(o, m, 404, "request for the proxy"));
+	}
+	if (side == ROLE_OUTBOUND || uri_is_ours(m->req_uri)) {
+		if ((b = proxy_find_phone(m->req_uri)) == NULL)
+			return (proxy_refuse(o, m, 404, "no such phone"));
+		if (proxy_to_phone(m, o, b, lh) == -1)
+			return (proxy_refuse(o, m, 500, "bad contact"));
+		return;
+	}
+	proxy_wan_target(m, host, sizeof(host), &port, &transport);
+	if (transport == -1)
+		return (proxy_refuse(o, m, 416, "unsupported transport"));
+	sipx_start(m, o, ROLE_OUTBOUND, transport, host, port, lh);
+}
+
+/* A response: our Via off the top, then back to the next Via. */
+static void
+proxy_response(const struct sip_origin *o, osip_message_t *m)
+{
+	osip_via_t		*v;
+	osip_generic_param_t	*p = NULL;
+	char			 host[256];
+	const char		*errstr;
+	uint16_t		 port = 0;
+	int			 role, transport;
+
+	if ((role = rewrite_pop_via(m)) == -1) {
+		log_info("%s: response from %s not for us: dropped",
+		    proxy_cid(m), log_sa((const struct sockaddr *)&o->src));
+		osip_message_free(m);
+		return;
+	}
+	if (osip_message_get_via(m, 0, &v) < 0 || v == NULL ||
+	    v->host == NULL) {
+		osip_message_free(m);
+		return;
+	}
+	/* RFC 3261 §18.2.2 and RFC 3581 §4: received and rport first. */
+	osip_via_param_get_byname(v, "received", &p);
+	strlcpy(host, p != NULL && p->gvalue != NULL ? p->gvalue : v->host,
+	    sizeof(host));
+	p = NULL;
+	osip_via_param_get_byname(v, "rport", &p);
+	if (p != NULL && p->gvalue != NULL)
+		port = strtonum(p->gvalue, 1, 65535, &errstr);
+	if (port == 0 && v->port != NULL)
+		port = strtonum(v->port, 1, 65535, &errstr);
+	if ((transport = transport_parse(v->protocol)) == -1) {
+		osip_message_free(m);
+		return;
+	}
+	if (m->cseq != NULL && m->cseq->method != NULL &&
+	    strcmp(m->cseq->method, "REGISTER") == 0)
+		registrar_response(m);
+	sipx_start(m, o, role, transport, host, port != 0 ? port : 5060, 0);
+}
+
+void
+sip_input_msg(const struct sip_origin *o, const char *buf, size_t len)
+{
+	osip_message_t	*m;
+	const char	*why;
+	char		*unsup = NULL;
+	int		 code;
+
+	if (sipmsg_parse(buf, len, &m, &code, &unsup, &why) == -1) {
+		if (why != NULL && strcmp(why, "keepalive") == 0)
+			return;
+		log_info("bad message from %s: %s%s",
+		    log_sa((const struct sockaddr *)&o->src), why,
+		    code ? "" : ": dropped");
+		if (code != 0)
+			sip_reply(o, buf, len, NULL, code, unsup);
+		free(unsup);
+		return;
+	}
+	if (!acl_permit(o, m)) {
+		osip_message_free(m);
+		return;
+	}
+	if (MSG_IS_REQUEST(m))
+		proxy_request(o, m);
+	else
+		proxy_response(o, m);
+}
+
+/* The message's next hop is known: rewrite it for the side it goes to. */
+int
+proxy_prepare(struct sipx *x)
+{
+	int	from = side_of(&x->from);
+
+	if (MSG_IS_REQUEST(x->msg))
+		return (rewrite_request(x, from));
+	return (rewrite_response(x, from));
+}

@@ -1,0 +1,617 @@
+/* SPDX-License-Identifier: ISC */
+/* Rewriting on the way through: Via, Record-Route, Contact, Call-ID, SDP. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "child.h"
+#include "conf.h"
+#include "log.h"
+#include "opaque.h"
+#include "reg.h"
+#include "rewrite.h"
+#include "sdp.h"
+#include "sipd.h"
+
+/* RFC 3261 §8.1.1.7 magic cookie, then our mark. */
+#define BRANCH_PREFIX	"z9hG4bKsxd"
+#define BRANCH_PLEN	(sizeof(BRANCH_PREFIX) - 1)
+#define CALLID_MARK	"-sxd"
+
+void
+rewrite_via_param(osip_via_t *v, const char *name, const char *value)
+{
+	osip_generic_param_t	*p = NULL;
+
+	osip_via_param_get_byname(v, (char *)name, &p);
+	if (p != NULL) {
+		osip_free(p->gvalue);
+		p->gvalue = osip_strdup(value);
+	} else
+		osip_via_param_add(v, osip_strdup(name), osip_strdup(value));
+}
+
+static void
+hash_add(char **buf, size_t *len, const char *s)
+{
+	size_t	n = s != NULL ? strlen(s) + 1 : 1;
+
+	if ((*buf = realloc(*buf, *len + n)) == NULL)
+		fatal("%s", __func__);
+	memcpy(*buf + *len, s != NULL ? s : "", n);
+	*len += n;
+}
+
+/*
+ * RFC 3261 §16.6 step 8: what makes a request this request, for loop
+ * detection.  The Request-URI as received is in it, so a request that
+ * spirals back with a new target is no loop, and one that returns
+ * unchanged is.
+ */
+uint64_t
+rewrite_loop_hash(osip_message_t *m)
+{
+	osip_generic_param_t	*tag;
+	char			*buf = NULL, *s;
+	size_t			 len = 0;
+	uint64_t		 h;
+
+	s = uri_str(m->req_uri);
+	hash_add(&buf, &len, s);
+	osip_free(s);
+	hash_add(&buf, &len, m->call_id->number);
+	hash_add(&buf, &len, m->call_id->host);
+	tag = NULL;
+	osip_from_get_tag(m->from, &tag);
+	hash_add(&buf, &len, tag != NULL ? tag->gvalue : NULL);
+	/* No To tag: an ACK to a non-2xx must get its INVITE's branch. */
+	hash_add(&buf, &len, m->cseq->number);
+	h = opaque_hash(buf, len);
+	free(buf);
+	return (h);
+}
+
+static const char *
+via_branch(osip_via_t *v)
+{
+	osip_generic_param_t	*p = NULL;
+
+	osip_via_param_get_byname(v, "branch", &p);
+	return (p != NULL ? p->gvalue : NULL);
+}
+
+/* RFC 3261 §16.3 step 4: our Via with the branch we would compute again. */
+int
+rewrite_loop_check(osip_message_t *m, uint64_t lh)
+{
+	osip_via_t	*v;
+	const char	*b;
+	char		 hex[17];
+	int		 i;
+
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)lh);
+	for (i = 0; (v = osip_list_get(&m->vias, i)) != NULL; i++) {
+		if (!host_is_ours(v->host, v->port) ||
+		    (b = via_branch(v)) == NULL ||
+		    strncmp(b, BRANCH_PREFIX, BRANCH_PLEN) != 0 ||
+		    strlen(b) < BRANCH_PLEN + 2 + 16)
+			continue;
+		if (strncmp(b + BRANCH_PLEN + 2, hex, 16) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* All Vias as one text, one per line, to seal into our branch. */
+static char *
+via_stack(osip_message_t *m)
+{
+	osip_via_t	*v;
+	char		*s, *all = NULL;
+	size_t		 len = 0, n;
+	int		 i;
+
+	for (i = 0; (v = osip_list_get(&m->vias, i)) != NULL; i++) {
+		if (osip_via_to_str(v, &s) != 0)
+			return (NULL);
+		n = strlen(s);
+		if ((all = realloc(all, len + n + 2)) == NULL)
+			fatal("%s", __func__);
+		memcpy(all + len, s, n);
+		len += n;
+		all[len++] = '\n';
+		all[len] = '\0';
+		osip_free(s);
+	}
+	if (all != NULL)
+		all[len - 1] = '\0';
+	return (all);
+}
+
+static void
+via_clear(osip_message_t *m)
+{
+	osip_via_t	*v;
+
+	while ((v = osip_list_get(&m->vias, 0)) != NULL) {
+		osip_list_remove(&m->vias, 0);
+		osip_via_free(v);
+	}
+}
+
+static char *
+bracket(const char *host, char *buf, size_t len)
+{
+	if (strchr(host, ':') != NULL)
+		snprintf(buf, len, "[%s]", host);
+	else
+		strlcpy(buf, host, len);
+	return (buf);
+}
+
+/*
+ * Our Via on top (RFC 3261 §16.6 step 8).  Towards the WAN the LAN's own
+ * Vias are sealed into our branch and removed, so no private address
+ * leaves; the response brings them back (rewrite_pop_via).
+ */
+static int
+via_push(struct sipx *x, int from, uint64_t lh)
+{
+	osip_message_t	*m = x->msg;
+	osip_via_t	*v;
+	char		 host[256], bh[260], *stack = NULL, *tail, *str;
+	int		 hide, r;
+
+	hide = x->role_out == ROLE_OUTBOUND && from == ROLE_INBOUND;
+	if ((stack = via_stack(m)) == NULL)
+		return (-1);
+	if (hide)
+		tail = opaque_seal(stack, strlen(stack));
+	else if (asprintf(&tail, "%016llx", (unsigned long long)
+	    opaque_hash(stack, strlen(stack))) == -1)
+		tail = NULL;
+	free(stack);
+	if (tail == NULL)
+		return (-1);
+	our_host(x->role_out, x->dst.ss_family, host, sizeof(host));
+	r = asprintf(&str, "SIP/2.0/%s %s:%u;branch=%s%d%c%016llx.%s%s",
+	    transport_name(x->transport), bracket(host, bh, sizeof(bh)),
+	    child->conf->sip_listen_port, BRANCH_PREFIX, from, hide ? 'h' : 'p',
+	    (unsigned long long)lh, tail, child->conf->use_rport & 1 ?
+	    ";rport" : "");
+	free(tail);
+	if (r == -1)
+		fatal("%s", __func__);
+	if (hide)
+		via_clear(m);
+	if (osip_via_init(&v) != 0 || osip_via_parse(v, str) != 0) {
+		osip_via_free(v);
+		free(str);
+		return (-1);
+	}
+	free(str);
+	osip_list_add(&m->vias, v, 0);
+	return (0);
+}
+
+static int
+via_unseal(osip_message_t *m, const char *sealed)
+{
+	osip_via_t	*v;
+	char		*plain, *line, *next;
+	size_t		 len;
+
+	if ((plain = opaque_open(sealed, strlen(sealed), &len)) == NULL)
+		return (-1);
+	for (line = plain; line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (osip_via_init(&v) != 0 || osip_via_parse(v, line) != 0) {
+			osip_via_free(v);
+			free(plain);
+			return (-1);
+		}
+		osip_list_add(&m->vias, v, -1);
+	}
+	free(plain);
+	return (0);
+}
+
+/*
+ * Take our Via off a response: the side the request came from, or -1 if
+ * the Via is not ours (or was forged).
+ */
+int
+rewrite_pop_via(osip_message_t *m)
+{
+	osip_via_t	*v;
+	const char	*b, *dot;
+	char		*copy;
+	int		 role, hidden, r = 0;
+
+	if ((v = osip_list_get(&m->vias, 0)) == NULL ||
+	    !host_is_ours(v->host, v->port) || (b = via_branch(v)) == NULL ||
+	    strncmp(b, BRANCH_PREFIX, BRANCH_PLEN) != 0 ||
+	    strlen(b) < BRANCH_PLEN + 3 + 16 ||
+	    (dot = strchr(b + BRANCH_PLEN, '.')) == NULL)
+		return (-1);
+	role = b[BRANCH_PLEN] - '0';
+	hidden = b[BRANCH_PLEN + 1] == 'h';
+	if (role < 0 || role >= ROLE_MAX)
+		return (-1);
+	if ((copy = strdup(dot + 1)) == NULL)
+		fatal("%s", __func__);
+	osip_list_remove(&m->vias, 0);
+	osip_via_free(v);
+	if (hidden)
+		r = via_unseal(m, copy);
+	free(copy);
+	return (r == -1 ? -1 : role);
+}
+
+static void
+uri_set(char **field, const char *value)
+{
+	osip_free(*field);
+	*field = value != NULL ? osip_strdup(value) : NULL;
+}
+
+static void
+uri_set_transport(osip_uri_t *u, int transport)
+{
+	osip_uri_param_t	*p = NULL;
+	int			 i;
+
+	for (i = 0; (p = osip_list_get(&u->url_params, i)) != NULL; i++)
+		if (p->gname != NULL && strcasecmp(p->gname, "transport") == 0) {
+			osip_list_remove(&u->url_params, i);
+			osip_uri_param_free(p);
+			break;
+		}
+	if (transport == TRANSPORT_TCP)
+		osip_uri_uparam_add(u, osip_strdup("transport"),
+		    osip_strdup("tcp"));
+}
+
+/* Point a URI at us on a side; the user part is how we find the phone. */
+static void
+uri_masq(osip_uri_t *u, const char *user, int role, int family,
+    int transport)
+{
+	char	host[256], port[8];
+
+	our_host(role, family, host, sizeof(host));
+	snprintf(port, sizeof(port), "%u", child->conf->sip_listen_port);
+	if (user != NULL)
+		uri_set(&u->username, user);
+	uri_set(&u->host, host);
+	uri_set(&u->port, port);
+	uri_set_transport(u, transport);
+}
+
+static int
+uri_is_sip(const osip_uri_t *u)
+{
+	return (u != NULL && u->host != NULL && u->scheme != NULL &&
+	    (strcasecmp(u->scheme, "sip") == 0 ||
+	    strcasecmp(u->scheme, "sips") == 0));
+}
+
+/* A LAN phone's Contacts, as the WAN must see them (RFC 3261 §10.2.1). */
+static void
+contacts_masq(struct sipx *x, const osip_from_t *aorhdr)
+{
+	osip_contact_t		*c;
+	struct reg_binding	*b;
+	char			*aor, *cs;
+	int			 i;
+
+	aor = aorhdr != NULL ? uri_aor(aorhdr->url) : NULL;
+	for (i = 0; (c = osip_list_get(&x->msg->contacts, i)) != NULL; i++) {
+		if (!uri_is_sip(c->url))
+			continue;
+		b = NULL;
+		if (aor != NULL && (cs = uri_str(c->url)) != NULL) {
+			b = reg_lookup(aor, cs);
+			osip_free(cs);
+		}
+		uri_masq(c->url, b != NULL ? b->masq_user : NULL, x->role_out,
+		    x->dst.ss_family, x->transport);
+	}
+	free(aor);
+}
+
+/* Our Record-Route in a response now names us on the side it goes to. */
+static void
+rr_turn(struct sipx *x)
+{
+	osip_record_route_t	*rr;
+	int			 i;
+
+	for (i = 0; (rr = osip_list_get(&x->msg->record_routes, i)) != NULL;
+	    i++)
+		if (uri_is_sip(rr->url) && uri_is_ours(rr->url))
+			uri_masq(rr->url, NULL, x->role_out, x->dst.ss_family,
+			    x->transport);
+}
+
+static int
+rr_push(struct sipx *x)
+{
+	osip_record_route_t	*rr;
+	char			 host[256], bh[260], *s;
+	int			 r;
+
+	our_host(x->role_out, x->dst.ss_family, host, sizeof(host));
+	if (asprintf(&s, "<sip:%s:%u;lr%s>", bracket(host, bh, sizeof(bh)),
+	    child->conf->sip_listen_port, x->transport == TRANSPORT_TCP ?
+	    ";transport=tcp" : "") == -1)
+		fatal("%s", __func__);
+	r = osip_record_route_init(&rr) == 0 &&
+	    osip_record_route_parse(rr, s) == 0;
+	free(s);
+	if (!r) {
+		osip_record_route_free(rr);
+		return (-1);
+	}
+	osip_list_add(&x->msg->record_routes, rr, 0);
+	return (0);
+}
+
+/* Private (RFC 1918, RFC 6598, RFC 4193, loopback, link-local) text address. */
+static int
+host_is_private(const char *host)
+{
+	struct sockaddr_storage	 ss;
+	const uint8_t		*a;
+
+	if (host == NULL || addr_parse(host, &ss) == -1)
+		return (0);
+	if (ss.ss_family == AF_INET) {
+		a = (const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr;
+		return (a[0] == 10 || a[0] == 127 ||
+		    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+		    (a[0] == 192 && a[1] == 168) ||
+		    (a[0] == 169 && a[1] == 254) ||
+		    (a[0] == 100 && (a[1] & 0xc0) == 64));
+	}
+	a = (const uint8_t *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
+	return ((a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) ==
+	    0x80) || IN6_IS_ADDR_LOOPBACK((struct in6_addr *)a));
+}
+
+/* A Call-ID like "123@10.0.0.2" leaves as "123-sxd<sealed>@<us>". */
+static void
+callid_hide(struct sipx *x)
+{
+	osip_call_id_t	*c = x->msg->call_id;
+	char		*sealed, *num, host[256];
+
+	if (c->host == NULL || !host_is_private(c->host))
+		return;
+	if ((sealed = opaque_seal(c->host, strlen(c->host))) == NULL)
+		return;
+	if (asprintf(&num, "%s%s%s", c->number, CALLID_MARK, sealed) == -1)
+		fatal("%s", __func__);
+	free(sealed);
+	osip_free(c->number);
+	c->number = num;
+	our_host(ROLE_OUTBOUND, x->dst.ss_family, host, sizeof(host));
+	uri_set(&c->host, host);
+}
+
+void
+rewrite_callid_reveal(osip_message_t *m)
+{
+	osip_call_id_t	*c = m->call_id;
+	char		*mark, *plain;
+	size_t		 len;
+
+	if (c->host == NULL || c->number == NULL ||
+	    (mark = strstr(c->number, CALLID_MARK)) == NULL ||
+	    (plain = opaque_open(mark + strlen(CALLID_MARK),
+	    strlen(mark + strlen(CALLID_MARK)), &len)) == NULL)
+		return;
+	*mark = '\0';
+	osip_free(c->host);
+	c->host = plain;
+}
+
+/* mask_host / masked_host (the classic siproxd's name for a UA's domain). */
+static void
+mask_uri(osip_uri_t *u, int to_wan)
+{
+	struct conf_str	*cs;
+
+	if (u == NULL || u->host == NULL)
+		return;
+	TAILQ_FOREACH(cs, &child->conf->mask_hosts, entry) {
+		if (to_wan && strcasecmp(u->host, cs->s) == 0) {
+			uri_set(&u->host, cs->s2);
+			return;
+		}
+		if (!to_wan && strcasecmp(u->host, cs->s2) == 0) {
+			uri_set(&u->host, cs->s);
+			return;
+		}
+	}
+}
+
+static void
+mask_hosts(osip_message_t *m, int to_wan)
+{
+	if (MSG_IS_REQUEST(m))
+		mask_uri(m->req_uri, to_wan);
+	mask_uri(m->to->url, to_wan);
+	mask_uri(m->from->url, to_wan);
+}
+
+static void
+ua_set(osip_message_t *m)
+{
+	osip_header_t	*h;
+
+	if (child->conf->ua_string[0] == '\0')
+		return;
+	if (osip_message_get_user_agent(m, 0, &h) >= 0 && h != NULL)
+		uri_set(&h->hvalue, child->conf->ua_string);
+	else
+		osip_message_set_user_agent(m, child->conf->ua_string);
+}
+
+static int
+body_is_sdp(const osip_message_t *m)
+{
+	const osip_content_type_t	*ct = m->content_type;
+
+	return (ct != NULL && ct->type != NULL && ct->subtype != NULL &&
+	    strcasecmp(ct->type, "application") == 0 &&
+	    strcasecmp(ct->subtype, "sdp") == 0);
+}
+
+void
+rewrite_set_body(osip_message_t *m, const char *buf, size_t len)
+{
+	char	cl[16];
+
+	osip_list_special_free(&m->bodies, (void (*)(void *))osip_body_free);
+	osip_message_set_body(m, buf, len);
+	snprintf(cl, sizeof(cl), "%zu", len);
+	osip_content_length_free(m->content_length);
+	m->content_length = NULL;
+	osip_message_set_content_length(m, cl);
+}
+
+/*
+ * SDP addresses become ours on the side the message goes to (RFC 4566
+ * c= and o=).  -1: a body that claims to be SDP but is not.
+ */
+static int
+sdp_masq(struct sipx *x)
+{
+	osip_body_t		*body;
+	struct sdp		 sdp;
+	struct sdp_subst	 sub;
+	struct sockaddr_storage	 ss;
+	char			*out;
+	size_t			 outlen;
+	int			 r;
+
+	if (!body_is_sdp(x->msg) ||
+	    (body = osip_list_get(&x->msg->bodies, 0)) == NULL ||
+	    body->body == NULL || body->length == 0)
+		return (0);
+	memset(&sdp, 0, sizeof(sdp));
+	if (sdp_parse(&sdp, body->body, body->length) == -1)
+		return (-1);
+	our_addr(x->role_out, x->dst.ss_family, &ss);
+	memset(&sub, 0, sizeof(sub));
+	sub.addr = (struct sockaddr *)&ss;
+	r = relay_sdp(x, &sdp, &sub);
+	if (r == 0 && sdp_rewrite(body->body, body->length, &sdp, &sub, &out,
+	    &outlen) == 0) {
+		rewrite_set_body(x->msg, out, outlen);
+		free(out);
+	} else if (r == 0)
+		r = -1;
+	sdp_clear(&sdp);
+	return (r);
+}
+
+static int
+max_forwards(osip_message_t *m)
+{
+	osip_header_t	*h;
+	const char	*errstr;
+	char		 buf[16];
+	int		 v;
+
+	if (osip_message_get_max_forwards(m, 0, &h) < 0 || h == NULL) {
+		osip_message_set_max_forwards(m, "70");
+		return (0);
+	}
+	v = strtonum(h->hvalue, 1, 255, &errstr);
+	if (errstr != NULL)
+		return (-1);
+	snprintf(buf, sizeof(buf), "%d", v - 1);
+	uri_set(&h->hvalue, buf);
+	return (0);
+}
+
+static int
+dialog_forming(const osip_message_t *m)
+{
+	osip_generic_param_t	*tag = NULL;
+
+	osip_to_get_tag(m->to, &tag);
+	return (tag == NULL && (MSG_IS_INVITE(m) || MSG_IS_SUBSCRIBE(m) ||
+	    MSG_IS_REFER(m) || MSG_IS_NOTIFY(m)));
+}
+
+static void
+bad_sdp(struct sipx *x)
+{
+	log_info("%s: %s with a malformed SDP body: refused", proxy_cid(x->msg),
+	    MSG_IS_REQUEST(x->msg) ? x->msg->sip_method : "response");
+	if (MSG_IS_REQUEST(x->msg) && !MSG_IS_ACK(x->msg))
+		sip_reply(&x->from, NULL, 0, x->msg, 488, NULL);
+}
+
+/* A request, once its next hop is known (RFC 3261 §16.6). */
+int
+rewrite_request(struct sipx *x, int from)
+{
+	osip_message_t	*m = x->msg;
+	int		 to_wan = x->role_out == ROLE_OUTBOUND &&
+			    from == ROLE_INBOUND;
+	int		 r;
+
+	if (max_forwards(m) == -1)
+		return (-1);
+	if ((r = sdp_masq(x)) == -1) {
+		bad_sdp(x);
+		return (-1);
+	}
+	if (to_wan) {
+		contacts_masq(x, MSG_IS_REGISTER(m) ? m->to : m->from);
+		mask_hosts(m, 1);
+		ua_set(m);
+		callid_hide(x);
+	} else if (from == ROLE_OUTBOUND) {
+		mask_hosts(m, 0);
+		rewrite_callid_reveal(m);
+	}
+	if (dialog_forming(m) && rr_push(x) == -1)
+		return (-1);
+	return (via_push(x, from, x->loophash));
+}
+
+/* A response, once its next hop is known. */
+int
+rewrite_response(struct sipx *x, int from)
+{
+	osip_message_t	*m = x->msg;
+
+	if (sdp_masq(x) == -1) {
+		bad_sdp(x);
+		return (-1);
+	}
+	rr_turn(x);
+	if (x->role_out == ROLE_OUTBOUND && from == ROLE_INBOUND) {
+		contacts_masq(x, m->to);
+		mask_hosts(m, 1);
+		ua_set(m);
+		callid_hide(x);
+	} else if (from == ROLE_OUTBOUND) {
+		mask_hosts(m, 0);
+		rewrite_callid_reveal(m);
+	}
+	return (0);
+}

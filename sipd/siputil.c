@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: ISC */
+/* Small SIP helpers: our own addresses, URIs, serialising messages. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "child.h"
+#include "conf.h"
+#include "log.h"
+#include "sipd.h"
+
+/* Our address of the given family on a side (the primary one if none). */
+int
+our_addr(int role, int family, struct sockaddr_storage *ss)
+{
+	const struct ifaddrs_role	*r = &child->ifr[role];
+	int				 i;
+
+	if (r->naddr == 0)
+		return (-1);
+	for (i = 0; i < r->naddr; i++)
+		if (r->addr[i].ss_family == family) {
+			*ss = r->addr[i];
+			return (0);
+		}
+	*ss = r->addr[0];
+	return (0);
+}
+
+/*
+ * The host we call ourselves on a side: host_outbound on the WAN side when
+ * siproxd sits behind another NAT, else the interface's address.
+ */
+const char *
+our_host(int role, int family, char *buf, size_t len)
+{
+	struct sockaddr_storage	ss;
+	char			tmp[64];
+
+	if (role == ROLE_OUTBOUND && child->conf->host_outbound[0] != '\0') {
+		strlcpy(buf, child->conf->host_outbound, len);
+		return (buf);
+	}
+	if (our_addr(role, family, &ss) == -1) {
+		strlcpy(buf, "invalid", len);
+		return (buf);
+	}
+	addr_ntop((struct sockaddr *)&ss, tmp, sizeof(tmp));
+	if (ss.ss_family == AF_INET6)
+		snprintf(buf, len, "[%s]", tmp);
+	else
+		strlcpy(buf, tmp, len);
+	return (buf);
+}
+
+/* Is host[:port] one of our own SIP addresses? */
+int
+host_is_ours(const char *host, const char *port)
+{
+	struct sockaddr_storage	 ss;
+	const char		*errstr;
+	int			 role, i, p;
+
+	if (host == NULL)
+		return (0);
+	if (port != NULL && port[0] != '\0') {
+		p = strtonum(port, 1, 65535, &errstr);
+		if (errstr != NULL || p != child->conf->sip_listen_port)
+			return (0);
+	} else if (child->conf->sip_listen_port != 5060)
+		return (0);
+	if (child->conf->host_outbound[0] != '\0' &&
+	    strcasecmp(host, child->conf->host_outbound) == 0)
+		return (1);
+	if (addr_parse(host, &ss) == -1)
+		return (0);
+	for (role = 0; role < ROLE_MAX; role++)
+		for (i = 0; i < child->ifr[role].naddr; i++)
+			if (addr_eq_host((struct sockaddr *)&ss,
+			    (struct sockaddr *)&child->ifr[role].addr[i]))
+				return (1);
+	return (0);
+}
+
+int
+uri_is_ours(const osip_uri_t *u)
+{
+	return (u != NULL && host_is_ours(u->host, u->port));
+}
+
+/* Serialise after changes: libosip2 keeps the text it parsed otherwise. */
+int
+sip_to_buf(osip_message_t *m, char **buf, size_t *len)
+{
+	osip_message_force_update(m);
+	return (osip_message_to_str(m, buf, len) == 0 ? 0 : -1);
+}
+
+/* "user@host" of a URI, for the registration table; malloc'd. */
+char *
+uri_aor(const osip_uri_t *u)
+{
+	char	*s;
+
+	if (u == NULL || u->host == NULL)
+		return (NULL);
+	if (asprintf(&s, "%s%s%s", u->username != NULL ? u->username : "",
+	    u->username != NULL ? "@" : "", u->host) == -1)
+		fatal("%s", __func__);
+	return (s);
+}
+
+/* A URI as text, malloc'd with our allocator (osip's is the same). */
+char *
+uri_str(const osip_uri_t *u)
+{
+	char	*s;
+
+	if (u == NULL || osip_uri_to_str(u, &s) != 0)
+		return (NULL);
+	return (s);
+}
+
+const char *
+transport_name(int t)
+{
+	return (t == TRANSPORT_TCP ? "TCP" : "UDP");
+}
+
+/* A Via or URI transport; -1 for one we do not speak. */
+int
+transport_parse(const char *s)
+{
+	if (s == NULL || strcasecmp(s, "udp") == 0)
+		return (TRANSPORT_UDP);
+	if (strcasecmp(s, "tcp") == 0)
+		return (TRANSPORT_TCP);
+	return (-1);
+}
+
+/*
+ * The side a message came from.  Loopback counts as the LAN, as in the
+ * classic siproxd: firewalls redirect the LAN's port 5060 to 127.0.0.1.
+ */
+int
+side_of(const struct sip_origin *o)
+{
+	if (addr_is_loopback((const struct sockaddr *)&o->src))
+		return (ROLE_INBOUND);
+	return (o->role);
+}

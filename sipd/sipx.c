@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: ISC */
+/* Messages on their way out: resolve the next hop, rewrite, send. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "child.h"
+#include "conf.h"
+#include "log.h"
+#include "resolve.h"
+#include "sipd.h"
+#include "sipmsg.h"
+
+static struct sipx_list	sipxs = TAILQ_HEAD_INITIALIZER(sipxs);
+static uint32_t		sipx_ids;
+
+static void	sipx_resolved(void *, int, const struct sockaddr_storage *,
+		    size_t);
+
+/* Send a finished message; UDP here, TCP through the connection table. */
+int
+sip_send_buf(int transport, int role, const struct sockaddr *dst,
+    uint64_t conn, const char *buf, size_t len)
+{
+	struct sip_sock	*ss;
+
+	if (transport == TRANSPORT_TCP)
+		return (tcp_send(role, dst, conn, buf, len));
+	if ((ss = sipd_sock_find(role, TRANSPORT_UDP, dst->sa_family)) ==
+	    NULL) {
+		log_warnx("no %s socket to reach %s",
+		    role == ROLE_INBOUND ? "inbound" : "outbound", log_sa(dst));
+		return (-1);
+	}
+	if (sendto(ss->fd, buf, len, 0, dst, addr_len(dst)) == -1) {
+		log_warn("sendto %s", log_sa(dst));
+		return (-1);
+	}
+	return (0);
+}
+
+/* Answer a request we will not forward, back the way it came. */
+void
+sip_reply(const struct sip_origin *o, const char *raw, size_t rawlen,
+    const osip_message_t *req, int code, const char *unsupported)
+{
+	char	*out;
+	size_t	 len;
+
+	if (sipmsg_response(raw, rawlen, req, code, unsupported, &out,
+	    &len) == -1) {
+		log_debug("cannot build a %d answer for %s", code,
+		    log_sa((struct sockaddr *)&o->src));
+		return;
+	}
+	sip_send_buf(o->transport, o->role, (struct sockaddr *)&o->src,
+	    o->conn, out, len);
+	free(out);
+}
+
+void
+sipx_free(struct sipx *x)
+{
+	TAILQ_REMOVE(&sipxs, x, entry);
+	if (x->rr != NULL)
+		resolve_cancel(x->rr);
+	osip_message_free(x->msg);
+	free(x->host);
+	free(x);
+}
+
+struct sipx *
+sipx_find(uint32_t id)
+{
+	struct sipx	*x;
+
+	TAILQ_FOREACH(x, &sipxs, entry)
+		if (x->id == id)
+			return (x);
+	return (NULL);
+}
+
+/* Take the message (ours from now on) towards host:port on side role_out. */
+void
+sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
+    int transport, const char *host, uint16_t port, uint64_t loophash)
+{
+	struct sipx	*x;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL ||
+	    (x->host = strdup(host)) == NULL)
+		fatal("%s", __func__);
+	x->msg = m;
+	x->from = *from;
+	x->role_out = role_out;
+	x->transport = transport;
+	x->port = port;
+	x->id = ++sipx_ids;
+	x->loophash = loophash;
+	TAILQ_INSERT_TAIL(&sipxs, x, entry);
+	x->rr = resolve_start(host, port, transport == TRANSPORT_TCP ?
+	    RESOLVE_TCP : RESOLVE_UDP, sipx_resolved, x);
+	if (x->rr == NULL)
+		sipx_resolved(x, RESOLVE_EBADNAME, NULL, 0);
+}
+
+static void
+sipx_fail(struct sipx *x, int code, const char *why)
+{
+	log_info("%s: cannot forward %s to %s: %s",
+	    x->msg->call_id != NULL && x->msg->call_id->number != NULL ?
+	    log_wire(x->msg->call_id->number,
+	    strlen(x->msg->call_id->number)) : "-",
+	    MSG_IS_REQUEST(x->msg) ? x->msg->sip_method : "response",
+	    log_wire(x->host, strlen(x->host)), why);
+	if (MSG_IS_REQUEST(x->msg) && !MSG_IS_ACK(x->msg))
+		sip_reply(&x->from, NULL, 0, x->msg, code, NULL);
+	sipx_free(x);
+}
+
+static void
+sipx_resolved(void *arg, int error, const struct sockaddr_storage *addrs,
+    size_t n)
+{
+	struct sipx	*x = arg;
+	size_t		 i;
+
+	x->rr = NULL;
+	if (error != RESOLVE_OK) {
+		sipx_fail(x, 503, resolve_strerror(error));
+		return;
+	}
+	/* The first address we have a socket of that family for. */
+	for (i = 0; i < n; i++)
+		if (sipd_sock_find(x->role_out, x->transport,
+		    addrs[i].ss_family) != NULL)
+			break;
+	if (i == n) {
+		sipx_fail(x, 503, "no socket of the address's family");
+		return;
+	}
+	/* Never to broadcast, multicast or nowhere (RFC 4475 §3.3.10). */
+	if (!addr_is_unicast((const struct sockaddr *)&addrs[i])) {
+		log_info("dropped a message to %s: not a unicast address",
+		    log_sa((const struct sockaddr *)&addrs[i]));
+		sipx_free(x);
+		return;
+	}
+	x->dst = addrs[i];
+	if (proxy_prepare(x) == -1) {
+		sipx_free(x);
+		return;
+	}
+	if (!x->waiting)
+		sipx_send(x);
+}
+
+void
+sipx_send(struct sipx *x)
+{
+	char	*buf;
+	size_t	 len;
+
+	if (sip_to_buf(x->msg, &buf, &len) == -1) {
+		log_warnx("cannot serialise a message to %s",
+		    log_sa((struct sockaddr *)&x->dst));
+		sipx_free(x);
+		return;
+	}
+	sip_send_buf(x->transport, x->role_out, (struct sockaddr *)&x->dst, 0,
+	    buf, len);
+	osip_free(buf);
+	sipx_free(x);
+}
