@@ -20,6 +20,7 @@
 #include "proc.h"
 
 #define STOP_GRACE_MS	1500	/* a stopping child gets this long */
+#define IFWATCH_SECONDS	5	/* how often interface addresses are checked */
 
 struct parent		*parent;
 
@@ -266,6 +267,41 @@ parent_reload(struct parent *p)
 	}
 }
 
+/*
+ * An interface whose address changes (a ppp0 that redials, DHCP): bind
+ * anew and tell the children, without dropping anything else.
+ */
+static void
+parent_watch_ifs(int fd, short ev, void *arg)
+{
+	struct parent		*p = arg;
+	struct ifaddrs_role	 nifr[ROLE_MAX];
+	const char		*name[ROLE_MAX];
+	int			 role, i;
+
+	if (p->stopping || p->relisten)
+		return;
+	name[ROLE_INBOUND] = p->conf->if_inbound;
+	name[ROLE_OUTBOUND] = p->conf->if_outbound;
+	for (role = 0; role < ROLE_MAX; role++)
+		if (if_resolve(name[role], &nifr[role]) <= 0)
+			return;		/* down for now: keep what we have */
+	if (!parent_listen_changed(p, p->conf, nifr))
+		return;
+	for (role = 0; role < ROLE_MAX; role++)
+		if (nifr[role].naddr > 0 && !addr_eq_host(
+		    (struct sockaddr *)&nifr[role].addr[0],
+		    (struct sockaddr *)&p->ifr[role].addr[0]))
+			log_info("%s now has address %s", name[role],
+			    log_sa((struct sockaddr *)&nifr[role].addr[0]));
+	memcpy(p->ifr, nifr, sizeof(p->ifr));
+	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
+		parent_send_config(p, &p->child[i]);
+	p->relisten = 1;
+	msg_send(&p->child[PROC_SIPD].chan, MSG_SIP_SOCKETS_FLUSH, 0, -1,
+	    NULL, 0);
+}
+
 static void
 parent_sig(int sig, short ev, void *arg)
 {
@@ -294,7 +330,7 @@ parent_child_eof(struct parent *p, struct msg *m, const char *name)
 		return (0);
 	if (!p->stopping)
 		log_warnx("%s closed its channel: stopping", name);
-	parent_stop(1);
+	parent_stop(p->stopping ? 0 : 1);
 	return (1);
 }
 
@@ -357,6 +393,7 @@ void
 parent_main(struct parent *p)
 {
 	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	struct timeval		 watch = { IFWATCH_SECONDS, 0 };
 	struct event		*ev;
 	size_t			 i;
 
@@ -373,6 +410,9 @@ parent_main(struct parent *p)
 	}
 	parent_start_children(p);
 	proc_title("parent");
+	ev = event_new(p->base, -1, EV_PERSIST, parent_watch_ifs, p);
+	if (ev == NULL || event_add(ev, &watch) == -1)
+		fatalx("event_add");
 	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
 		parent_send_config(p, &p->child[i]);
 	priv_listen(p);

@@ -114,8 +114,9 @@ main(int argc, char *argv[])
 			fprintf(stderr, "configuration OK\n");
 		exit(0);
 	}
-	if (p.pidfile == NULL)
-		p.pidfile = p.conf->pid_file;
+	/* A copy: a reload replaces the config it came from. */
+	if (p.pidfile == NULL && (p.pidfile = strdup(p.conf->pid_file)) == NULL)
+		fatal("strdup");
 	if (p.verbose == 0)
 		p.verbose = verbose_from_silence(p.conf->silence_log);
 	log_setverbose(p.verbose);

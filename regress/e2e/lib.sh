@@ -120,7 +120,9 @@ CONF
 # start_siproxd CONF: run it in fw in the foreground; wait for its pid file.
 start_siproxd() {
 	rm -f "$WORK/siproxd.pid"
-	in_fw "$SIPROXD" -d -f "$1" >> "$WORK/siproxd.log" 2>&1 &
+	# Not through in_fw: a function in the background is a subshell, and
+	# the test waits for the daemon itself to read its exit status.
+	ip netns exec "$NS_FW" "$SIPROXD" -d -f "$1" >> "$WORK/siproxd.log" 2>&1 &
 	SXD=$!
 	PIDS="$PIDS $SXD"
 	if ! wait_for 5 test -s "$WORK/siproxd.pid"; then

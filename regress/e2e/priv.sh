@@ -94,6 +94,8 @@ SIPD=$(child_pid sipd)
 RTPD=$(child_pid rtpd)
 kill -TERM "$SXD"
 check "SIGTERM stops the parent" wait_for 3 gone "$SXD"
+wait "$SXD"
+check "SIGTERM: exit status 0" test $? -eq 0
 check "SIGTERM stops sipd" wait_for 1 gone "$SIPD"
 check "SIGTERM stops rtpd" wait_for 1 gone "$RTPD"
 check "SIGTERM removes the pid file" test ! -e "$WORK/siproxd.pid"

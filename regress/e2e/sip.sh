@@ -53,9 +53,10 @@ wan_calls() {	# wan_calls NAME PHONE PORT UAS UAC: WAN calls a LAN phone
 	_r=$?
 	bg_ok "lan-$1" && [ $_r -eq 0 ]
 }
+WAN_ME=203.0.113.1
 lan_calls() {	# lan_calls NAME UAS UAC: phone1 calls wan@uas.test
 	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 "$2" -s wan \
-	    -key expect_media 203.0.113.1
+	    -key expect_media $WAN_ME
 	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 "$3" $FW_IN -s phone1 \
 	    -key domain sip.test -key callee wan -key rdomain uas.test \
 	    -key expect_media 10.0.0.1
@@ -104,6 +105,17 @@ check "phone2 unregisters (Expires: 0)" \
     phone_register phone2 5062 phone_reg_any.xml wan_reg.xml 0
 check "phone2's binding is gone" not_registered phone2
 check "phone1 is untouched by phone2's unregister" registered phone1
+
+# The outbound interface changes address (a ppp0 that redials): the next
+# call uses the new one, without a restart and without losing phone1.
+ip -n "$NS_FW" addr del 203.0.113.1/24 dev out0
+ip -n "$NS_FW" addr add 203.0.113.9/24 dev out0
+check "the listener follows the new outbound address" wait_for 8 sh -c \
+    "ip netns exec $NS_FW ss -lnuH | grep -q '203.0.113.9:5060 '"
+WAN_ME=203.0.113.9
+check "a LAN->WAN call after the change uses the new address" \
+    lan_calls call5 call_uas.xml call_uac.xml
+check "phone1 is still registered after the change" registered phone1
 
 # Nothing private crosses to the WAN: no LAN address in anything the
 # provider received (or sent back) in this whole test.
