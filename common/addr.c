@@ -181,6 +181,27 @@ addr_is_unicast(const struct sockaddr *sa)
 	return (0);
 }
 
+/* Private (RFC 1918, RFC 6598, RFC 4193, loopback, link-local). */
+int
+addr_is_private(const struct sockaddr *sa)
+{
+	const uint8_t	*a;
+
+	if (sa->sa_family == AF_INET) {
+		a = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+		return (a[0] == 10 || a[0] == 127 ||
+		    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+		    (a[0] == 192 && a[1] == 168) ||
+		    (a[0] == 169 && a[1] == 254) ||
+		    (a[0] == 100 && (a[1] & 0xc0) == 64));
+	}
+	if (sa->sa_family != AF_INET6)
+		return (0);
+	a = (const uint8_t *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+	return ((a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) ==
+	    0x80) || IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)a));
+}
+
 /* The host part as text (IPv6 without brackets). */
 const char *
 addr_ntop(const struct sockaddr *sa, char *buf, size_t len)

@@ -25,6 +25,7 @@ int		 addr_eq_host(const struct sockaddr *,
 		    const struct sockaddr *);
 int		 addr_is_loopback(const struct sockaddr *);
 int		 addr_is_unicast(const struct sockaddr *);
+int		 addr_is_private(const struct sockaddr *);
 const char	*addr_ntop(const struct sockaddr *, char *, size_t);
 int		 sock_set_dscp(int, int, int);
 

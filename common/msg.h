@@ -98,6 +98,47 @@ struct msg_rtp_socket {
 	int32_t		error;		/* errno, 0 with an fd */
 };
 
+/* A media stream of a call: (call, stream) is the key in rtpd. */
+#define RELAY_F_HOLD	0x01	/* c= 0.0.0.0: the sender does not listen */
+#define RELAY_F_ANSWER	0x02	/* SDP of a 2xx: the call is answered */
+
+struct msg_relay_open {
+	uint64_t	call;		/* hash of the Call-ID, LAN form */
+	uint16_t	stream;		/* m= line index */
+	uint8_t		from_role;	/* the side the SDP came from */
+	uint8_t		flags;
+	struct msg_addr	peer;		/* c=/m= of that side; port = RTP */
+	uint16_t	rtcp_port;	/* a=rtcp, 0: RTP + 1 */
+	uint8_t		to_family;	/* MSG_AF_* of the side it goes to */
+	uint8_t		pad;
+};
+
+struct msg_relay_opened {
+	uint64_t	call;
+	uint16_t	stream;
+	uint16_t	rtp_port;	/* ours, on the side the SDP goes to */
+	uint16_t	rtcp_port;
+	uint16_t	pad;
+	int32_t		error;		/* 0 or errno */
+	uint32_t	pad2;
+};
+
+#define RELAY_F_UNANSWERED 0x01	/* close only if no 2xx was seen */
+
+struct msg_relay_close {
+	uint64_t	call;
+	uint8_t		flags;
+	uint8_t		pad[7];
+};
+
+struct msg_relay_expired {
+	uint64_t	call;
+	uint16_t	stream;
+	uint16_t	pad[3];
+	uint64_t	packets;	/* relayed over the stream's life */
+	uint64_t	dropped;	/* from sources other than the peer */
+};
+
 struct msg_result {
 	int32_t		error;		/* 0 or errno */
 };

@@ -8,6 +8,7 @@
 #include "child.h"
 #include "log.h"
 #include "proc.h"
+#include "rtpd.h"
 
 void	rtpd_main(int, int);
 
@@ -15,11 +16,58 @@ static void
 rtpd_start(void)
 {
 	proc_raise_nofile();
+	stream_init();
+}
+
+static void
+rtpd_config(void)
+{
+	if (child->started)
+		stream_config();
+}
+
+static void
+rtpd_parent_msg(struct msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_RTP_SOCKET:
+		stream_socket(m);
+		break;
+	default:
+		fatalx("unexpected %s from the parent",
+		    msg_typename(m->hdr.type));
+	}
+}
+
+static void
+rtpd_sibling_msg(struct msg *m)
+{
+	switch (m->hdr.type) {
+	case MSG_RELAY_OPEN:
+		stream_open(m);
+		break;
+	case MSG_RELAY_CLOSE:
+		stream_close(m);
+		break;
+	default:
+		fatalx("unexpected %s from sipd", msg_typename(m->hdr.type));
+	}
+}
+
+static void
+rtpd_shutdown(void)
+{
+	stream_shutdown();
+	child_exit(0);
 }
 
 static const struct child_ops rtpd_ops = {
 	.proc =		PROC_RTPD,
+	.parent_msg =	rtpd_parent_msg,
+	.sibling_msg =	rtpd_sibling_msg,
+	.config =	rtpd_config,
 	.start =	rtpd_start,
+	.shutdown =	rtpd_shutdown,
 };
 
 void

@@ -4,25 +4,141 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "opaque.h"
+#include "rewrite.h"
 #include "sdp.h"
 #include "sipd.h"
+
+/* The key rtpd files a call's streams under: its Call-ID as the LAN sees it. */
+uint64_t
+relay_callkey(const osip_message_t *m)
+{
+	char		*s;
+	uint64_t	 h;
+
+	if (osip_call_id_to_str(m->call_id, &s) != 0)
+		return (0);
+	h = opaque_hash(s, strlen(s));
+	osip_free(s);
+	return (h);
+}
+
+void
+relay_close(uint64_t call, int flags)
+{
+	struct msg_relay_close	c;
+
+	if (!child->conf->rtp_proxy_enable)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.call = call;
+	c.flags = flags;
+	msg_send(&child->sibling, MSG_RELAY_CLOSE, 0, -1, &c, sizeof(c));
+}
+
+/* Is there anything to relay for this stream? */
+static int
+relayable(const struct sdp_media *md)
+{
+	return (md->port != 0 && !md->mcast && md->addr.ss_family != 0);
+}
+
+/*
+ * Ask rtpd for a relay for every stream of x's SDP; the number of answers
+ * x now waits for (0: nothing to relay).
+ */
+int
+relay_request(struct sipx *x, int from)
+{
+	struct msg_relay_open	 o;
+	struct sdp_media	*md;
+	size_t			 i;
+	int			 n = 0;
+
+	for (i = 0; i < x->sdp->nmedia; i++) {
+		md = &x->sdp->media[i];
+		if (!relayable(md))
+			continue;
+		memset(&o, 0, sizeof(o));
+		o.call = x->callkey;
+		o.stream = i;
+		o.from_role = from;
+		o.flags = md->hold ? RELAY_F_HOLD : 0;
+		if (MSG_IS_RESPONSE(x->msg) && MSG_IS_STATUS_2XX(x->msg))
+			o.flags |= RELAY_F_ANSWER;
+		msg_addr_from_sa(&o.peer, (struct sockaddr *)&md->addr);
+		o.rtcp_port = md->rtcp_port;
+		o.to_family = x->dst.ss_family == AF_INET6 ? MSG_AF_INET6 :
+		    MSG_AF_INET;
+		msg_send(&child->sibling, MSG_RELAY_OPEN, x->id, -1, &o,
+		    sizeof(o));
+		n++;
+	}
+	return (n);
+}
+
+static void
+relay_failed(struct sipx *x, int error)
+{
+	log_warnx("%s: no media relay: %s", proxy_cid(x->msg),
+	    strerror(error));
+	if (MSG_IS_REQUEST(x->msg) && !MSG_IS_ACK(x->msg))
+		sip_reply(&x->from, NULL, 0, x->msg, error == ENOSPC ? 503 :
+		    500, NULL);
+	relay_close(x->callkey, RELAY_F_UNANSWERED);
+	sipx_free(x);
+}
+
+static void
+relay_opened(struct msg *m)
+{
+	struct msg_relay_opened	 r;
+	struct sipx		*x;
+
+	memcpy(&r, m->data, sizeof(r));
+	/* The message may have gone (failed) while rtpd worked: fine. */
+	if ((x = sipx_find(m->hdr.id)) == NULL || x->waiting == 0 ||
+	    x->sdp == NULL || r.stream >= x->sdp->nmedia)
+		return;
+	if (r.error != 0) {
+		relay_failed(x, r.error);
+		return;
+	}
+	x->rtp_ports[r.stream] = r.rtp_port;
+	x->rtcp_ports[r.stream] = r.rtcp_port;
+	if (--x->waiting > 0)
+		return;
+	if (rewrite_sdp_finish(x) == -1) {
+		sipx_free(x);
+		return;
+	}
+	sipx_send(x);
+}
 
 void
 relay_dispatch(struct msg *m)
 {
-	fatalx("unexpected %s from rtpd", msg_typename(m->hdr.type));
-}
+	struct msg_relay_expired	e;
 
-/*
- * Fill in the relay's ports for the SDP of x.  0: go on now; 1: x waits
- * for rtpd's answer; -1: refuse.  Until rtpd relays media the ports stay
- * as the endpoint wrote them and only the addresses are ours.
- */
-int
-relay_sdp(struct sipx *x, struct sdp *sdp, struct sdp_subst *sub)
-{
-	return (0);
+	switch (m->hdr.type) {
+	case MSG_RELAY_OPENED:
+		relay_opened(m);
+		break;
+	case MSG_RELAY_EXPIRED:
+		memcpy(&e, m->data, sizeof(e));
+		log_debug("%016llx/%u: media expired after %llu packets",
+		    (unsigned long long)e.call, e.stream,
+		    (unsigned long long)e.packets);
+		break;
+	default:
+		fatalx("unexpected %s from rtpd", msg_typename(m->hdr.type));
+	}
 }

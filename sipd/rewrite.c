@@ -20,6 +20,8 @@
 #include "sdp.h"
 #include "sipd.h"
 
+void	bad_sdp(struct sipx *);
+
 /* RFC 3261 §8.1.1.7 magic cookie, then our mark. */
 #define BRANCH_PREFIX	"z9hG4bKsxd"
 #define BRANCH_PLEN	(sizeof(BRANCH_PREFIX) - 1)
@@ -365,26 +367,13 @@ rr_push(struct sipx *x)
 	return (0);
 }
 
-/* Private (RFC 1918, RFC 6598, RFC 4193, loopback, link-local) text address. */
 static int
 host_is_private(const char *host)
 {
-	struct sockaddr_storage	 ss;
-	const uint8_t		*a;
+	struct sockaddr_storage	ss;
 
-	if (host == NULL || addr_parse(host, &ss) == -1)
-		return (0);
-	if (ss.ss_family == AF_INET) {
-		a = (const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr;
-		return (a[0] == 10 || a[0] == 127 ||
-		    (a[0] == 172 && (a[1] & 0xf0) == 16) ||
-		    (a[0] == 192 && a[1] == 168) ||
-		    (a[0] == 169 && a[1] == 254) ||
-		    (a[0] == 100 && (a[1] & 0xc0) == 64));
-	}
-	a = (const uint8_t *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
-	return ((a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) ==
-	    0x80) || IN6_IS_ADDR_LOOPBACK((struct in6_addr *)a));
+	return (host != NULL && addr_parse(host, &ss) == 0 &&
+	    addr_is_private((struct sockaddr *)&ss));
 }
 
 /* A Call-ID like "123@10.0.0.2" leaves as "123-sxd<sealed>@<us>". */
@@ -490,39 +479,69 @@ rewrite_set_body(osip_message_t *m, const char *buf, size_t len)
 }
 
 /*
- * SDP addresses become ours on the side the message goes to (RFC 4566
- * c= and o=).  -1: a body that claims to be SDP but is not.
+ * Write our address, and the relay's ports once rtpd gave them, into the
+ * SDP (RFC 4566 c=, o=, m=, a=rtcp).  -1: the body is not SDP after all.
  */
-static int
-sdp_masq(struct sipx *x)
+int
+rewrite_sdp_finish(struct sipx *x)
 {
 	osip_body_t		*body;
-	struct sdp		 sdp;
 	struct sdp_subst	 sub;
 	struct sockaddr_storage	 ss;
 	char			*out;
 	size_t			 outlen;
-	int			 r;
 
-	if (!body_is_sdp(x->msg) ||
-	    (body = osip_list_get(&x->msg->bodies, 0)) == NULL ||
-	    body->body == NULL || body->length == 0)
-		return (0);
-	memset(&sdp, 0, sizeof(sdp));
-	if (sdp_parse(&sdp, body->body, body->length) == -1)
-		return (-1);
+	body = osip_list_get(&x->msg->bodies, 0);
 	our_addr(x->role_out, x->dst.ss_family, &ss);
 	memset(&sub, 0, sizeof(sub));
 	sub.addr = (struct sockaddr *)&ss;
-	r = relay_sdp(x, &sdp, &sub);
-	if (r == 0 && sdp_rewrite(body->body, body->length, &sdp, &sub, &out,
-	    &outlen) == 0) {
-		rewrite_set_body(x->msg, out, outlen);
-		free(out);
-	} else if (r == 0)
-		r = -1;
-	sdp_clear(&sdp);
-	return (r);
+	sub.rtp_port = x->rtp_ports;
+	sub.rtcp_port = x->rtcp_ports;
+	if (body == NULL || sdp_rewrite(body->body, body->length, x->sdp,
+	    &sub, &out, &outlen) == -1) {
+		bad_sdp(x);
+		return (-1);
+	}
+	rewrite_set_body(x->msg, out, outlen);
+	free(out);
+	return (0);
+}
+
+/*
+ * SDP on its way from one side to the other: media goes through rtpd, so
+ * its ports are asked for first (x then waits) unless the relay is off,
+ * when the body is left as the endpoint wrote it.
+ */
+static int
+sdp_masq(struct sipx *x, int from)
+{
+	osip_body_t	*body;
+	size_t		 i, n;
+
+	if (!body_is_sdp(x->msg) || from == x->role_out ||
+	    !child->conf->rtp_proxy_enable ||
+	    (body = osip_list_get(&x->msg->bodies, 0)) == NULL ||
+	    body->body == NULL || body->length == 0)
+		return (0);
+	if ((x->sdp = calloc(1, sizeof(*x->sdp))) == NULL)
+		fatal("%s", __func__);
+	if (sdp_parse(x->sdp, body->body, body->length) == -1) {
+		bad_sdp(x);
+		return (-1);
+	}
+	n = x->sdp->nmedia;
+	x->rtp_ports = calloc(n + 1, sizeof(uint16_t));
+	x->rtcp_ports = calloc(n + 1, sizeof(uint16_t));
+	if (x->rtp_ports == NULL || x->rtcp_ports == NULL)
+		fatal("%s", __func__);
+	/* A stream we do not relay (port 0, multicast) keeps its ports. */
+	for (i = 0; i < n; i++) {
+		x->rtp_ports[i] = x->sdp->media[i].port;
+		x->rtcp_ports[i] = x->sdp->media[i].rtcp_port;
+	}
+	if ((x->waiting = relay_request(x, from)) > 0)
+		return (0);
+	return (rewrite_sdp_finish(x));
 }
 
 static int
@@ -555,7 +574,7 @@ dialog_forming(const osip_message_t *m)
 	    MSG_IS_REFER(m) || MSG_IS_NOTIFY(m)));
 }
 
-static void
+void
 bad_sdp(struct sipx *x)
 {
 	log_info("%s: %s with a malformed SDP body: refused", proxy_cid(x->msg),
@@ -571,26 +590,30 @@ rewrite_request(struct sipx *x, int from)
 	osip_message_t	*m = x->msg;
 	int		 to_wan = x->role_out == ROLE_OUTBOUND &&
 			    from == ROLE_INBOUND;
-	int		 r;
 
+	if (from == ROLE_OUTBOUND) {
+		mask_hosts(m, 0);
+		rewrite_callid_reveal(m);
+	}
+	x->callkey = relay_callkey(m);
 	if (max_forwards(m) == -1)
 		return (-1);
-	if ((r = sdp_masq(x)) == -1) {
-		bad_sdp(x);
-		return (-1);
-	}
 	if (to_wan) {
 		contacts_masq(x, MSG_IS_REGISTER(m) ? m->to : m->from);
 		mask_hosts(m, 1);
 		ua_set(m);
-		callid_hide(x);
-	} else if (from == ROLE_OUTBOUND) {
-		mask_hosts(m, 0);
-		rewrite_callid_reveal(m);
 	}
 	if (dialog_forming(m) && rr_push(x) == -1)
 		return (-1);
-	return (via_push(x, from, x->loophash));
+	if (via_push(x, from, x->loophash) == -1)
+		return (-1);
+	if (MSG_IS_BYE(m) || MSG_IS_CANCEL(m))
+		relay_close(x->callkey, 0);
+	if (sdp_masq(x, from) == -1)
+		return (-1);
+	if (to_wan)
+		callid_hide(x);
+	return (0);
 }
 
 /* A response, once its next hop is known. */
@@ -598,20 +621,27 @@ int
 rewrite_response(struct sipx *x, int from)
 {
 	osip_message_t	*m = x->msg;
+	int		 to_wan = x->role_out == ROLE_OUTBOUND &&
+			    from == ROLE_INBOUND;
 
-	if (sdp_masq(x) == -1) {
-		bad_sdp(x);
-		return (-1);
-	}
-	rr_turn(x);
-	if (x->role_out == ROLE_OUTBOUND && from == ROLE_INBOUND) {
-		contacts_masq(x, m->to);
-		mask_hosts(m, 1);
-		ua_set(m);
-		callid_hide(x);
-	} else if (from == ROLE_OUTBOUND) {
+	if (from == ROLE_OUTBOUND) {
 		mask_hosts(m, 0);
 		rewrite_callid_reveal(m);
 	}
+	x->callkey = relay_callkey(m);
+	rr_turn(x);
+	if (to_wan) {
+		contacts_masq(x, m->to);
+		mask_hosts(m, 1);
+		ua_set(m);
+	}
+	/* A failed INVITE frees its media, unless a 2xx came first (forks). */
+	if (m->status_code >= 300 && m->cseq->method != NULL &&
+	    strcmp(m->cseq->method, "INVITE") == 0)
+		relay_close(x->callkey, RELAY_F_UNANSWERED);
+	if (sdp_masq(x, from) == -1)
+		return (-1);
+	if (to_wan)
+		callid_hide(x);
 	return (0);
 }

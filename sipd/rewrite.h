@@ -18,6 +18,7 @@ void	 rewrite_callid_reveal(osip_message_t *);
 int	 rewrite_pop_via(osip_message_t *);
 int	 rewrite_request(struct sipx *, int);
 int	 rewrite_response(struct sipx *, int);
+int	 rewrite_sdp_finish(struct sipx *);
 
 /* registrar.c */
 void	 registrar_init(void);

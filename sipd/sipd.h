@@ -56,9 +56,13 @@ struct sipx {
 	uint16_t		 port;
 	struct resolve_req	*rr;
 	struct sockaddr_storage	 dst;
-	int			 waiting;	/* for rtpd */
+	int			 waiting;	/* answers due from rtpd */
 	uint32_t		 id;
 	uint64_t		 loophash;	/* RFC 3261 §16.6 step 8 */
+	uint64_t		 callkey;	/* the call, for rtpd */
+	struct sdp		*sdp;		/* parsed, awaiting ports */
+	uint16_t		*rtp_ports;
+	uint16_t		*rtcp_ports;
 };
 TAILQ_HEAD(sipx_list, sipx);
 
@@ -114,6 +118,8 @@ void	 regstore_dirty(void);
 struct sdp;
 struct sdp_subst;
 void	 relay_dispatch(struct msg *);
-int	 relay_sdp(struct sipx *, struct sdp *, struct sdp_subst *);
+uint64_t relay_callkey(const osip_message_t *);
+void	 relay_close(uint64_t, int);
+int	 relay_request(struct sipx *, int);
 
 #endif /* SIPROXD_SIPD_H */

@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "log.h"
 #include "resolve.h"
+#include "sdp.h"
 #include "sipd.h"
 #include "sipmsg.h"
 
@@ -70,6 +71,12 @@ sipx_free(struct sipx *x)
 	if (x->rr != NULL)
 		resolve_cancel(x->rr);
 	osip_message_free(x->msg);
+	if (x->sdp != NULL) {
+		sdp_clear(x->sdp);
+		free(x->sdp);
+	}
+	free(x->rtp_ports);
+	free(x->rtcp_ports);
 	free(x->host);
 	free(x);
 }

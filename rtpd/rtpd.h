@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: ISC */
+/* rtpd: the relay table and its sockets. */
+
+#ifndef SIPROXD_RTPD_H
+#define SIPROXD_RTPD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
+
+#include <stdint.h>
+
+#include "msg.h"
+
+#define RTP	0
+#define RTCP	1
+
+struct rleg;
+
+/* One of our sockets: RTP or RTCP of one leg. */
+struct rsock {
+	struct rleg		*leg;
+	int			 k;		/* RTP or RTCP */
+	int			 fd;		/* -1 until the parent sends it */
+	uint32_t		 req;		/* the parent request it awaits */
+	struct event		*ev;
+};
+
+/* One side of a stream: our sockets there and the endpoint they serve. */
+struct rleg {
+	struct rstream		*st;
+	int			 role;
+	int			 family;
+	uint16_t		 port;		/* our RTP port, 0: none yet */
+	struct rsock		 s[2];
+	struct sockaddr_storage	 dst[2];	/* the endpoint: SDP, then learned */
+	int			 have_dst;
+	int			 learned[2];
+	int			 hold;
+	uint64_t		 packets;	/* accepted from the endpoint */
+	uint64_t		 dropped;	/* from anyone else */
+};
+
+struct rstream {
+	RB_ENTRY(rstream)	 entry;
+	uint64_t		 call;
+	uint16_t		 index;
+	struct rleg		 leg[ROLE_MAX];
+	time_t			 last;		/* last packet (monotonic s) */
+	int			 answered;
+	int			 want;		/* sockets still to come */
+	int			 reply;		/* a sipd request waits */
+	uint32_t		 reply_id;
+	int			 reply_role;
+};
+
+void	 stream_init(void);
+void	 stream_config(void);
+void	 stream_open(struct msg *);
+void	 stream_close(struct msg *);
+void	 stream_socket(struct msg *);
+void	 stream_shutdown(void);
+size_t	 stream_count(void);
+
+/* dejitter.c */
+void	 dejitter_send(int, const void *, size_t,
+	    const struct sockaddr_storage *, int);
+void	 dejitter_forget(int);
+
+#endif /* SIPROXD_RTPD_H */

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: ISC */
+/* The media relay: streams, their sockets, symmetric RTP, timeouts. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "child.h"
+#include "conf.h"
+#include "log.h"
+#include "rtpd.h"
+
+#define RTP_MAXPKT	8192
+#define RTP_BATCH	64	/* packets per socket per wake-up */
+
+RB_HEAD(rstream_tree, rstream);
+static int	rstream_cmp(struct rstream *, struct rstream *);
+RB_PROTOTYPE(rstream_tree, rstream, entry, rstream_cmp)
+
+static struct rstream_tree	 streams = RB_INITIALIZER(&streams);
+static size_t			 nstreams;
+
+/* Even ports of the range, per side: 1 when in use. */
+static uint8_t			*ports_used[ROLE_MAX];
+static size_t			 nports;
+static size_t			 port_next[ROLE_MAX];
+static uint16_t			 port_base;
+static uint32_t			 req_ids;
+static struct event		*tick_ev;
+static uint8_t			 pkt[RTP_MAXPKT];
+
+static void	stream_read(int, short, void *);
+static void	rs_free(struct rstream *);
+
+static int
+rstream_cmp(struct rstream *a, struct rstream *b)
+{
+	if (a->call != b->call)
+		return (a->call < b->call ? -1 : 1);
+	return ((int)a->index - (int)b->index);
+}
+
+RB_GENERATE(rstream_tree, rstream, entry, rstream_cmp)
+
+static time_t
+now_sec(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
+size_t
+stream_count(void)
+{
+	return (nstreams);
+}
+
+/* The port table follows the configured range (start and reload). */
+void
+stream_config(void)
+{
+	const struct siproxd_conf	*c = child->conf;
+	size_t				 n;
+	int				 r;
+
+	port_base = c->rtp_port_low + (c->rtp_port_low & 1);
+	n = c->rtp_port_high >= port_base + 1 ?
+	    (c->rtp_port_high - port_base - 1) / 2 + 1 : 0;
+	if (n == nports)
+		return;
+	if (nstreams > 0) {
+		log_warnx("rtp port range changes at the next start: "
+		    "calls are running");
+		return;
+	}
+	for (r = 0; r < ROLE_MAX; r++) {
+		free(ports_used[r]);
+		if ((ports_used[r] = calloc(n + 1, 1)) == NULL)
+			fatal("%s", __func__);
+		port_next[r] = 0;
+	}
+	nports = n;
+}
+
+/* An even port and the odd one above it, free on this side; 0 if none. */
+static uint16_t
+port_alloc(int role)
+{
+	size_t	i, j;
+
+	for (j = 0; j < nports; j++) {
+		i = (port_next[role] + j) % nports;
+		if (!ports_used[role][i]) {
+			ports_used[role][i] = 1;
+			port_next[role] = (i + 1) % nports;
+			return (port_base + 2 * i);
+		}
+	}
+	return (0);
+}
+
+static void
+port_free(int role, uint16_t port)
+{
+	size_t	i;
+
+	if (port < port_base)
+		return;
+	i = (port - port_base) / 2;
+	if (i < nports)
+		ports_used[role][i] = 0;
+}
+
+static void
+sock_request(struct rleg *l, int k)
+{
+	struct msg_rtp_socket_req	req;
+
+	memset(&req, 0, sizeof(req));
+	req.role = l->role;
+	req.family = l->family == AF_INET6 ? MSG_AF_INET6 : MSG_AF_INET;
+	req.port = l->port + k;
+	l->s[k].req = ++req_ids;
+	msg_send(&child->parent, MSG_RTP_SOCKET_REQ, l->s[k].req, -1, &req,
+	    sizeof(req));
+	l->st->want++;
+}
+
+/* Give a socket back: close it and tell the parent, which counts them. */
+static void
+sock_release(const struct rleg *l, int k, int fd)
+{
+	struct msg_rtp_socket_req	req;
+
+	close(fd);
+	memset(&req, 0, sizeof(req));
+	req.role = l->role;
+	req.family = l->family == AF_INET6 ? MSG_AF_INET6 : MSG_AF_INET;
+	req.port = l->port + k;
+	msg_send(&child->parent, MSG_RTP_SOCKET_RELEASE, 0, -1, &req,
+	    sizeof(req));
+}
+
+static void
+leg_close(struct rleg *l)
+{
+	int	k;
+
+	for (k = RTP; k <= RTCP; k++) {
+		if (l->s[k].ev != NULL)
+			event_free(l->s[k].ev);
+		l->s[k].ev = NULL;
+		if (l->s[k].fd != -1) {
+			dejitter_forget(l->s[k].fd);
+			sock_release(l, k, l->s[k].fd);
+		}
+		l->s[k].fd = -1;
+		l->s[k].req = 0;
+	}
+	if (l->port != 0)
+		port_free(l->role, l->port);
+	l->port = 0;
+}
+
+/* Our sockets on a side; -1 if the range is used up. */
+static int
+leg_open(struct rleg *l, int family)
+{
+	if (l->port != 0 && l->family == family)
+		return (0);
+	leg_close(l);
+	l->family = family;
+	if ((l->port = port_alloc(l->role)) == 0)
+		return (-1);
+	sock_request(l, RTP);
+	sock_request(l, RTCP);
+	return (0);
+}
+
+static void
+reply(struct rstream *st, uint32_t id, int role, int error)
+{
+	struct msg_relay_opened	r;
+
+	memset(&r, 0, sizeof(r));
+	r.call = st->call;
+	r.stream = st->index;
+	r.error = error;
+	if (!error) {
+		r.rtp_port = st->leg[role].port;
+		r.rtcp_port = st->leg[role].port + 1;
+	}
+	msg_send(&child->sibling, MSG_RELAY_OPENED, id, -1, &r, sizeof(r));
+}
+
+static struct rstream *
+rs_get(uint64_t call, uint16_t index)
+{
+	struct rstream	key, *st;
+	int		r, k;
+
+	key.call = call;
+	key.index = index;
+	if ((st = RB_FIND(rstream_tree, &streams, &key)) != NULL)
+		return (st);
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		fatal("%s", __func__);
+	st->call = call;
+	st->index = index;
+	st->last = now_sec();
+	for (r = 0; r < ROLE_MAX; r++) {
+		st->leg[r].st = st;
+		st->leg[r].role = r;
+		for (k = RTP; k <= RTCP; k++) {
+			st->leg[r].s[k].leg = &st->leg[r];
+			st->leg[r].s[k].k = k;
+			st->leg[r].s[k].fd = -1;
+		}
+	}
+	RB_INSERT(rstream_tree, &streams, st);
+	nstreams++;
+	return (st);
+}
+
+static void
+rs_free(struct rstream *st)
+{
+	int	r;
+
+	for (r = 0; r < ROLE_MAX; r++)
+		leg_close(&st->leg[r]);
+	RB_REMOVE(rstream_tree, &streams, st);
+	nstreams--;
+	free(st);
+}
+
+/* What the SDP of one side says about its endpoint. */
+static void
+leg_set_peer(struct rleg *l, const struct msg_relay_open *o)
+{
+	struct sockaddr_storage	ss, rtcp;
+
+	if (msg_addr_to_sa(&o->peer, &ss) == -1)
+		fatalx("bad address from sipd");
+	l->hold = (o->flags & RELAY_F_HOLD) != 0;
+	if (l->hold)
+		return;		/* keep what we know; nothing goes there now */
+	rtcp = ss;
+	addr_setport((struct sockaddr *)&rtcp, o->rtcp_port != 0 ?
+	    o->rtcp_port : addr_port((struct sockaddr *)&ss) + 1);
+	/* New address or port (re-INVITE): learn this side again. */
+	if (!l->have_dst || !addr_eq((struct sockaddr *)&l->dst[RTP],
+	    (struct sockaddr *)&ss)) {
+		l->learned[RTP] = l->learned[RTCP] = 0;
+		l->dst[RTP] = ss;
+		l->dst[RTCP] = rtcp;
+	}
+	l->have_dst = 1;
+}
+
+void
+stream_open(struct msg *m)
+{
+	struct msg_relay_open	 o;
+	struct rstream		*st;
+	int			 to, family;
+
+	memcpy(&o, m->data, sizeof(o));
+	if (o.from_role >= ROLE_MAX || (o.to_family != MSG_AF_INET &&
+	    o.to_family != MSG_AF_INET6))
+		fatalx("bad relay-open from sipd");
+	to = ROLE_MAX - 1 - o.from_role;
+	family = o.to_family == MSG_AF_INET ? AF_INET : AF_INET6;
+	st = rs_get(o.call, o.stream);
+	leg_set_peer(&st->leg[o.from_role], &o);
+	if (o.flags & RELAY_F_ANSWER)
+		st->answered = 1;
+	if (leg_open(&st->leg[to], family) == -1) {
+		log_warnx("%016llx/%u: rtp port range exhausted",
+		    (unsigned long long)o.call, o.stream);
+		reply(st, m->hdr.id, to, ENOSPC);
+		rs_free(st);
+		return;
+	}
+	if (st->want == 0) {
+		reply(st, m->hdr.id, to, 0);
+		return;
+	}
+	st->reply = 1;
+	st->reply_id = m->hdr.id;
+	st->reply_role = to;
+}
+
+/* The socket that waits for parent request id, and its stream. */
+static struct rsock *
+sock_find(uint32_t id)
+{
+	struct rstream	*st;
+	int		 r, k;
+
+	RB_FOREACH(st, rstream_tree, &streams)
+		for (r = 0; r < ROLE_MAX; r++)
+			for (k = RTP; k <= RTCP; k++)
+				if (st->leg[r].s[k].req == id &&
+				    st->leg[r].s[k].fd == -1)
+					return (&st->leg[r].s[k]);
+	return (NULL);
+}
+
+void
+stream_socket(struct msg *m)
+{
+	struct msg_rtp_socket	 r;
+	struct rsock		*s;
+	struct rleg		*l;
+	struct rstream		*st;
+
+	memcpy(&r, m->data, sizeof(r));
+	if ((s = sock_find(m->hdr.id)) == NULL) {
+		/* Its stream ended while we waited: give it back. */
+		if (m->fd != -1) {
+			struct rleg	tmp;
+
+			memset(&tmp, 0, sizeof(tmp));
+			tmp.role = r.role;
+			tmp.family = r.family == MSG_AF_INET6 ? AF_INET6 :
+			    AF_INET;
+			sock_release(&tmp, 0, m->fd);
+		}
+		return;
+	}
+	l = s->leg;
+	st = l->st;
+	st->want--;
+	if (m->fd == -1) {
+		log_warnx("rtp port %u: %s", r.port, strerror(r.error));
+		if (st->reply)
+			reply(st, st->reply_id, st->reply_role, r.error);
+		st->reply = 0;
+		rs_free(st);
+		return;
+	}
+	s->fd = m->fd;
+	s->ev = event_new(child->base, s->fd, EV_READ | EV_PERSIST,
+	    stream_read, s);
+	if (s->ev == NULL || event_add(s->ev, NULL) == -1)
+		fatalx("event_add");
+	if (st->want == 0 && st->reply) {
+		st->reply = 0;
+		reply(st, st->reply_id, st->reply_role, 0);
+	}
+}
+
+void
+stream_close(struct msg *m)
+{
+	struct msg_relay_close	 c;
+	struct rstream		 key, *st, *next;
+
+	memcpy(&c, m->data, sizeof(c));
+	key.call = c.call;
+	key.index = 0;
+	for (st = RB_NFIND(rstream_tree, &streams, &key);
+	    st != NULL && st->call == c.call; st = next) {
+		next = RB_NEXT(rstream_tree, &streams, st);
+		if ((c.flags & RELAY_F_UNANSWERED) && st->answered)
+			continue;
+		log_debug("%016llx/%u: closed, %llu/%llu packets relayed",
+		    (unsigned long long)st->call, st->index,
+		    (unsigned long long)st->leg[0].packets,
+		    (unsigned long long)st->leg[1].packets);
+		if (!st->reply)
+			rs_free(st);
+		else {
+			reply(st, st->reply_id, st->reply_role, ECANCELED);
+			rs_free(st);
+		}
+	}
+}
+
+/*
+ * Symmetric RTP: the first packet from the endpoint's address teaches us
+ * its real port (it may sit behind a NAT of its own).  A WAN endpoint
+ * whose SDP names a private address is behind a NAT we cannot see past:
+ * its first packet teaches us its address too.  Anyone else is dropped.
+ */
+static int
+learn_ok(const struct rleg *l, int k, const struct sockaddr *src)
+{
+	const struct sockaddr	*want = (const struct sockaddr *)&l->dst[k];
+
+	if (!l->have_dst)
+		return (0);
+	if (addr_eq_host(want, src))
+		return (1);
+	return (l->role == ROLE_OUTBOUND && addr_is_private(want));
+}
+
+static void
+stream_read(int fd, short ev, void *arg)
+{
+	struct rsock		*s = arg;
+	struct rleg		*l = s->leg, *o;
+	struct rstream		*st = l->st;
+	struct sockaddr_storage	 src;
+	socklen_t		 slen;
+	ssize_t			 n;
+	int			 i, k = s->k;
+
+	o = &st->leg[ROLE_MAX - 1 - l->role];
+	for (i = 0; i < RTP_BATCH; i++) {
+		slen = sizeof(src);
+		n = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&src,
+		    &slen);
+		if (n == -1)
+			break;
+		if (!l->learned[k]) {
+			if (!learn_ok(l, k, (struct sockaddr *)&src)) {
+				l->dropped++;
+				continue;
+			}
+			l->dst[k] = src;
+			l->learned[k] = 1;
+		} else if (!addr_eq((struct sockaddr *)&l->dst[k],
+		    (struct sockaddr *)&src)) {
+			l->dropped++;
+			continue;
+		}
+		l->packets++;
+		if (o->s[k].fd == -1 || !o->have_dst || o->hold)
+			continue;
+		dejitter_send(o->s[k].fd, pkt, n, &o->dst[k],
+		    l->role == ROLE_OUTBOUND ?
+		    child->conf->rtp_input_dejitter :
+		    child->conf->rtp_output_dejitter);
+	}
+	if (i > 0)
+		st->last = now_sec();
+}
+
+static void
+expire(struct rstream *st)
+{
+	struct msg_relay_expired	e;
+
+	memset(&e, 0, sizeof(e));
+	e.call = st->call;
+	e.stream = st->index;
+	e.packets = st->leg[0].packets + st->leg[1].packets;
+	e.dropped = st->leg[0].dropped + st->leg[1].dropped;
+	log_info("%016llx/%u: no media for %d s: expired",
+	    (unsigned long long)st->call, st->index,
+	    child->conf->rtp_timeout);
+	msg_send(&child->sibling, MSG_RELAY_EXPIRED, 0, -1, &e, sizeof(e));
+	rs_free(st);
+}
+
+static void
+stream_tick(int fd, short ev, void *arg)
+{
+	struct rstream	*st, *next;
+	time_t		 now = now_sec();
+
+	RB_FOREACH_SAFE(st, rstream_tree, &streams, next)
+		if (!st->reply && now - st->last >= child->conf->rtp_timeout)
+			expire(st);
+}
+
+void
+stream_init(void)
+{
+	struct timeval	tv = { 1, 0 };
+
+	stream_config();
+	tick_ev = event_new(child->base, -1, EV_PERSIST, stream_tick, NULL);
+	if (tick_ev == NULL || event_add(tick_ev, &tv) == -1)
+		fatalx("event_add");
+}
+
+void
+stream_shutdown(void)
+{
+	struct rstream	*st, *next;
+
+	RB_FOREACH_SAFE(st, rstream_tree, &streams, next)
+		rs_free(st);
+}
