@@ -2,6 +2,7 @@
 /* A child's way down from root: chroot, drop ids and capabilities, sandbox. */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -94,4 +95,17 @@ priv_drop(const struct siproxd_conf *conf, int proc)
 	proc_drop_caps();
 	proc_no_new_privs();
 	proc_sandbox(proc);
+}
+
+/* rtpd holds two sockets per relayed stream: take all the fds we may. */
+void
+proc_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit RLIMIT_NOFILE");
 }

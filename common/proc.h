@@ -17,9 +17,9 @@ char		*proc_self_path(const char *);
 void		 proc_drop_caps(void);
 void		 proc_no_new_privs(void);
 void		 proc_sandbox(int);
-void		 proc_raise_nofile(void);
 
 /* privdrop.c */
+void		 proc_raise_nofile(void);
 void		 priv_drop(const struct siproxd_conf *, int);
 const char	*priv_check_chroot(const char *);
 const char	*proc_name(int);

@@ -65,15 +65,3 @@ proc_sandbox(int proc)
 	if (proc == PROC_RTPD && cap_enter() == -1)
 		fatal("cap_enter");
 }
-
-void
-proc_raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-			log_warn("setrlimit RLIMIT_NOFILE");
-	}
-}

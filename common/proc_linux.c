@@ -155,18 +155,3 @@ proc_sandbox(int proc)
 		fatalx("seccomp_load: %s", strerror(-r));
 	seccomp_release(ctx);
 }
-
-/* rtpd holds two sockets per relayed stream: take all the fds we may. */
-void
-proc_raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
-		return;
-	if (rl.rlim_cur == rl.rlim_max)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		log_warn("setrlimit RLIMIT_NOFILE");
-}

@@ -60,15 +60,3 @@ proc_sandbox(int proc)
 	if (pledge(promises, NULL) == -1)
 		fatal("pledge");
 }
-
-void
-proc_raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-			log_warn("setrlimit RLIMIT_NOFILE");
-	}
-}

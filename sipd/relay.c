@@ -90,9 +90,7 @@ relay_failed(struct sipx *x, int error)
 {
 	log_warnx("%s: no media relay: %s", proxy_cid(x->msg),
 	    strerror(error));
-	if (MSG_IS_REQUEST(x->msg) && !MSG_IS_ACK(x->msg))
-		sip_reply(&x->from, NULL, 0, x->msg, error == ENOSPC ? 503 :
-		    500, NULL);
+	sipx_reply(x, error == ENOSPC ? 503 : 500);
 	relay_close(x->callkey, RELAY_F_UNANSWERED);
 	sipx_free(x);
 }

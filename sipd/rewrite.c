@@ -579,8 +579,38 @@ bad_sdp(struct sipx *x)
 {
 	log_info("%s: %s with a malformed SDP body: refused", proxy_cid(x->msg),
 	    MSG_IS_REQUEST(x->msg) ? x->msg->sip_method : "response");
-	if (MSG_IS_REQUEST(x->msg) && !MSG_IS_ACK(x->msg))
-		sip_reply(&x->from, NULL, 0, x->msg, 488, NULL);
+	sipx_reply(x, 488);
+}
+
+/* From the WAN: our masks and sealed Call-IDs come off first. */
+static void
+rewrite_in(struct sipx *x, int from)
+{
+	if (from == ROLE_OUTBOUND) {
+		mask_hosts(x->msg, 0);
+		rewrite_callid_reveal(x->msg);
+	}
+	x->callkey = relay_callkey(x->msg);
+}
+
+/* Towards the WAN: a LAN phone's Contacts, masks and User-Agent. */
+static void
+rewrite_out(struct sipx *x, const osip_from_t *aorhdr)
+{
+	contacts_masq(x, aorhdr);
+	mask_hosts(x->msg, 1);
+	ua_set(x->msg);
+}
+
+/* The body last: it may wait for rtpd.  The Call-ID is sealed after it. */
+static int
+rewrite_body(struct sipx *x, int from, int to_wan)
+{
+	if (sdp_masq(x, from) == -1)
+		return (-1);
+	if (to_wan)
+		callid_hide(x);
+	return (0);
 }
 
 /* A request, once its next hop is known (RFC 3261 §16.6). */
@@ -591,29 +621,18 @@ rewrite_request(struct sipx *x, int from)
 	int		 to_wan = x->role_out == ROLE_OUTBOUND &&
 			    from == ROLE_INBOUND;
 
-	if (from == ROLE_OUTBOUND) {
-		mask_hosts(m, 0);
-		rewrite_callid_reveal(m);
-	}
-	x->callkey = relay_callkey(m);
+	rewrite_in(x, from);
 	if (max_forwards(m) == -1)
 		return (-1);
-	if (to_wan) {
-		contacts_masq(x, MSG_IS_REGISTER(m) ? m->to : m->from);
-		mask_hosts(m, 1);
-		ua_set(m);
-	}
+	if (to_wan)
+		rewrite_out(x, MSG_IS_REGISTER(m) ? m->to : m->from);
 	if (dialog_forming(m) && rr_push(x) == -1)
 		return (-1);
 	if (via_push(x, from, x->loophash) == -1)
 		return (-1);
 	if (MSG_IS_BYE(m) || MSG_IS_CANCEL(m))
 		relay_close(x->callkey, 0);
-	if (sdp_masq(x, from) == -1)
-		return (-1);
-	if (to_wan)
-		callid_hide(x);
-	return (0);
+	return (rewrite_body(x, from, to_wan));
 }
 
 /* A response, once its next hop is known. */
@@ -624,24 +643,13 @@ rewrite_response(struct sipx *x, int from)
 	int		 to_wan = x->role_out == ROLE_OUTBOUND &&
 			    from == ROLE_INBOUND;
 
-	if (from == ROLE_OUTBOUND) {
-		mask_hosts(m, 0);
-		rewrite_callid_reveal(m);
-	}
-	x->callkey = relay_callkey(m);
+	rewrite_in(x, from);
 	rr_turn(x);
-	if (to_wan) {
-		contacts_masq(x, m->to);
-		mask_hosts(m, 1);
-		ua_set(m);
-	}
+	if (to_wan)
+		rewrite_out(x, m->to);
 	/* A failed INVITE frees its media, unless a 2xx came first (forks). */
 	if (m->status_code >= 300 && m->cseq->method != NULL &&
 	    strcmp(m->cseq->method, "INVITE") == 0)
 		relay_close(x->callkey, RELAY_F_UNANSWERED);
-	if (sdp_masq(x, from) == -1)
-		return (-1);
-	if (to_wan)
-		callid_hide(x);
-	return (0);
+	return (rewrite_body(x, from, to_wan));
 }

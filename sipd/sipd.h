@@ -83,6 +83,7 @@ void	 sipx_start(osip_message_t *, const struct sip_origin *, int, int,
 void	 sipx_send(struct sipx *);
 void	 sipx_free(struct sipx *);
 struct sipx *sipx_find(uint32_t);
+void	 sipx_reply(struct sipx *, int);
 void	 sip_reply(const struct sip_origin *, const char *, size_t,
 	    const osip_message_t *, int, const char *);
 int	 sip_send_buf(int, int, const struct sockaddr *, uint64_t,

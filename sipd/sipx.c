@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "log.h"
 #include "resolve.h"
+#include "rewrite.h"
 #include "sdp.h"
 #include "sipd.h"
 #include "sipmsg.h"
@@ -43,6 +44,21 @@ sip_send_buf(int transport, int role, const struct sockaddr *dst,
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * Answer a request we were about to forward: if it was rewritten already,
+ * our Via comes off (the sealed ones come back) and the Call-ID shows as
+ * the sender wrote it.
+ */
+void
+sipx_reply(struct sipx *x, int code)
+{
+	if (!MSG_IS_REQUEST(x->msg) || MSG_IS_ACK(x->msg))
+		return;
+	rewrite_pop_via(x->msg);
+	rewrite_callid_reveal(x->msg);
+	sip_reply(&x->from, NULL, 0, x->msg, code, NULL);
 }
 
 /* Answer a request we will not forward, back the way it came. */
@@ -125,8 +141,7 @@ sipx_fail(struct sipx *x, int code, const char *why)
 	    strlen(x->msg->call_id->number)) : "-",
 	    MSG_IS_REQUEST(x->msg) ? x->msg->sip_method : "response",
 	    log_wire(x->host, strlen(x->host)), why);
-	if (MSG_IS_REQUEST(x->msg) && !MSG_IS_ACK(x->msg))
-		sip_reply(&x->from, NULL, 0, x->msg, code, NULL);
+	sipx_reply(x, code);
 	sipx_free(x);
 }
 

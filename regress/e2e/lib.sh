@@ -6,7 +6,7 @@
 # (fd00:1::/64 and 2001:db8:1::/64 carry the same for IPv6.)
 # Nothing is ever sent outside these namespaces.
 
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SIPROXD=$TOP/siproxd
 TOOLS=$TOP/obj/regress/tools
 E2E=$TOP/regress/e2e

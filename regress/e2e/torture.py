@@ -2,14 +2,16 @@
 # Torture messages over UDP: a sender that prints what comes back, and a
 # sink that stands for the hosts the proxy forwards to.
 #
-#   python3 torture.py [-w] [-t SEC] [-c DIR] SRC_IP DST_IP DST_PORT FILE...
+#   python3 torture.py [-w] [-p] [-t SEC] [-c DIR] SRC DST PORT FILE...
 #
-# For each FILE, from a fresh socket on SRC_IP: send its bytes exactly
-# (-w: in the RFC 5118 wire form), wait up to SEC (default 0.5) for a final
-# answer and print one line "NAME OUTCOME STATUS-LINE".  OUTCOME is the
+# For each FILE, from a fresh socket on SRC: send its bytes exactly (-w: in
+# the RFC 5118 wire form), wait up to SEC (default 0.5) for a final answer
+# and print one line "NAME OUTCOME ALIVE STATUS-LINE".  OUTCOME is the
 # status code of the first final response (or of a provisional one when no
 # final came); else "fwd" when the sink's directory DIR (-c) got new
-# datagrams meanwhile (they are moved to DIR/NAME.N); else "none".
+# datagrams meanwhile (they are moved to DIR/NAME.N); else "none".  With
+# -p, ALIVE says whether an OPTIONS to DST itself, sent after the file, got
+# its 200 within a second ("alive", else "dead"); without, it is "-".
 #
 #   python3 torture.py -S DIR SEC ADDR PORT [ADDR PORT...]
 #
@@ -88,6 +90,27 @@ def one(src, dst, port, payload, wait):
         s.close()
 
 
+PROBE = ("OPTIONS sip:%(dst)s:%(port)d SIP/2.0\r\n"
+         "Via: SIP/2.0/UDP %(src)s;branch=z9hG4bKprobe%(n)d\r\n"
+         "Max-Forwards: 70\r\n"
+         "To: <sip:%(dst)s:%(port)d>\r\n"
+         "From: <sip:probe@%(src)s>;tag=p%(n)d\r\n"
+         "Call-ID: probe%(n)d@%(src)s\r\n"
+         "CSeq: 1 OPTIONS\r\n"
+         "Content-Length: 0\r\n\r\n")
+
+
+def hostpart(addr):
+    return "[%s]" % addr if ":" in addr else addr
+
+
+def alive(src, dst, port, n):
+    msg = PROBE % {"src": hostpart(src), "dst": hostpart(dst), "port": port,
+                   "n": n}
+    got = one(src, dst, port, msg.encode(), 1.0)
+    return got is not None and got[0] == 200
+
+
 def captured(cdir):
     if cdir is None:
         return set()
@@ -95,10 +118,13 @@ def captured(cdir):
 
 
 def send(argv):
-    wire, wait, cdir = False, 0.5, None
+    wire, probe, wait, cdir = False, False, 0.5, None
     while argv and argv[0].startswith("-"):
         if argv[0] == "-w":
             wire = True
+            argv = argv[1:]
+        elif argv[0] == "-p":
+            probe = True
             argv = argv[1:]
         elif argv[0] == "-t" and len(argv) > 1:
             wait = float(argv[1])
@@ -109,11 +135,11 @@ def send(argv):
         else:
             break
     if len(argv) < 4:
-        sys.stderr.write("usage: torture.py [-w] [-t sec] [-c dir] "
+        sys.stderr.write("usage: torture.py [-w] [-p] [-t sec] [-c dir] "
                          "src dst port file...\n")
         return 2
     src, dst, port = argv[0], argv[1], int(argv[2])
-    for path in argv[3:]:
+    for seq, path in enumerate(argv[3:]):
         name = os.path.basename(path)
         with open(path, "rb") as f:
             raw = f.read()
@@ -123,13 +149,16 @@ def send(argv):
         for i, n in enumerate(new):
             os.rename(os.path.join(cdir, n),
                       os.path.join(cdir, "%s.%d" % (name, i)))
+        live = "-"
+        if probe:
+            live = "alive" if alive(src, dst, port, seq) else "dead"
         if got is not None:
             line = got[1].decode("ascii", "backslashreplace")
-            print("%s %d %s" % (name, got[0], line))
+            print("%s %d %s %s" % (name, got[0], live, line))
         elif new:
-            print("%s fwd %d" % (name, len(new)))
+            print("%s fwd %s %d datagram(s)" % (name, live, len(new)))
         else:
-            print("%s none -" % name)
+            print("%s none %s -" % (name, live))
         sys.stdout.flush()
     return 0
 

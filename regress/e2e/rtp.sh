@@ -1,0 +1,192 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Media through rtpd: both directions byte for byte, symmetric RTP, no
+# hijacking, hold and resume, audio+video, ports freed, timeout, range
+# exhaustion, rtpd killed mid-call.
+
+. "$(dirname "$0")/lib.sh"
+topo_up
+dns_up
+RTPTOOL=$TOOLS/rtptool
+[ -x "$RTPTOOL" ] || { echo "FAIL - $T: no $RTPTOOL"; exit 1; }
+ip -n "$NS_WAN" addr add 203.0.113.50/24 dev wan0	# a stranger
+
+CONF=$(write_conf <<CONF
+rtp_timeout = 3
+CONF
+)
+start_siproxd "$CONF" || exit 1
+LAN=10.0.0.2
+WAN=203.0.113.2
+
+# sdp_port NAME N MEDIA: the port of MEDIA in the Nth SDP NAME received.
+sdp_port() {
+	awk -v n="$2" -v m="m=$3" '
+	    /message received/ { r = 1; next }
+	    /^-----/ { r = 0 }
+	    r && index($1, m) == 1 { if (++c == n) { print $2; exit } }' \
+	    "$WORK/$1.msg" 2>/dev/null | grep .
+}
+relay_ports() {	# relay_ports: RTP sockets rtpd holds in the range
+	ip netns exec "$NS_FW" ss -uanH | awk '{ print $4 }' |
+	    grep -cE ':70[7-8][0-9]$'
+}
+no_relay_ports() { [ "$(relay_ports)" -eq 0 ]; }
+
+# lan_call NAME UAC UAS [keys]: phone1 on LAN calls wan@uas.test; both
+# sipps in the background.
+lan_call() {
+	cn=$1 cuac=$2 cuas=$3
+	shift 3
+	sipp_bg "wan-$cn" "$NS_WAN" $WAN 5070 "$cuas" -s wan \
+	    -key rtpport 26000 -key vport 26010
+	sipp_bg "lan-$cn" "$NS_LAN" $LAN 5061 "$cuac" -s phone1 \
+	    -key domain sip.test -key callee wan -key rdomain uas.test \
+	    -key rtpport 16000 -key vport 16010 "$@" 10.0.0.1:5060
+}
+# talk LANPORT LANDST WANPORT WANDST [lan source port] [tag]: both sides
+# at once; each waits a moment after binding so the other end is bound
+# before the first packet, the LAN first so rtpd learns its port.
+talk() {
+	_t=${6:-a}
+	in_lan "$RTPTOOL" duplex -l "$LAN:${5:-$1}" -r "10.0.0.1:$2" -w 300 \
+	    -n 50 -i 20 -t 3000 -s 111 -S 222 > "$WORK/talk-lan-$_t" 2>&1 &
+	_lp=$!
+	in_wan "$RTPTOOL" duplex -l "$WAN:$3" -r "203.0.113.1:$4" -w 500 \
+	    -n 50 -i 20 -t 3000 -s 222 -S 111 > "$WORK/talk-wan-$_t" 2>&1
+	_wr=$?
+	wait $_lp
+	_lr=$?
+	sed 's/^/# lan: /' "$WORK/talk-lan-$_t"
+	sed 's/^/# wan: /' "$WORK/talk-wan-$_t"
+	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
+}
+
+# 1. LAN->WAN call, media both ways.
+lan_call c1 rtp_uac.xml rtp_uas.xml
+P_IN=$(wait_for 5 sdp_port lan-c1 1 audio && sdp_port lan-c1 1 audio)
+P_OUT=$(wait_for 5 sdp_port wan-c1 1 audio && sdp_port wan-c1 1 audio)
+check "the offer the WAN sees names a relay port" test -n "$P_OUT"
+check "the answer the phone sees names a relay port" test -n "$P_IN"
+check "LAN->WAN call: 50 packets each way, byte for byte" \
+    talk 16000 "$P_IN" 26000 "$P_OUT"
+# A stranger and the peer's own address on another port inject packets
+# while the phone listens on its learned port.
+in_lan "$RTPTOOL" recv -l "$LAN:16000" -n 1 -t 1500 -s 222 \
+    > "$WORK/inject" 2>&1 &
+INJ=$!
+sleep 0.2
+in_wan "$RTPTOOL" inject -l 203.0.113.50:30000 -r "203.0.113.1:$P_OUT" -n 20
+in_wan "$RTPTOOL" inject -l $WAN:30001 -r "203.0.113.1:$P_OUT" -n 20
+wait $INJ
+sed 's/^/# /' "$WORK/inject"
+check "injected packets from a third address are not delivered" \
+    grep -q "foreign=0" "$WORK/inject"
+check "LAN->WAN call ends" bg_ok lan-c1
+check "the callee saw the BYE" bg_ok wan-c1
+check "BYE frees every relay port" wait_for 3 no_relay_ports
+
+# 2. A phone whose RTP leaves from another port than its SDP says.
+lan_call c2 rtp_uac.xml rtp_uas.xml
+P_IN=$(wait_for 5 sdp_port lan-c2 1 audio && sdp_port lan-c2 1 audio)
+P_OUT=$(wait_for 5 sdp_port wan-c2 1 audio && sdp_port wan-c2 1 audio)
+check "a phone sending from another port still gets media (symmetric RTP)" \
+    talk 16000 "$P_IN" 26000 "$P_OUT" 16004
+bg_ok lan-c2
+bg_ok wan-c2
+
+# 3. WAN->LAN call: the phone registers, the provider calls it.
+sipp_bg wan-reg "$NS_WAN" $WAN 5060 wan_reg.xml
+sipp_run lan-reg "$NS_LAN" $LAN 5061 phone_reg.xml 10.0.0.1:5060 \
+    -s phone1 -key domain sip.test -key expires 300
+bg_ok wan-reg
+sipp_bg lan-c3 "$NS_LAN" $LAN 5061 rtp_uas.xml -s phone1 -key rtpport 16000
+sipp_bg wan-c3 "$NS_WAN" $WAN 5080 rtp_uac.xml -s provider \
+    -key domain sip.test -key callee phone1 -key rdomain 203.0.113.1 \
+    -key rtpport 26000 203.0.113.1:5060
+P_IN=$(wait_for 5 sdp_port lan-c3 1 audio && sdp_port lan-c3 1 audio)
+P_OUT=$(wait_for 5 sdp_port wan-c3 1 audio && sdp_port wan-c3 1 audio)
+check "WAN->LAN call: 50 packets each way" talk 16000 "$P_IN" 26000 "$P_OUT"
+check "WAN->LAN call ends" bg_ok wan-c3
+bg_ok lan-c3
+
+# 4. Audio and video.
+lan_call c4 rtp_uac_av.xml rtp_uas_av.xml
+V_IN=$(wait_for 5 sdp_port lan-c4 1 video && sdp_port lan-c4 1 video)
+V_OUT=$(wait_for 5 sdp_port wan-c4 1 video && sdp_port wan-c4 1 video)
+P_IN=$(sdp_port lan-c4 1 audio)
+P_OUT=$(sdp_port wan-c4 1 audio)
+check "audio+video: the streams get different relay ports" \
+    test -n "$V_OUT" -a "$V_OUT" != "$P_OUT"
+talk 16010 "$V_IN" 26010 "$V_OUT" 16010 v > "$WORK/talk-v" 2>&1 &
+VT=$!
+check "audio+video: audio flows" talk 16000 "$P_IN" 26000 "$P_OUT"
+wait $VT
+VR=$?
+cat "$WORK/talk-v"
+check "audio+video: video flows" test $VR -eq 0
+bg_ok lan-c4
+bg_ok wan-c4
+
+# 5. Hold (c=0.0.0.0, sendonly) and resume.
+lan_call c5 rtp_uac_hold.xml rtp_uas_hold.xml
+P_IN=$(wait_for 5 sdp_port lan-c5 1 audio && sdp_port lan-c5 1 audio)
+P_OUT=$(wait_for 5 sdp_port wan-c5 1 audio && sdp_port wan-c5 1 audio)
+check "before hold: media flows" talk 16000 "$P_IN" 26000 "$P_OUT"
+check "hold: the WAN sees c=0.0.0.0 kept" wait_for 4 \
+    grep -q "c=IN IP4 0.0.0.0" "$WORK/wan-c5.msg"
+R_IN=$(wait_for 6 sdp_port lan-c5 3 audio && sdp_port lan-c5 3 audio)
+R_OUT=$(wait_for 6 sdp_port wan-c5 3 audio && sdp_port wan-c5 3 audio)
+check "resume: media flows again" talk 16000 "$R_IN" 26000 "$R_OUT"
+check "held call ends" bg_ok lan-c5
+bg_ok wan-c5
+check "all ports free again" wait_for 3 no_relay_ports
+
+# 6. Silence: the stream expires after rtp_timeout while the call lasts.
+lan_call c6 rtp_uac_long.xml rtp_uas.xml
+check "a call holds relay ports" wait_for 3 sh -c \
+    "[ \$(ip netns exec $NS_FW ss -uanH | grep -cE ':70[7-8][0-9] ') -gt 0 ]"
+check "a silent stream expires after rtp_timeout" wait_for 8 \
+    grep -q "no media for 3 s: expired" "$WORK/siproxd.log"
+check "and its ports are freed" wait_for 2 no_relay_ports
+bg_ok lan-c6
+bg_ok wan-c6
+
+# 7. The port range used up: 4 pairs per side, 4 calls hold them all, the
+# fifth is refused cleanly (503), and a call after they hang up works.
+sed -i 's/^rtp_port_high = .*/rtp_port_high = 7077/' "$CONF"
+kill -HUP "$SXD"
+sleep 0.5
+for i in 1 2 3 4; do
+	sipp_bg "wan-x$i" "$NS_WAN" $WAN $((5100 + i)) rtp_uas.xml -s wan \
+	    -key rtpport $((26100 + 2 * i))
+	sipp_bg "lan-x$i" "$NS_LAN" $LAN $((5200 + i)) rtp_uac.xml -s phone1 \
+	    -key domain sip.test -key callee wan -key rdomain \
+	    "203.0.113.2:$((5100 + i))" -key rtpport $((16100 + 2 * i)) \
+	    10.0.0.1:5060
+done
+check "four calls hold the whole range" wait_for 5 sh -c \
+    "[ \$(ip netns exec $NS_FW ss -uanH | grep -cE ':70[7-8][0-9] ') -eq 16 ]"
+check "a fifth call is refused with 503" sipp_run lan-x5 "$NS_LAN" $LAN 5205 \
+    rtp_uac_503.xml 10.0.0.1:5060 -s phone1 -key domain sip.test \
+    -key callee wan -key rdomain uas.test -key rtpport 16120
+check "the refusal is logged" grep -q "rtp port range exhausted" \
+    "$WORK/siproxd.log"
+for i in 1 2 3 4; do
+	bg_ok "lan-x$i"
+	bg_ok "wan-x$i"
+done
+check "after they hang up the ports are free" wait_for 3 no_relay_ports
+lan_call c8 rtp_uac.xml rtp_uas.xml
+P_IN=$(wait_for 5 sdp_port lan-c8 1 audio && sdp_port lan-c8 1 audio)
+P_OUT=$(wait_for 5 sdp_port wan-c8 1 audio && sdp_port wan-c8 1 audio)
+check "a later call gets media again" talk 16000 "$P_IN" 26000 "$P_OUT"
+bg_ok lan-c8
+bg_ok wan-c8
+
+# 8. rtpd killed mid-call: the daemon stops cleanly.
+lan_call c7 rtp_uac.xml rtp_uas.xml
+wait_for 5 sdp_port lan-c7 1 audio
+kill -9 "$(child_pid rtpd)"
+check "rtpd killed mid-call stops the daemon within 2 s" wait_for 2 gone "$SXD"
+finish
