@@ -143,14 +143,64 @@ bg_ok wan-c5
 check "all ports free again" wait_for 3 no_relay_ports
 
 # 6. Silence: the stream expires after rtp_timeout while the call lasts.
+# (Earlier calls' streams expired too, after their talk: count anew.)
+expiries() { grep -c "no media for 3 s: expired" "$WORK/siproxd.log"; }
+E0=$(expiries)
 lan_call c6 rtp_uac_long.xml rtp_uas.xml
 check "a call holds relay ports" wait_for 3 sh -c \
     "[ \$(ip netns exec $NS_FW ss -uanH | grep -cE ':70[7-8][0-9] ') -gt 0 ]"
-check "a silent stream expires after rtp_timeout" wait_for 8 \
-    grep -q "no media for 3 s: expired" "$WORK/siproxd.log"
+check "no expiry before rtp_timeout" sh -c "sleep 1.5; [ \$(grep -c 'no media for 3 s: expired' $WORK/siproxd.log) -eq $E0 ]"
+check "a silent stream expires after rtp_timeout" wait_for 6 \
+    sh -c "[ \$(grep -c 'no media for 3 s: expired' $WORK/siproxd.log) -gt $E0 ]"
 check "and its ports are freed" wait_for 2 no_relay_ports
 bg_ok lan-c6
 bg_ok wan-c6
+
+# 7a. rtp_dscp: the parent marks every relay socket (EF, 46, by default).
+lan_call c9 rtp_uac.xml rtp_uas.xml
+wait_for 5 sdp_port wan-c9 1 audio
+RTPD=$(child_pid rtpd)
+TOS=""
+for fd in $(ls "/proc/$RTPD/fd"); do
+	[ "$fd" -gt 4 ] || continue
+	readlink "/proc/$RTPD/fd/$fd" | grep -q socket || continue
+	TOS="$TOS $("$TOOLS/chanpoke" "$RTPD" "$fd" tos 2>/dev/null)"
+done
+check "relay sockets carry DSCP 46 (TOS 184)" sh -c \
+    "echo '$TOS' | grep -q 184 && ! echo '$TOS' | grep -qvE '^( 184| 0)+$'"
+bg_ok lan-c9
+bg_ok wan-c9
+
+# 7b. rtp_input_dejitter / rtp_output_dejitter: 40 ms more each way.
+printf 'rtp_input_dejitter = 40000\nrtp_output_dejitter = 40000\n' >> "$CONF"
+kill -HUP "$SXD"
+sleep 0.5
+lan_call c10 rtp_uac.xml rtp_uas.xml
+P_IN=$(wait_for 5 sdp_port lan-c10 1 audio && sdp_port lan-c10 1 audio)
+P_OUT=$(wait_for 5 sdp_port wan-c10 1 audio && sdp_port wan-c10 1 audio)
+check "with dejitter the media still flows" talk 16000 "$P_IN" 26000 "$P_OUT"
+delay() { sed -n 's/.*delay_p50_us=\([0-9]*\).*/\1/p' "$WORK/talk-$1-a"; }
+check "the phone hears the WAN 40 ms later (input dejitter)" \
+    test "$(delay lan)" -ge 40000 -a "$(delay lan)" -lt 80000
+check "the WAN hears the phone 40 ms later (output dejitter)" \
+    test "$(delay wan)" -ge 40000 -a "$(delay wan)" -lt 80000
+bg_ok lan-c10
+bg_ok wan-c10
+sed -i '/dejitter/d' "$CONF"
+
+# 7c. rtp_proxy_enable = 0: SDP goes through as the endpoint wrote it.
+echo "rtp_proxy_enable = 0" >> "$CONF"
+kill -HUP "$SXD"
+sleep 0.5
+lan_call c11 rtp_uac.xml rtp_uas.xml
+check "relay off: the WAN sees the phone's own media port" wait_for 5 sh -c \
+    "[ \"\$(awk -v n=1 -v m=m=audio '/message received/ { r = 1; next } /^-----/ { r = 0 } r && index(\$1, m) == 1 { print \$2; exit }' $WORK/wan-c11.msg)\" = 16000 ]"
+check "relay off: no relay socket is opened" no_relay_ports
+bg_ok lan-c11
+bg_ok wan-c11
+sed -i '/rtp_proxy_enable/d' "$CONF"
+kill -HUP "$SXD"
+sleep 0.5
 
 # 7. The port range used up: 4 pairs per side, 4 calls hold them all, the
 # fifth is refused cleanly (503), and a call after they hang up works.

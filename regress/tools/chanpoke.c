@@ -5,6 +5,7 @@
  * chanpoke PID FD rtpreq ROLE PORT	send a forged RTP socket request
  * chanpoke PID FD garbage		send a packet no type allows
  * chanpoke PID FD short		send half a header
+ * chanpoke PID FD tos		print the socket's IP_TOS (DSCP << 2)
  *
  * The fd is taken from the process with pidfd_getfd(2) (Linux 5.6, root),
  * so the daemon under test is the real one, not a build with test hooks.
@@ -13,6 +14,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <netinet/in.h>
 
 #include <err.h>
 #include <stdio.h>
@@ -53,7 +55,7 @@ main(int argc, char *argv[])
 	int		s;
 
 	if (argc < 4)
-		errx(2, "usage: chanpoke pid fd rtpreq|garbage|short ...");
+		errx(2, "usage: chanpoke pid fd rtpreq|garbage|short|tos ...");
 	s = grab(atoi(argv[1]), atoi(argv[2]));
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.hdr.type = MSG_RTP_SOCKET_REQ;
@@ -64,6 +66,14 @@ main(int argc, char *argv[])
 		pkt.req.port = atoi(argv[5]);
 	} else if (strcmp(argv[3], "garbage") == 0) {
 		memset(&pkt, 0xa5, sizeof(pkt));
+	} else if (strcmp(argv[3], "tos") == 0) {
+		int		tos;
+		socklen_t	tl = sizeof(tos);
+
+		if (getsockopt(s, IPPROTO_IP, IP_TOS, &tos, &tl) == -1)
+			err(1, "getsockopt IP_TOS");
+		printf("%d\n", tos);
+		return (0);
 	} else if (strcmp(argv[3], "short") == 0) {
 		len = sizeof(pkt.hdr) / 2;
 	} else

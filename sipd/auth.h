@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: ISC */
+/* Digest authentication of local phones (RFC 7616, RFC 3261 §22.3). */
+
+#ifndef SIPROXD_AUTH_H
+#define SIPROXD_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <osipparser2/osip_parser.h>
+
+#define AUTH_MD5		0x01
+#define AUTH_SHA256		0x02
+
+#define AUTH_NONCE_LIFE		300	/* seconds a nonce is good for */
+#define AUTH_NONCE_MAX		4096	/* nonces in use tracked at once */
+#define AUTH_HDR_MAX		4096	/* longest Proxy-Authorization */
+
+/* MD5 (RFC 1321) and SHA-256 (FIPS 180-4); both work on 64-byte blocks. */
+#define AUTH_HASH_MAX		32
+struct auth_hash {
+	int		 alg;
+	uint32_t	 h[8];
+	uint64_t	 len;
+	uint8_t		 blk[64];
+	size_t		 n;
+};
+void	 auth_hash_init(struct auth_hash *, int);
+void	 auth_hash_update(struct auth_hash *, const void *, size_t);
+size_t	 auth_hash_final(struct auth_hash *, uint8_t *);
+
+/* One parsed Digest credentials header; values unquoted, NUL-free. */
+struct auth_cred {
+	char	 username[256];
+	char	 realm[256];
+	char	 nonce[128];
+	char	 uri[1024];
+	char	 response[128];
+	char	 algorithm[32];
+	char	 cnonce[256];
+	char	 nc[16];
+	char	 qop[32];
+	char	 opaque[256];
+	int	 alg;			/* AUTH_MD5 or AUTH_SHA256, 0 if unknown */
+};
+
+/*
+ * Parse one Proxy-Authorization value ("Digest name=value, ...").
+ * 0 on success; -1 on bad syntax, a duplicate or overlong field, with
+ * *why set.  Unknown parameters are skipped; nothing is checked for
+ * presence here.
+ */
+int	 auth_parse(const char *, size_t, struct auth_cred *, const char **);
+
+/*
+ * The request-digest of RFC 7616 §3.4.1 (RFC 2069 form without qop) in
+ * lowercase hex, for method and password; -1 if out is too small.
+ */
+int	 auth_response(const struct auth_cred *, const char *, const char *,
+	    char *, size_t);
+
+void	 auth_init(void);
+/* pwfile contents: "user password" lines; -1 if any line was bad. */
+int	 auth_load_buf(const char *, size_t);
+void	 auth_clear(void);
+/* Authentication is on when the realm is set (without passwords, all fail). */
+int	 auth_enabled(const char *);
+/* Algorithms offered in challenges: AUTH_MD5 | AUTH_SHA256 by default. */
+void	 auth_offer(int);
+
+/*
+ * Check a request against our realm: 0 when authenticated (*user then
+ * points at a static copy of the digest username), else the status code to
+ * answer: 400 (malformed credentials), 403 (user not in the password file,
+ * or no password configured) or 407.  For 407 *challenge is a malloc'd
+ * list of Proxy-Authenticate header values, one a line ("\n" between,
+ * none at the end), and else NULL.  *why is a short static string for
+ * the log line.
+ */
+int	 auth_check(const osip_message_t *, const char *, const char *,
+	    const char **, char **, const char **);
+/* Add the challenge values to a response as Proxy-Authenticate headers. */
+int	 auth_add_challenge(osip_message_t *, const char *);
+/* Remove the Proxy-Authorization headers for our realm before forwarding. */
+void	 auth_strip(osip_message_t *, const char *);
+
+/* For the tests: the clock in CLOCK_MONOTONIC seconds; NULL resets it. */
+void	 auth_set_clock(time_t (*)(void));
+
+#endif /* SIPROXD_AUTH_H */
