@@ -242,6 +242,9 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 		return (proxy_refuse(o, m, 482, "loop detected"));
 	proxy_mark_via(m, o);
 	proxy_pop_routes(m);
+	/* mask_host: a phone that names us as its domain means masked_host. */
+	if (side == ROLE_INBOUND)
+		rewrite_mask(m, 1);
 	if (MSG_IS_REGISTER(m)) {
 		if (side != ROLE_INBOUND)
 			return (proxy_refuse(o, m, 403, "register from wan"));
@@ -310,13 +313,49 @@ proxy_response(const struct sip_origin *o, osip_message_t *m)
 	sipx_start(m, o, role, transport, host, port != 0 ? port : 5060, 0);
 }
 
-void
-sip_input_msg(const struct sip_origin *o, const char *buf, size_t len)
+/*
+ * The body as it came, so that one we do not rewrite leaves byte for byte:
+ * libosip2 rebuilds multipart bodies (RFC 4475 §3.1.1.11).
+ */
+static void
+proxy_rawbody(struct sip_origin *o, const osip_message_t *m, const char *buf,
+    size_t len)
 {
-	osip_message_t	*m;
-	const char	*why;
-	char		*unsup = NULL;
-	int		 code;
+	const char	*errstr;
+	size_t		 i, cl;
+
+	o->body = NULL;
+	o->bodylen = 0;
+	for (i = 0; i + 1 < len; i++) {
+		if (buf[i] == '\n' && buf[i + 1] == '\n') {
+			i += 2;
+			break;
+		}
+		if (i + 3 < len && memcmp(buf + i, "\r\n\r\n", 4) == 0) {
+			i += 4;
+			break;
+		}
+	}
+	if (i >= len)
+		return;
+	cl = len - i;
+	if (m->content_length != NULL && m->content_length->value != NULL) {
+		cl = strtonum(m->content_length->value, 0, len - i, &errstr);
+		if (errstr != NULL)
+			return;
+	}
+	o->body = buf + i;
+	o->bodylen = cl;
+}
+
+void
+sip_input_msg(const struct sip_origin *from, const char *buf, size_t len)
+{
+	struct sip_origin	 oo = *from, *o = &oo;
+	osip_message_t		*m;
+	const char		*why;
+	char			*unsup = NULL;
+	int			 code;
 
 	if (sipmsg_parse(buf, len, &m, &code, &unsup, &why) == -1) {
 		if (why != NULL && strcmp(why, "keepalive") == 0)
@@ -333,6 +372,7 @@ sip_input_msg(const struct sip_origin *o, const char *buf, size_t len)
 		osip_message_free(m);
 		return;
 	}
+	proxy_rawbody(o, m, buf, len);
 	if (MSG_IS_REQUEST(m))
 		proxy_request(o, m);
 	else

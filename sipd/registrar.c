@@ -78,6 +78,20 @@ regtx_find(const osip_message_t *m)
 	return (t);
 }
 
+/* No final answer came: a binding never confirmed goes. */
+static void
+regtx_expire(struct regtx *t)
+{
+	struct reg_binding	*b;
+	size_t			 i;
+
+	for (i = 0; i < t->n; i++)
+		if ((b = reg_lookup(t->aor, t->contact[i])) != NULL &&
+		    b->pending)
+			reg_remove(b);
+	regtx_free(t);
+}
+
 static void
 expired(struct reg_binding *b, void *arg)
 {
@@ -94,11 +108,8 @@ registrar_tick(int fd, short ev, void *arg)
 	if (reg_expire(now, expired, NULL) > 0)
 		regstore_dirty();
 	TAILQ_FOREACH_SAFE(t, &regtxs, entry, next)
-		if (now - t->born > REGTX_LIFE) {
-			/* No final answer: a binding never confirmed goes. */
-			t->n = 0;
-			regtx_free(t);
-		}
+		if (now - t->born > REGTX_LIFE)
+			regtx_expire(t);
 }
 
 void

@@ -186,8 +186,8 @@ via_push(struct sipx *x, int from, uint64_t lh)
 	r = asprintf(&str, "SIP/2.0/%s %s:%u;branch=%s%d%c%016llx.%s%s",
 	    transport_name(x->transport), bracket(host, bh, sizeof(bh)),
 	    child->conf->sip_listen_port, BRANCH_PREFIX, from, hide ? 'h' : 'p',
-	    (unsigned long long)lh, tail, child->conf->use_rport & 1 ?
-	    ";rport" : "");
+	    (unsigned long long)lh, tail, child->conf->use_rport &
+	    (x->role_out == ROLE_OUTBOUND ? 2 : 1) ? ";rport" : "");
 	free(tail);
 	if (r == -1)
 		fatal("%s", __func__);
@@ -433,8 +433,8 @@ mask_uri(osip_uri_t *u, int to_wan)
 	}
 }
 
-static void
-mask_hosts(osip_message_t *m, int to_wan)
+void
+rewrite_mask(osip_message_t *m, int to_wan)
 {
 	if (MSG_IS_REQUEST(m))
 		mask_uri(m->req_uri, to_wan);
@@ -504,6 +504,8 @@ rewrite_sdp_finish(struct sipx *x)
 	}
 	rewrite_set_body(x->msg, out, outlen);
 	free(out);
+	free(x->rawbody);
+	x->rawbody = NULL;
 	return (0);
 }
 
@@ -587,7 +589,7 @@ static void
 rewrite_in(struct sipx *x, int from)
 {
 	if (from == ROLE_OUTBOUND) {
-		mask_hosts(x->msg, 0);
+		rewrite_mask(x->msg, 0);
 		rewrite_callid_reveal(x->msg);
 	}
 	x->callkey = relay_callkey(x->msg);
@@ -598,7 +600,7 @@ static void
 rewrite_out(struct sipx *x, const osip_from_t *aorhdr)
 {
 	contacts_masq(x, aorhdr);
-	mask_hosts(x->msg, 1);
+	rewrite_mask(x->msg, 1);
 	ua_set(x->msg);
 }
 

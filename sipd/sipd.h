@@ -39,6 +39,8 @@ struct sip_origin {
 	struct sockaddr_storage	 src;
 	struct sip_sock		*sock;		/* UDP: the socket it came on */
 	uint64_t		 conn;		/* TCP: the connection's id */
+	const char		*body;		/* as received; only while */
+	size_t			 bodylen;	/* sip_input_msg runs */
 };
 
 /*
@@ -63,6 +65,8 @@ struct sipx {
 	struct sdp		*sdp;		/* parsed, awaiting ports */
 	uint16_t		*rtp_ports;
 	uint16_t		*rtcp_ports;
+	char			*rawbody;	/* a body we forward untouched */
+	size_t			 rawlen;
 };
 TAILQ_HEAD(sipx_list, sipx);
 

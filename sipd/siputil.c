@@ -22,6 +22,10 @@ our_addr(int role, int family, struct sockaddr_storage *ss)
 	const struct ifaddrs_role	*r = &child->ifr[role];
 	int				 i;
 
+	/* Behind another NAT the public address names our media too. */
+	if (role == ROLE_OUTBOUND && child->conf->host_outbound[0] != '\0' &&
+	    addr_parse(child->conf->host_outbound, ss) == 0)
+		return (0);
 	if (r->naddr == 0)
 		return (-1);
 	for (i = 0; i < r->naddr; i++)
@@ -35,13 +39,13 @@ our_addr(int role, int family, struct sockaddr_storage *ss)
 
 /*
  * The host we call ourselves on a side: host_outbound on the WAN side when
- * siproxd sits behind another NAT, else the interface's address.
+ * siproxd sits behind another NAT, else the interface's address (IPv6
+ * without brackets).
  */
 const char *
 our_host(int role, int family, char *buf, size_t len)
 {
 	struct sockaddr_storage	ss;
-	char			tmp[64];
 
 	if (role == ROLE_OUTBOUND && child->conf->host_outbound[0] != '\0') {
 		strlcpy(buf, child->conf->host_outbound, len);
@@ -51,12 +55,8 @@ our_host(int role, int family, char *buf, size_t len)
 		strlcpy(buf, "invalid", len);
 		return (buf);
 	}
-	addr_ntop((struct sockaddr *)&ss, tmp, sizeof(tmp));
-	if (ss.ss_family == AF_INET6)
-		snprintf(buf, len, "[%s]", tmp);
-	else
-		strlcpy(buf, tmp, len);
-	return (buf);
+	/* Bare: a Via or URI adds the brackets an IPv6 address needs. */
+	return (addr_ntop((struct sockaddr *)&ss, buf, len));
 }
 
 /* Is host[:port] one of our own SIP addresses? */

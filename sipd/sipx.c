@@ -93,6 +93,7 @@ sipx_free(struct sipx *x)
 	}
 	free(x->rtp_ports);
 	free(x->rtcp_ports);
+	free(x->rawbody);
 	free(x->host);
 	free(x);
 }
@@ -125,6 +126,14 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 	x->port = port;
 	x->id = ++sipx_ids;
 	x->loophash = loophash;
+	if (from->body != NULL && from->bodylen > 0) {
+		if ((x->rawbody = malloc(from->bodylen)) == NULL)
+			fatal("%s", __func__);
+		memcpy(x->rawbody, from->body, from->bodylen);
+		x->rawlen = from->bodylen;
+	}
+	x->from.body = NULL;
+	x->from.bodylen = 0;
 	TAILQ_INSERT_TAIL(&sipxs, x, entry);
 	x->rr = resolve_start(host, port, transport == TRANSPORT_TCP ?
 	    RESOLVE_TCP : RESOLVE_UDP, sipx_resolved, x);
@@ -166,11 +175,16 @@ sipx_resolved(void *arg, int error, const struct sockaddr_storage *addrs,
 		sipx_fail(x, 503, "no socket of the address's family");
 		return;
 	}
-	/* Never to broadcast, multicast or nowhere (RFC 4475 §3.3.10). */
-	if (!addr_is_unicast((const struct sockaddr *)&addrs[i])) {
-		log_info("dropped a message to %s: not a unicast address",
+	/*
+	 * Never to broadcast, multicast or nowhere (RFC 4475 §3.3.10), nor
+	 * to the firewall's own loopback from a Route a LAN host wrote.
+	 */
+	if (!addr_is_unicast((const struct sockaddr *)&addrs[i]) ||
+	    (x->role_out == ROLE_OUTBOUND &&
+	    addr_is_loopback((const struct sockaddr *)&addrs[i]))) {
+		log_info("%s: not an address to send to",
 		    log_sa((const struct sockaddr *)&addrs[i]));
-		sipx_free(x);
+		sipx_fail(x, 403, "not an address to send to");
 		return;
 	}
 	x->dst = addrs[i];
@@ -182,13 +196,44 @@ sipx_resolved(void *arg, int error, const struct sockaddr_storage *addrs,
 		sipx_send(x);
 }
 
+/*
+ * Serialise with the body as it arrived: the headers with no body but the
+ * right Content-Length (libosip2 writes it last), then the bytes.
+ */
+static int
+sipx_to_buf(struct sipx *x, char **buf, size_t *len)
+{
+	char	*hdr, *all, cl[16];
+	size_t	 hlen;
+
+	if (x->rawbody == NULL)
+		return (sip_to_buf(x->msg, buf, len));
+	osip_list_special_free(&x->msg->bodies,
+	    (void (*)(void *))osip_body_free);
+	snprintf(cl, sizeof(cl), "%zu", x->rawlen);
+	osip_content_length_free(x->msg->content_length);
+	x->msg->content_length = NULL;
+	osip_message_set_content_length(x->msg, cl);
+	if (sip_to_buf(x->msg, &hdr, &hlen) == -1)
+		return (-1);
+	if ((all = malloc(hlen + x->rawlen + 1)) == NULL)
+		fatal("%s", __func__);
+	memcpy(all, hdr, hlen);
+	memcpy(all + hlen, x->rawbody, x->rawlen);
+	all[hlen + x->rawlen] = '\0';
+	osip_free(hdr);
+	*buf = all;
+	*len = hlen + x->rawlen;
+	return (0);
+}
+
 void
 sipx_send(struct sipx *x)
 {
 	char	*buf;
 	size_t	 len;
 
-	if (sip_to_buf(x->msg, &buf, &len) == -1) {
+	if (sipx_to_buf(x, &buf, &len) == -1) {
 		log_warnx("cannot serialise a message to %s",
 		    log_sa((struct sockaddr *)&x->dst));
 		sipx_free(x);
