@@ -54,6 +54,8 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 				    FD_NO),
 	[MSG_RELAY_EXPIRED] =	FIXED("relay-expired", struct msg_relay_expired,
 				    FD_NO),
+	[MSG_PWFILE_DATA] =	BLOB("pwfile-data"),
+	[MSG_PWFILE_END] =	EMPTY("pwfile-end"),
 	[MSG_VERBOSE] =		FIXED("verbose", struct msg_verbose, FD_NO),
 	[MSG_SHUTDOWN] =	EMPTY("shutdown"),
 };

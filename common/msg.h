@@ -35,6 +35,8 @@ enum msg_type {
 	MSG_RELAY_OPENED,	/* rtpd -> sipd */
 	MSG_RELAY_CLOSE,	/* sipd -> rtpd */
 	MSG_RELAY_EXPIRED,	/* rtpd -> sipd */
+	MSG_PWFILE_DATA,	/* parent -> sipd: a chunk of proxy_auth_pwfile */
+	MSG_PWFILE_END,		/* parent -> sipd: the file is complete */
 	MSG_VERBOSE,		/* parent -> child: new log verbosity */
 	MSG_SHUTDOWN,		/* parent -> child: flush state and exit */
 	MSG_TYPE_MAX

@@ -107,6 +107,8 @@ parent_send_config(struct parent *p, struct child *c)
 	}
 	v.verbose = log_getverbose();
 	msg_send(&c->chan, MSG_VERBOSE, 0, -1, &v, sizeof(v));
+	if (c->proc == PROC_SIPD)
+		pwfile_send(p);
 }
 
 static void

@@ -63,6 +63,7 @@ void	 priv_rtp_socket(struct parent *, struct msg *);
 
 /* regfile.c */
 void	 regfile_load(struct parent *);
+void	 pwfile_send(struct parent *);
 void	 regfile_data(struct parent *, struct msg *);
 void	 regfile_commit(struct parent *);
 

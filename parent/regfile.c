@@ -27,6 +27,36 @@ regfile_tmpname(const struct siproxd_conf *conf, char *buf, size_t len)
 	return (n < 0 || (size_t)n >= len ? -1 : 0);
 }
 
+/*
+ * The password file for sipd, which cannot open it in its chroot; read
+ * at start and on every reload, and wiped from our memory once sent.
+ */
+void
+pwfile_send(struct parent *p)
+{
+	struct msgchan	*c = &p->child[PROC_SIPD].chan;
+	char		 buf[MSG_MAXDATA];
+	ssize_t		 n;
+	int		 fd;
+
+	if (p->conf->proxy_auth_pwfile[0] != '\0') {
+		if ((fd = open(p->conf->proxy_auth_pwfile,
+		    O_RDONLY | O_CLOEXEC)) == -1)
+			log_warn("proxy_auth_pwfile %s",
+			    p->conf->proxy_auth_pwfile);
+		else {
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				msg_send(c, MSG_PWFILE_DATA, 0, -1, buf, n);
+			if (n == -1)
+				log_warn("proxy_auth_pwfile %s",
+				    p->conf->proxy_auth_pwfile);
+			close(fd);
+			explicit_bzero(buf, sizeof(buf));
+		}
+	}
+	msg_send(c, MSG_PWFILE_END, 0, -1, NULL, 0);
+}
+
 /* Hand the saved registrations to sipd; the contents are sipd's business. */
 void
 regfile_load(struct parent *p)

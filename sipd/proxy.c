@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "auth.h"
 #include "child.h"
 #include "conf.h"
 #include "log.h"
@@ -26,6 +27,7 @@ proxy_init(void)
 {
 	sipmsg_init();
 	opaque_init();
+	auth_init();
 	if (resolve_init(child->base, NULL) == -1)
 		fatalx("cannot set up the resolver");
 	registrar_init();
@@ -34,6 +36,97 @@ proxy_init(void)
 void
 proxy_config(void)
 {
+}
+
+#define PWFILE_MAX	(16 * 1024 * 1024)
+
+static char	*pw_buf;
+static size_t	 pw_len;
+
+void
+pwfile_data(const void *p, size_t len)
+{
+	char	*n;
+
+	if (pw_len + len > PWFILE_MAX)
+		fatalx("password file from the parent too large");
+	if ((n = malloc(pw_len + len)) == NULL)
+		fatal("%s", __func__);
+	if (pw_buf != NULL) {
+		memcpy(n, pw_buf, pw_len);
+		freezero(pw_buf, pw_len);
+	}
+	memcpy(n + pw_len, p, len);
+	pw_buf = n;
+	pw_len += len;
+}
+
+/* A new password file (start, reload) replaces the old one whole. */
+void
+pwfile_end(void)
+{
+	auth_clear();
+	if (pw_len > 0 && auth_load_buf(pw_buf, pw_len) == -1)
+		log_warnx("proxy_auth_pwfile: bad lines skipped");
+	freezero(pw_buf, pw_len);
+	pw_buf = NULL;
+	pw_len = 0;
+}
+
+/* Answer a REGISTER with 407 and our challenges (RFC 3261 §22.3). */
+static void
+proxy_challenge(const struct sip_origin *o, osip_message_t *m,
+    const char *challenge)
+{
+	osip_message_t	*r;
+	char		*out;
+	size_t		 len;
+
+	if (sipmsg_response(NULL, 0, m, 407, NULL, &out, &len) == -1)
+		return;
+	if (osip_message_init(&r) == 0 && osip_message_parse(r, out, len) == 0 &&
+	    auth_add_challenge(r, challenge) == 0) {
+		free(out);
+		out = NULL;
+		if (sip_to_buf(r, &out, &len) == 0)
+			sip_send_buf(o->transport, o->role,
+			    (const struct sockaddr *)&o->src, o->conn, out, len);
+	}
+	osip_message_free(r);
+	free(out);
+}
+
+/*
+ * proxy_auth_realm: a LAN phone's REGISTER is forwarded only with valid
+ * credentials (the classic siproxd's rule); ours come off before it goes.
+ * 0: go on; else the request was answered and is gone.
+ */
+static int
+proxy_auth(const struct sip_origin *o, osip_message_t *m)
+{
+	const struct siproxd_conf	*c = child->conf;
+	const char			*user, *why = NULL;
+	char				*challenge = NULL;
+	int				 code;
+
+	if (!auth_enabled(c->proxy_auth_realm))
+		return (0);
+	code = auth_check(m, c->proxy_auth_realm, c->proxy_auth_passwd,
+	    &user, &challenge, &why);
+	if (code == 0) {
+		auth_strip(m, c->proxy_auth_realm);
+		return (0);
+	}
+	log_info("%s: REGISTER from %s: %d %s", proxy_cid(m),
+	    log_sa((const struct sockaddr *)&o->src), code,
+	    why != NULL ? why : "");
+	if (code == 407 && challenge != NULL)
+		proxy_challenge(o, m, challenge);
+	else
+		sip_reply(o, NULL, 0, m, code, NULL);
+	free(challenge);
+	osip_message_free(m);
+	return (-1);
 }
 
 void
@@ -248,6 +341,8 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 	if (MSG_IS_REGISTER(m)) {
 		if (side != ROLE_INBOUND)
 			return (proxy_refuse(o, m, 403, "register from wan"));
+		if (proxy_auth(o, m) == -1)
+			return;
 		if (uri_is_ours(m->req_uri)) {
 			registrar_local(o, m);
 			return;

@@ -132,6 +132,12 @@ sipd_parent_msg(struct msg *m)
 	case MSG_REG_SAVED:
 		regstore_saved(m);
 		break;
+	case MSG_PWFILE_DATA:
+		pwfile_data(m->data, m->hdr.len);
+		break;
+	case MSG_PWFILE_END:
+		pwfile_end();
+		break;
 	default:
 		fatalx("unexpected %s from the parent",
 		    msg_typename(m->hdr.type));

@@ -1,0 +1,1157 @@
+/* SPDX-License-Identifier: ISC */
+/* Digest authentication of local phones (RFC 7616, RFC 3261 §22.3). */
+
+/*
+ * Nonces are stateless: the issue time and 8 random bytes, signed with
+ * HMAC-SHA-256 under a key that lives as long as the process.  State is
+ * kept only for nonces that have authenticated a request, to refuse a
+ * nonce count seen before (RFC 7616 §3.4, nc); that table is bounded
+ * and only a phone that knows a password can add to it.  A request that
+ * repeats the last nonce count with the same Call-ID, CSeq, branch and
+ * response is a retransmission (RFC 3261 §17.1.2) and passes again.
+ */
+
+#include <sys/types.h>
+#include <sys/tree.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <osipparser2/osip_parser.h>
+
+#include "auth.h"
+#include "log.h"
+
+#define NONCE_ID	16		/* issue time (8, big-endian), random */
+#define NONCE_MAC	16		/* HMAC-SHA-256, truncated */
+#define NONCE_HEX	(2 * (NONCE_ID + NONCE_MAC))
+#define PW_LINE_MAX	1024
+#define PW_FIELD_MAX	255
+#define UNKNOWN_MAX	1024		/* value of a parameter we skip */
+#define FP_LEN		16		/* request fingerprint */
+
+struct auth_user {
+	RB_ENTRY(auth_user)	 entry;
+	char			*name;
+	char			*pass;
+};
+
+struct auth_nonce {
+	RB_ENTRY(auth_nonce)	 entry;		/* by id: oldest first */
+	uint8_t			 id[NONCE_ID];
+	time_t			 born;
+	uint32_t		 nc;
+	uint8_t			 fp[FP_LEN];
+};
+
+RB_HEAD(auth_users, auth_user);
+RB_HEAD(auth_nonces, auth_nonce);
+
+static int	user_cmp(struct auth_user *, struct auth_user *);
+static int	nonce_cmp(struct auth_nonce *, struct auth_nonce *);
+RB_PROTOTYPE(auth_users, auth_user, entry, user_cmp)
+RB_PROTOTYPE(auth_nonces, auth_nonce, entry, nonce_cmp)
+
+static time_t	auth_mono(void);
+
+static struct auth_users	users = RB_INITIALIZER(&users);
+static struct auth_nonces	nonces = RB_INITIALIZER(&nonces);
+static size_t			nnonces;
+static int			users_loaded;
+static uint8_t			nonce_key[32];
+static int			key_ready;
+static int			offer = AUTH_MD5 | AUTH_SHA256;
+static time_t			(*auth_now)(void) = auth_mono;
+static char			auth_username[sizeof(((struct auth_cred *)0)->
+				    username)];
+
+RB_GENERATE(auth_users, auth_user, entry, user_cmp)
+RB_GENERATE(auth_nonces, auth_nonce, entry, nonce_cmp)
+
+static int
+user_cmp(struct auth_user *a, struct auth_user *b)
+{
+	return (strcmp(a->name, b->name));
+}
+
+static int
+nonce_cmp(struct auth_nonce *a, struct auth_nonce *b)
+{
+	return (memcmp(a->id, b->id, NONCE_ID));
+}
+
+static time_t
+auth_mono(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	return (ts.tv_sec);
+}
+
+void
+auth_set_clock(time_t (*fn)(void))
+{
+	auth_now = fn != NULL ? fn : auth_mono;
+}
+
+/* MD5, RFC 1321 §3.4: T[i] = floor(2^32 * |sin(i + 1)|). */
+static const uint32_t md5_t[64] = {
+	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
+	0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
+	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+	0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
+	0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
+	0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+	0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
+	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+	0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
+	0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039,
+	0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
+	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
+};
+static const uint8_t md5_s[16] = {
+	7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21,
+};
+
+/* SHA-256, FIPS 180-4 §4.2.2 and §5.3.3: cube and square roots of primes. */
+static const uint32_t sha256_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
+	0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
+	0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
+	0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5,
+	0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+static const uint32_t sha256_h0[8] = {
+	0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
+static uint32_t
+rol32(uint32_t x, int n)
+{
+	return (x << n | x >> (32 - n));
+}
+
+static uint32_t
+ror32(uint32_t x, int n)
+{
+	return (x >> n | x << (32 - n));
+}
+
+static uint32_t
+get_le32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24);
+}
+
+static uint32_t
+get_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3]);
+}
+
+static void
+md5_block(uint32_t *h, const uint8_t *p)
+{
+	uint32_t	 m[16], a = h[0], b = h[1], c = h[2], d = h[3], f, t;
+	int		 i, g;
+
+	for (i = 0; i < 16; i++)
+		m[i] = get_le32(p + 4 * i);
+	for (i = 0; i < 64; i++) {
+		switch (i / 16) {
+		case 0:
+			f = (b & c) | (~b & d);
+			g = i;
+			break;
+		case 1:
+			f = (d & b) | (~d & c);
+			g = (5 * i + 1) % 16;
+			break;
+		case 2:
+			f = b ^ c ^ d;
+			g = (3 * i + 5) % 16;
+			break;
+		default:
+			f = c ^ (b | ~d);
+			g = (7 * i) % 16;
+			break;
+		}
+		t = d;
+		d = c;
+		c = b;
+		b += rol32(a + f + md5_t[i] + m[g], md5_s[i / 16 * 4 + i % 4]);
+		a = t;
+	}
+	h[0] += a;
+	h[1] += b;
+	h[2] += c;
+	h[3] += d;
+	explicit_bzero(m, sizeof(m));
+}
+
+static void
+sha256_block(uint32_t *h, const uint8_t *p)
+{
+	uint32_t	 w[64], v[8], s0, s1, t1, t2;
+	int		 i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = get_be32(p + 4 * i);
+	for (i = 16; i < 64; i++) {
+		s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^
+		    (w[i - 15] >> 3);
+		s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^
+		    (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	memcpy(v, h, sizeof(v));
+	for (i = 0; i < 64; i++) {
+		s1 = ror32(v[4], 6) ^ ror32(v[4], 11) ^ ror32(v[4], 25);
+		t1 = v[7] + s1 + ((v[4] & v[5]) ^ (~v[4] & v[6])) +
+		    sha256_k[i] + w[i];
+		s0 = ror32(v[0], 2) ^ ror32(v[0], 13) ^ ror32(v[0], 22);
+		t2 = s0 + ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+		memmove(v + 1, v, 7 * sizeof(v[0]));
+		v[4] += t1;
+		v[0] = t1 + t2;
+	}
+	for (i = 0; i < 8; i++)
+		h[i] += v[i];
+	explicit_bzero(w, sizeof(w));
+	explicit_bzero(v, sizeof(v));
+}
+
+void
+auth_hash_init(struct auth_hash *c, int alg)
+{
+	static const uint32_t	md5_h0[4] = {
+		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
+	};
+
+	memset(c, 0, sizeof(*c));
+	c->alg = alg == AUTH_SHA256 ? AUTH_SHA256 : AUTH_MD5;
+	if (c->alg == AUTH_SHA256)
+		memcpy(c->h, sha256_h0, sizeof(sha256_h0));
+	else
+		memcpy(c->h, md5_h0, sizeof(md5_h0));
+}
+
+void
+auth_hash_update(struct auth_hash *c, const void *data, size_t len)
+{
+	const uint8_t	*p = data;
+	size_t		 k;
+
+	c->len += len;
+	while (len > 0) {
+		k = sizeof(c->blk) - c->n;
+		if (k > len)
+			k = len;
+		memcpy(c->blk + c->n, p, k);
+		c->n += k;
+		p += k;
+		len -= k;
+		if (c->n == sizeof(c->blk)) {
+			if (c->alg == AUTH_SHA256)
+				sha256_block(c->h, c->blk);
+			else
+				md5_block(c->h, c->blk);
+			c->n = 0;
+		}
+	}
+}
+
+/* The digest into out (AUTH_HASH_MAX bytes will do); returns its length. */
+size_t
+auth_hash_final(struct auth_hash *c, uint8_t *out)
+{
+	uint64_t	 bits = c->len * 8;
+	uint8_t		 pad[72];
+	size_t		 i, n, padlen, words;
+
+	padlen = (c->n < 56 ? 56 : 120) - c->n;
+	memset(pad, 0, sizeof(pad));
+	pad[0] = 0x80;
+	for (i = 0; i < 8; i++) {
+		n = c->alg == AUTH_SHA256 ? 7 - i : i;
+		pad[padlen + n] = (bits >> (8 * i)) & 0xff;
+	}
+	auth_hash_update(c, pad, padlen + 8);
+	words = c->alg == AUTH_SHA256 ? 8 : 4;
+	for (i = 0; i < words; i++) {
+		if (c->alg == AUTH_SHA256) {
+			out[4 * i] = c->h[i] >> 24;
+			out[4 * i + 1] = c->h[i] >> 16;
+			out[4 * i + 2] = c->h[i] >> 8;
+			out[4 * i + 3] = c->h[i];
+		} else {
+			out[4 * i] = c->h[i];
+			out[4 * i + 1] = c->h[i] >> 8;
+			out[4 * i + 2] = c->h[i] >> 16;
+			out[4 * i + 3] = c->h[i] >> 24;
+		}
+	}
+	explicit_bzero(c, sizeof(*c));
+	return (4 * words);
+}
+
+static void
+hexify(const uint8_t *p, size_t len, char *out)
+{
+	static const char	hex[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 0xf];
+	}
+	out[2 * len] = '\0';
+}
+
+/* Compare secrets in constant time: libbsd has no timingsafe_bcmp(). */
+static int
+ct_differ(const void *a, const void *b, size_t len)
+{
+	const volatile uint8_t	*p = a, *q = b;
+	uint8_t			 d = 0;
+	size_t			 i;
+
+	for (i = 0; i < len; i++)
+		d |= p[i] ^ q[i];
+	return (d != 0);
+}
+
+static int
+unhex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/* H(s1 ":" s2 ":" ... sN) in lowercase hex; the list ends with NULL. */
+static void
+hash_join(int alg, char *hex, ...)
+{
+	struct auth_hash	 c;
+	uint8_t			 d[AUTH_HASH_MAX];
+	const char		*s;
+	va_list			 ap;
+	int			 first = 1;
+
+	auth_hash_init(&c, alg);
+	va_start(ap, hex);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		if (!first)
+			auth_hash_update(&c, ":", 1);
+		auth_hash_update(&c, s, strlen(s));
+		first = 0;
+	}
+	va_end(ap);
+	hexify(d, auth_hash_final(&c, d), hex);
+	explicit_bzero(d, sizeof(d));
+}
+
+/* RFC 7616 §3.4.1; RFC 2617 §3.2.2.1 when the phone sent no qop. */
+int
+auth_response(const struct auth_cred *c, const char *pass, const char *method,
+    char *out, size_t outlen)
+{
+	char	ha1[2 * AUTH_HASH_MAX + 1], ha2[2 * AUTH_HASH_MAX + 1];
+	int	alg = c->alg == AUTH_SHA256 ? AUTH_SHA256 : AUTH_MD5;
+
+	if (outlen < (alg == AUTH_SHA256 ? 65 : 33))
+		return (-1);
+	hash_join(alg, ha1, c->username, c->realm, pass, (char *)NULL);
+	hash_join(alg, ha2, method, c->uri, (char *)NULL);
+	if (c->qop[0] != '\0')
+		hash_join(alg, out, ha1, c->nonce, c->nc, c->cnonce, c->qop,
+		    ha2, (char *)NULL);
+	else
+		hash_join(alg, out, ha1, c->nonce, ha2, (char *)NULL);
+	explicit_bzero(ha1, sizeof(ha1));
+	return (0);
+}
+
+/* The password file. */
+
+static void
+users_free(void)
+{
+	struct auth_user	*u;
+
+	while ((u = RB_MIN(auth_users, &users)) != NULL) {
+		RB_REMOVE(auth_users, &users, u);
+		freezero(u->name, strlen(u->name) + 1);
+		freezero(u->pass, strlen(u->pass) + 1);
+		free(u);
+	}
+}
+
+void
+auth_clear(void)
+{
+	users_free();
+	users_loaded = 0;
+}
+
+static int
+pw_space(char c)
+{
+	return (c == ' ' || c == '\t');
+}
+
+/* One line, NUL-free and without its newline: a comment, blank, or entry. */
+static const char *
+pw_line(const char *s, size_t len)
+{
+	struct auth_user	*u;
+	const char		*end = s + len, *name, *pass;
+	size_t			 nlen, plen;
+
+	while (s < end && pw_space(*s))
+		s++;
+	if (s == end || *s == '#')
+		return (NULL);
+	for (name = s; s < end && !pw_space(*s); s++)
+		;
+	nlen = s - name;
+	while (s < end && pw_space(*s))
+		s++;
+	for (pass = s; s < end && !pw_space(*s); s++)
+		;
+	plen = s - pass;
+	while (s < end && pw_space(*s))
+		s++;
+	if (plen == 0)
+		return ("no password");
+	if (s < end && *s != '#')
+		return ("text after the password");
+	if (nlen > PW_FIELD_MAX || plen > PW_FIELD_MAX)
+		return ("user or password too long");
+	if ((u = calloc(1, sizeof(*u))) == NULL ||
+	    (u->name = strndup(name, nlen)) == NULL ||
+	    (u->pass = strndup(pass, plen)) == NULL)
+		fatal("%s", __func__);
+	if (RB_INSERT(auth_users, &users, u) != NULL) {
+		freezero(u->pass, plen + 1);
+		free(u->name);
+		free(u);
+		return ("duplicate user");
+	}
+	return (NULL);
+}
+
+/*
+ * The classic siproxd's proxy_auth_pwfile: "user password" a line, split
+ * by blanks, "#" comments.  Bad lines are logged by number only (they may
+ * hold a password) and skipped; the good ones still load.
+ */
+int
+auth_load_buf(const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len, *nl, *why;
+	size_t		 lineno = 0, llen;
+	int		 rc = 0;
+
+	auth_clear();
+	users_loaded = 1;
+	while (p < end) {
+		lineno++;
+		if ((nl = memchr(p, '\n', end - p)) == NULL)
+			nl = end;
+		llen = nl - p;
+		if (llen > 0 && p[llen - 1] == '\r')
+			llen--;
+		if (llen > PW_LINE_MAX)
+			why = "line too long";
+		else if (memchr(p, '\0', llen) != NULL)
+			why = "NUL byte";
+		else
+			why = pw_line(p, llen);
+		if (why != NULL) {
+			log_warnx("password file line %zu: %s", lineno, why);
+			rc = -1;
+		}
+		p = nl < end ? nl + 1 : end;
+	}
+	return (rc);
+}
+
+static const char *
+pw_lookup(const char *name, const char *passwd)
+{
+	struct auth_user	 key, *u;
+
+	if (!users_loaded)
+		return (passwd != NULL && passwd[0] != '\0' ? passwd : NULL);
+	key.name = (char *)name;
+	if ((u = RB_FIND(auth_users, &users, &key)) == NULL)
+		return (NULL);
+	return (u->pass);
+}
+
+int
+auth_enabled(const char *realm)
+{
+	return (realm != NULL && realm[0] != '\0');
+}
+
+void
+auth_offer(int algs)
+{
+	offer = algs & (AUTH_MD5 | AUTH_SHA256);
+	if (offer == 0)
+		offer = AUTH_MD5;
+}
+
+/* Nonces. */
+
+void
+auth_init(void)
+{
+	arc4random_buf(nonce_key, sizeof(nonce_key));
+	key_ready = 1;
+}
+
+/* HMAC-SHA-256 (RFC 2104) of id and realm, truncated to NONCE_MAC. */
+static void
+nonce_mac(const uint8_t *id, const char *realm, uint8_t *mac)
+{
+	struct auth_hash	c;
+	uint8_t			pad[64], inner[AUTH_HASH_MAX];
+	size_t			i;
+
+	if (!key_ready)
+		auth_init();
+	memset(pad, 0x36, sizeof(pad));
+	for (i = 0; i < sizeof(nonce_key); i++)
+		pad[i] ^= nonce_key[i];
+	auth_hash_init(&c, AUTH_SHA256);
+	auth_hash_update(&c, pad, sizeof(pad));
+	auth_hash_update(&c, id, NONCE_ID);
+	auth_hash_update(&c, realm, strlen(realm));
+	auth_hash_final(&c, inner);
+	memset(pad, 0x5c, sizeof(pad));
+	for (i = 0; i < sizeof(nonce_key); i++)
+		pad[i] ^= nonce_key[i];
+	auth_hash_init(&c, AUTH_SHA256);
+	auth_hash_update(&c, pad, sizeof(pad));
+	auth_hash_update(&c, inner, sizeof(inner));
+	auth_hash_final(&c, inner);
+	memcpy(mac, inner, NONCE_MAC);
+	explicit_bzero(pad, sizeof(pad));
+	explicit_bzero(inner, sizeof(inner));
+}
+
+static void
+nonce_make(const char *realm, time_t now, char *hex)
+{
+	uint8_t		raw[NONCE_ID + NONCE_MAC];
+	uint64_t	t = now;
+	int		i;
+
+	for (i = 0; i < 8; i++)
+		raw[i] = (t >> (56 - 8 * i)) & 0xff;
+	arc4random_buf(raw + 8, NONCE_ID - 8);
+	nonce_mac(raw, realm, raw + NONCE_ID);
+	hexify(raw, sizeof(raw), hex);
+}
+
+/* 0 and the nonce's id and issue time if we made it for this realm. */
+static int
+nonce_open(const char *hex, const char *realm, uint8_t *id, time_t *born)
+{
+	uint8_t		raw[NONCE_ID + NONCE_MAC], mac[NONCE_MAC];
+	uint64_t	t = 0;
+	size_t		i;
+	int		hi, lo;
+
+	if (strlen(hex) != NONCE_HEX)
+		return (-1);
+	for (i = 0; i < sizeof(raw); i++) {
+		if ((hi = unhex(hex[2 * i])) == -1 ||
+		    (lo = unhex(hex[2 * i + 1])) == -1)
+			return (-1);
+		raw[i] = hi << 4 | lo;
+	}
+	nonce_mac(raw, realm, mac);
+	if (ct_differ(mac, raw + NONCE_ID, NONCE_MAC) != 0)
+		return (-1);
+	for (i = 0; i < 8; i++)
+		t = t << 8 | raw[i];
+	if (t > INT64_MAX)
+		return (-1);
+	memcpy(id, raw, NONCE_ID);
+	*born = (time_t)t;
+	return (0);
+}
+
+static void
+nonce_expire(time_t now)
+{
+	struct auth_nonce	*n;
+
+	while ((n = RB_MIN(auth_nonces, &nonces)) != NULL &&
+	    (n->born > now || now - n->born >= AUTH_NONCE_LIFE)) {
+		RB_REMOVE(auth_nonces, &nonces, n);
+		free(n);
+		nnonces--;
+	}
+}
+
+/* RFC 7616 §3.4: nc must grow; without qop a nonce is good once. */
+static const char *
+nonce_use(const uint8_t *id, time_t born, uint32_t nc, const uint8_t *fp)
+{
+	struct auth_nonce	key, *n;
+
+	memcpy(key.id, id, NONCE_ID);
+	if ((n = RB_FIND(auth_nonces, &nonces, &key)) != NULL) {
+		if (nc > n->nc) {
+			n->nc = nc;
+			memcpy(n->fp, fp, FP_LEN);
+			return (NULL);
+		}
+		if (nc == n->nc && ct_differ(fp, n->fp, FP_LEN) == 0)
+			return (NULL);
+		return ("nonce count replayed");
+	}
+	if (nnonces >= AUTH_NONCE_MAX)
+		return ("too many nonces in use");
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		fatal("%s", __func__);
+	memcpy(n->id, id, NONCE_ID);
+	n->born = born;
+	n->nc = nc;
+	memcpy(n->fp, fp, FP_LEN);
+	RB_INSERT(auth_nonces, &nonces, n);
+	nnonces++;
+	return (NULL);
+}
+
+/* The Proxy-Authorization parser: RFC 7616 §3.4, RFC 7230 §3.2.6. */
+
+#define CRED_FIELD(f, n) \
+	{ n, offsetof(struct auth_cred, f), sizeof(((struct auth_cred *)0)->f) }
+static const struct {
+	const char	*name;
+	size_t		 off;
+	size_t		 size;
+} cred_fields[] = {
+	CRED_FIELD(username, "username"),
+	CRED_FIELD(realm, "realm"),
+	CRED_FIELD(nonce, "nonce"),
+	CRED_FIELD(uri, "uri"),
+	CRED_FIELD(response, "response"),
+	CRED_FIELD(algorithm, "algorithm"),
+	CRED_FIELD(cnonce, "cnonce"),
+	CRED_FIELD(nc, "nc"),
+	CRED_FIELD(qop, "qop"),
+	CRED_FIELD(opaque, "opaque"),
+};
+
+static int
+is_tchar(unsigned char c)
+{
+	return (isascii(c) && (isalnum(c) || strchr("!#$%&'*+-.^_`|~", c) !=
+	    NULL) && c != '\0');
+}
+
+static int
+is_ctl(unsigned char c)
+{
+	return ((c < 0x20 && c != '\t') || c == 0x7f);
+}
+
+/* A quoted-string at *pp, unescaped into dst; *pp moves past it. */
+static const char *
+qstring(const char **pp, const char *end, char *dst, size_t size)
+{
+	const char	*p = *pp + 1;
+	size_t		 n = 0;
+	unsigned char	 c;
+
+	for (;;) {
+		if (p == end)
+			return ("unterminated quote");
+		if ((c = *p++) == '"')
+			break;
+		if (c == '\\') {
+			if (p == end)
+				return ("unterminated quote");
+			c = *p++;
+		}
+		if (is_ctl(c))
+			return ("control character");
+		if (n + 1 >= size)
+			return ("value too long");
+		dst[n++] = c;
+	}
+	dst[n] = '\0';
+	*pp = p;
+	return (NULL);
+}
+
+/*
+ * A value: a quoted-string, or for phones that leave quotes off even
+ * where the grammar wants them, a run of visible characters.
+ */
+static const char *
+pvalue(const char **pp, const char *end, char *dst, size_t size)
+{
+	const char	*p = *pp;
+	size_t		 n = 0;
+	unsigned char	 c;
+
+	if (p < end && *p == '"')
+		return (qstring(pp, end, dst, size));
+	while (p < end && (c = *p) > ' ' && c != 0x7f && c != ',' &&
+	    c != '"') {
+		if (n + 1 >= size)
+			return ("value too long");
+		dst[n++] = c;
+		p++;
+	}
+	if (n == 0)
+		return ("empty value");
+	dst[n] = '\0';
+	*pp = p;
+	return (NULL);
+}
+
+static void
+skip_ws(const char **pp, const char *end)
+{
+	while (*pp < end && (**pp == ' ' || **pp == '\t'))
+		(*pp)++;
+}
+
+static const char *
+pparam(const char **pp, const char *end, struct auth_cred *c,
+    unsigned int *seen)
+{
+	char		 scratch[UNKNOWN_MAX + 1], *dst = scratch;
+	const char	*p = *pp, *name, *why;
+	size_t		 i, nlen, size = sizeof(scratch);
+
+	for (name = p; p < end && is_tchar(*p); p++)
+		;
+	if ((nlen = p - name) == 0)
+		return ("bad parameter name");
+	skip_ws(&p, end);
+	if (p == end || *p++ != '=')
+		return ("parameter without value");
+	skip_ws(&p, end);
+	for (i = 0; i < sizeof(cred_fields) / sizeof(cred_fields[0]); i++) {
+		if (strlen(cred_fields[i].name) != nlen ||
+		    strncasecmp(cred_fields[i].name, name, nlen) != 0)
+			continue;
+		if (*seen & (1U << i))
+			return ("duplicate parameter");
+		*seen |= 1U << i;
+		dst = (char *)c + cred_fields[i].off;
+		size = cred_fields[i].size;
+		break;
+	}
+	if ((why = pvalue(&p, end, dst, size)) != NULL)
+		return (why);
+	*pp = p;
+	return (NULL);
+}
+
+int
+auth_parse(const char *s, size_t len, struct auth_cred *c, const char **why)
+{
+	const char	*p = s, *end = s + len, *scheme;
+	unsigned int	 seen = 0;
+
+	memset(c, 0, sizeof(*c));
+	*why = NULL;
+	if (len > AUTH_HDR_MAX) {
+		*why = "header too long";
+		return (-1);
+	}
+	skip_ws(&p, end);
+	for (scheme = p; p < end && is_tchar(*p); p++)
+		;
+	if (p - scheme != 6 || strncasecmp(scheme, "Digest", 6) != 0 ||
+	    p == end || (*p != ' ' && *p != '\t')) {
+		*why = "not digest credentials";
+		return (-1);
+	}
+	while (*why == NULL) {
+		skip_ws(&p, end);
+		if (p == end)
+			break;
+		/* RFC 7230 §7: empty list elements are allowed. */
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if ((*why = pparam(&p, end, c, &seen)) != NULL)
+			break;
+		skip_ws(&p, end);
+		if (p < end && *p++ != ',')
+			*why = "junk after a value";
+	}
+	if (*why == NULL && seen == 0)
+		*why = "no parameters";
+	if (*why != NULL) {
+		explicit_bzero(c, sizeof(*c));
+		return (-1);
+	}
+	if (c->algorithm[0] == '\0' || strcasecmp(c->algorithm, "MD5") == 0)
+		c->alg = AUTH_MD5;
+	else if (strcasecmp(c->algorithm, "SHA-256") == 0)
+		c->alg = AUTH_SHA256;
+	return (0);
+}
+
+/* The checks. */
+
+/* An osip field as it came (quoted or not), unquoted; -1 if it won't. */
+static int
+field_value(const char *s, char *dst, size_t size)
+{
+	const char	*p = s, *end = s + strlen(s);
+
+	if (pvalue(&p, end, dst, size) != NULL || p != end)
+		return (-1);
+	return (0);
+}
+
+static int
+is_ours(const osip_proxy_authorization_t *a, const char *realm)
+{
+	char	r[sizeof(((struct auth_cred *)0)->realm)];
+
+	return (a->realm != NULL && field_value(a->realm, r, sizeof(r)) == 0 &&
+	    strcmp(r, realm) == 0);
+}
+
+/* The first credentials for our realm: 0, or 407 if none, 400 if bad. */
+static int
+cred_find(const osip_message_t *m, const char *realm, struct auth_cred *c,
+    const char **why)
+{
+	osip_proxy_authorization_t	*a;
+	char				*s;
+	int				 i, rc;
+
+	for (i = 0; (a = osip_list_get(&m->proxy_authorizations, i)) != NULL;
+	    i++) {
+		if (!is_ours(a, realm))
+			continue;
+		if (osip_proxy_authorization_to_str(a, &s) != 0 || s == NULL) {
+			*why = "unprintable credentials";
+			return (400);
+		}
+		rc = auth_parse(s, strlen(s), c, why);
+		osip_free(s);
+		if (rc == -1)
+			return (400);
+		if (strcmp(c->realm, realm) != 0) {
+			*why = "realm changed in parsing";
+			return (400);
+		}
+		return (0);
+	}
+	*why = "no credentials";
+	return (407);
+}
+
+static int
+is_hex(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (strlen(s) != len)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (unhex(s[i]) == -1)
+			return (0);
+	return (1);
+}
+
+/* RFC 7616 §3.4: what must be there, and in what form. */
+static int
+cred_check(const struct auth_cred *c, uint32_t *nc, const char **why)
+{
+	size_t		 i;
+
+	*nc = 0;
+	if (c->username[0] == '\0' || c->nonce[0] == '\0' ||
+	    c->uri[0] == '\0' || c->response[0] == '\0') {
+		*why = "missing field";
+		return (400);
+	}
+	if (c->alg == 0) {
+		*why = "unknown algorithm";
+		return (407);
+	}
+	if (c->qop[0] == '\0') {
+		/* RFC 2069 form: only for MD5, which is where it came from. */
+		if (c->alg != AUTH_MD5) {
+			*why = "no qop";
+			return (400);
+		}
+	} else if (strcasecmp(c->qop, "auth") != 0) {
+		*why = "unsupported qop";
+		return (400);
+	} else if (c->cnonce[0] == '\0' || !is_hex(c->nc, 8)) {
+		*why = "bad cnonce or nc";
+		return (400);
+	} else {
+		for (i = 0; i < 8; i++)
+			*nc = *nc << 4 | unhex(c->nc[i]);
+	}
+	if (!is_hex(c->response, c->alg == AUTH_SHA256 ? 64 : 32)) {
+		*why = "bad response";
+		return (400);
+	}
+	return (0);
+}
+
+/* Call-ID, CSeq, top branch and response: a retransmission repeats them. */
+static void
+request_fp(const osip_message_t *m, const struct auth_cred *c, uint8_t *fp)
+{
+	struct auth_hash	 h;
+	osip_via_t		*v;
+	osip_generic_param_t	*b = NULL;
+	uint8_t			 d[AUTH_HASH_MAX];
+	const char		*part[6];
+	size_t			 i;
+
+	memset(part, 0, sizeof(part));
+	if (m->call_id != NULL) {
+		part[0] = m->call_id->number;
+		part[1] = m->call_id->host;
+	}
+	if (m->cseq != NULL) {
+		part[2] = m->cseq->number;
+		part[3] = m->cseq->method;
+	}
+	if ((v = osip_list_get(&m->vias, 0)) != NULL &&
+	    osip_via_param_get_byname(v, "branch", &b) == 0 && b != NULL)
+		part[4] = b->gvalue;
+	part[5] = c->response;
+	auth_hash_init(&h, AUTH_SHA256);
+	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
+		if (part[i] != NULL)
+			auth_hash_update(&h, part[i], strlen(part[i]) + 1);
+		else
+			auth_hash_update(&h, "\n", 1);
+	}
+	auth_hash_final(&h, d);
+	memcpy(fp, d, FP_LEN);
+}
+
+static void
+quote(char *dst, size_t size, const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0' && n + 3 < size; s++) {
+		if (*s == '"' || *s == '\\')
+			dst[n++] = '\\';
+		dst[n++] = *s;
+	}
+	dst[n] = '\0';
+}
+
+/*
+ * One challenge per algorithm.  MD5 comes first although RFC 7616 §3.7
+ * wants the preferred one first: phones that read only the first
+ * challenge (sipp among them) know only MD5, and one that knows SHA-256
+ * picks it from the second.
+ */
+static char *
+challenge_make(const char *realm, int stale, time_t now)
+{
+	char		 nonce[NONCE_HEX + 1], *out, *qrealm;
+	size_t		 size, qsize, len = 0;
+	int		 i, n;
+	static const struct {
+		int		 alg;
+		const char	*name;
+	} algs[] = { { AUTH_MD5, "MD5" }, { AUTH_SHA256, "SHA-256" } };
+
+	qsize = 2 * strlen(realm) + 3;
+	size = 2 * (qsize + NONCE_HEX + 128);
+	if ((qrealm = malloc(qsize)) == NULL || (out = malloc(size)) == NULL)
+		fatal("%s", __func__);
+	quote(qrealm, qsize, realm);
+	nonce_make(realm, now, nonce);
+	out[0] = '\0';
+	for (i = 0; i < 2; i++) {
+		if ((offer & algs[i].alg) == 0)
+			continue;
+		n = snprintf(out + len, size - len, "%sDigest realm=\"%s\", "
+		    "nonce=\"%s\", algorithm=%s, qop=\"auth\"%s",
+		    len > 0 ? "\n" : "", qrealm, nonce, algs[i].name,
+		    stale ? ", stale=true" : "");
+		if (n < 0 || (size_t)n >= size - len)
+			fatalx("%s: truncated", __func__);
+		len += n;
+	}
+	free(qrealm);
+	return (out);
+}
+
+/* Everything but the challenge: the status and why. */
+static int
+auth_verify(const osip_message_t *m, const char *realm, const char *passwd,
+    time_t now, int *stale, const char **why)
+{
+	struct auth_cred	 c;
+	const char		*pass;
+	char			 want[2 * AUTH_HASH_MAX + 1];
+	char			 got[2 * AUTH_HASH_MAX + 1];
+	uint8_t			 id[NONCE_ID], fp[FP_LEN];
+	time_t			 born;
+	uint32_t		 nc;
+	size_t			 i;
+	int			 rc;
+
+	if (m->sip_method == NULL) {
+		*why = "not a request";
+		return (400);
+	}
+	if (!users_loaded && (passwd == NULL || passwd[0] == '\0')) {
+		*why = "no password configured";
+		return (403);
+	}
+	if ((rc = cred_find(m, realm, &c, why)) != 0 ||
+	    (rc = cred_check(&c, &nc, why)) != 0)
+		goto done;
+	rc = 407;
+	if (nonce_open(c.nonce, realm, id, &born) == -1) {
+		*why = "not our nonce";
+		goto done;
+	}
+	if ((pass = pw_lookup(c.username, passwd)) == NULL) {
+		*why = "unknown user";
+		rc = 403;
+		goto done;
+	}
+	if (auth_response(&c, pass, m->sip_method, want, sizeof(want)) == -1)
+		fatalx("%s: digest does not fit", __func__);
+	for (i = 0; c.response[i] != '\0'; i++)
+		got[i] = tolower((unsigned char)c.response[i]);
+	got[i] = '\0';
+	if (strlen(want) != i || ct_differ(want, got, i) != 0) {
+		*why = "wrong password";
+		goto done;
+	}
+	/* The password was right: a new nonce is all the phone needs. */
+	*stale = 1;
+	if (born > now || now - born >= AUTH_NONCE_LIFE) {
+		*why = "stale nonce";
+		goto done;
+	}
+	request_fp(m, &c, fp);
+	if ((*why = nonce_use(id, born, nc, fp)) != NULL)
+		goto done;
+	*stale = 0;
+	strlcpy(auth_username, c.username, sizeof(auth_username));
+	*why = "authenticated";
+	rc = 0;
+ done:
+	explicit_bzero(&c, sizeof(c));
+	explicit_bzero(want, sizeof(want));
+	return (rc);
+}
+
+int
+auth_check(const osip_message_t *m, const char *realm, const char *passwd,
+    const char **user, char **challenge, const char **why)
+{
+	time_t	now = auth_now();
+	int	rc, stale = 0;
+
+	*user = NULL;
+	*challenge = NULL;
+	if (!auth_enabled(realm)) {
+		*why = "authentication off";
+		return (0);
+	}
+	nonce_expire(now);
+	rc = auth_verify(m, realm, passwd, now, &stale, why);
+	if (rc == 0)
+		*user = auth_username;
+	else if (rc == 407)
+		*challenge = challenge_make(realm, stale, now);
+	return (rc);
+}
+
+int
+auth_add_challenge(osip_message_t *resp, const char *challenge)
+{
+	const char	*p = challenge, *nl;
+	char		*line;
+	int		 rc;
+
+	while (*p != '\0') {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		if ((line = strndup(p, nl - p)) == NULL)
+			fatal("%s", __func__);
+		rc = osip_message_set_proxy_authenticate(resp, line);
+		free(line);
+		if (rc != 0)
+			return (-1);
+		p = *nl == '\n' ? nl + 1 : nl;
+	}
+	return (0);
+}
+
+void
+auth_strip(osip_message_t *m, const char *realm)
+{
+	osip_proxy_authorization_t	*a;
+	int				 i = 0;
+
+	if (!auth_enabled(realm))
+		return;
+	while ((a = osip_list_get(&m->proxy_authorizations, i)) != NULL) {
+		if (is_ours(a, realm)) {
+			osip_list_remove(&m->proxy_authorizations, i);
+			osip_proxy_authorization_free(a);
+			m->message_property = 2;
+		} else
+			i++;
+	}
+}
