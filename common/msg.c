@@ -56,6 +56,9 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 				    FD_NO),
 	[MSG_PWFILE_DATA] =	BLOB("pwfile-data"),
 	[MSG_PWFILE_END] =	EMPTY("pwfile-end"),
+	[MSG_CTL_REQ] =		FIXED("ctl-req", struct msg_ctl, FD_NO),
+	[MSG_CTL_DATA] =	BLOB("ctl-data"),
+	[MSG_CTL_END] =		FIXED("ctl-end", struct msg_result, FD_NO),
 	[MSG_VERBOSE] =		FIXED("verbose", struct msg_verbose, FD_NO),
 	[MSG_SHUTDOWN] =	EMPTY("shutdown"),
 };
@@ -298,16 +301,19 @@ msg_recv(struct msgchan *c, struct msg *m)
 	if (n == 0)
 		return (0);
 	fd = msg_take_fd(&mh);
-	if (fd == -2 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
-		if (fd >= 0)
-			close(fd);
-		fatalx("bad message from %s: truncated or stray control data",
-		    c->peer);
+	why = NULL;
+	if (fd == -2 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0)
+		why = "truncated or stray control data";
+	else if (msg_decode(c->rbuf, n, fd, m, &why) == 0)
+		return (1);
+	if (fd >= 0)
+		close(fd);
+	/* A control client is only a client; our own processes are not. */
+	if (c->untrusted) {
+		log_warnx("bad message from %s: %s: closed", c->peer, why);
+		return (0);
 	}
-	if (msg_decode(c->rbuf, n, fd, m, &why) == -1)
-		fatalx("bad message from %s: %s (type %u, %zd bytes)",
-		    c->peer, why, m->hdr.type, n);
-	return (1);
+	fatalx("bad message from %s: %s (%zd bytes)", c->peer, why, n);
 }
 
 static void
@@ -345,6 +351,25 @@ msg_send_blob(struct msgchan *c, uint16_t t, uint16_t end, const char *p,
 		len -= n;
 	}
 	msg_send(c, end, 0, -1, NULL, 0);
+}
+
+/* A control answer: the text in chunks under request id, then its end. */
+void
+msg_send_answer(struct msgchan *c, uint32_t id, const char *p, size_t len,
+    int error)
+{
+	struct msg_result	r;
+	size_t			n;
+
+	while (len > 0) {
+		n = len > MSG_MAXDATA ? MSG_MAXDATA : len;
+		msg_send(c, MSG_CTL_DATA, id, -1, p, n);
+		p += n;
+		len -= n;
+	}
+	memset(&r, 0, sizeof(r));
+	r.error = error;
+	msg_send(c, MSG_CTL_END, id, -1, &r, sizeof(r));
 }
 
 void

@@ -37,6 +37,9 @@ enum msg_type {
 	MSG_RELAY_EXPIRED,	/* rtpd -> sipd */
 	MSG_PWFILE_DATA,	/* parent -> sipd: a chunk of proxy_auth_pwfile */
 	MSG_PWFILE_END,		/* parent -> sipd: the file is complete */
+	MSG_CTL_REQ,		/* siproxctl -> parent -> child: a query */
+	MSG_CTL_DATA,		/* child -> parent -> siproxctl: answer lines */
+	MSG_CTL_END,		/* child -> parent -> siproxctl: answer done */
 	MSG_VERBOSE,		/* parent -> child: new log verbosity */
 	MSG_SHUTDOWN,		/* parent -> child: flush state and exit */
 	MSG_TYPE_MAX
@@ -141,6 +144,23 @@ struct msg_relay_expired {
 	uint64_t	dropped;	/* from sources other than the peer */
 };
 
+/*
+ * The control socket (siproxctl).  An answer is text: lines of fields
+ * separated by tabs, the first line naming the fields; every field is
+ * vis(3)-encoded (VIS_SAFE|VIS_TAB|VIS_NL|VIS_OCTAL), so no field holds a
+ * tab or a newline.  CTL_END carries a msg_result: 0, or an errno.
+ */
+#define CTL_PHONES	1	/* sipd: the registration table */
+#define CTL_CALLS	2	/* rtpd: relayed streams and their counters */
+#define CTL_STATS	3	/* each process: name, value pairs */
+#define CTL_RELOAD	4	/* parent: as SIGHUP */
+#define CTL_LOG		5	/* parent: arg 1 verbose (debug), 0 brief */
+
+struct msg_ctl {
+	uint32_t	what;		/* CTL_* */
+	int32_t		arg;
+};
+
 struct msg_result {
 	int32_t		error;		/* 0 or errno */
 };
@@ -177,6 +197,7 @@ struct msgchan {
 	TAILQ_HEAD(, msgbuf)	 outq;
 	msg_dispatch		 dispatch;
 	void			*arg;
+	int			 untrusted;	/* bad input closes, not fatal */
 	uint8_t			 rbuf[sizeof(struct msg_hdr) + MSG_MAXDATA + 1];
 };
 
@@ -194,6 +215,8 @@ int		 msg_flush(struct msgchan *);
 int		 msg_recv(struct msgchan *, struct msg *);
 void		 msg_send_blob(struct msgchan *, uint16_t, uint16_t,
 		    const char *, size_t);
+void		 msg_send_answer(struct msgchan *, uint32_t, const char *,
+		    size_t, int);
 
 void		 msg_addr_from_sa(struct msg_addr *, const struct sockaddr *);
 int		 msg_addr_to_sa(const struct msg_addr *,

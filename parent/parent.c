@@ -142,6 +142,7 @@ parent_exit(struct parent *p)
 		;
 	if (p->pidfile != NULL && p->pidfile[0] != '\0')
 		unlink(p->pidfile);
+	control_cleanup(p);
 	log_info("terminated");
 	exit(p->exitcode);
 }
@@ -237,7 +238,7 @@ parent_listen_changed(struct parent *p, const struct siproxd_conf *nc,
 }
 
 /* SIGHUP: a config that does not parse leaves the running one in place. */
-static void
+void
 parent_reload(struct parent *p)
 {
 	struct siproxd_conf	*nc;
@@ -350,6 +351,10 @@ parent_dispatch_sipd(struct msgchan *c, struct msg *m, void *arg)
 	case MSG_REG_COMMIT:
 		regfile_commit(p);
 		break;
+	case MSG_CTL_DATA:
+	case MSG_CTL_END:
+		control_answer(p, PROC_SIPD, m);
+		break;
 	case MSG_SIP_SOCKETS_FLUSH:
 		if (!p->relisten)
 			fatalx("sipd flushed sockets unasked");
@@ -375,6 +380,10 @@ parent_dispatch_rtpd(struct msgchan *c, struct msg *m, void *arg)
 	case MSG_RTP_SOCKET_REQ:
 		if (!p->stopping)
 			priv_rtp_socket(p, m);
+		break;
+	case MSG_CTL_DATA:
+	case MSG_CTL_END:
+		control_answer(p, PROC_RTPD, m);
 		break;
 	case MSG_RTP_SOCKET_RELEASE:
 		if (p->rtp_held == 0) {
@@ -422,6 +431,7 @@ parent_main(struct parent *p)
 	msg_send(&p->child[PROC_SIPD].chan, MSG_START, 0, -1, NULL, 0);
 	msg_send(&p->child[PROC_RTPD].chan, MSG_START, 0, -1, NULL, 0);
 	parent_write_pidfile(p);
+	control_init(p, p->ctlsock);
 	log_info("started: sipd pid %ld, rtpd pid %ld",
 	    (long)p->child[PROC_SIPD].pid, (long)p->child[PROC_RTPD].pid);
 	event_base_dispatch(p->base);

@@ -44,6 +44,8 @@ struct parent {
 	size_t			 reglen;
 	int			 stopping;
 	int			 exitcode;
+	const char		*ctlpath;	/* bound control socket */
+	const char		*ctlsock;	/* -s, or the default */
 	struct event		*stopev;
 };
 
@@ -51,6 +53,13 @@ extern struct parent	*parent;
 
 void	 parent_main(struct parent *);
 void	 parent_stop(int);
+
+void	 parent_reload(struct parent *);
+
+/* control.c */
+void	 control_init(struct parent *, const char *);
+void	 control_answer(struct parent *, int, struct msg *);
+void	 control_cleanup(struct parent *);
 
 /* priv.c */
 int	 priv_resolve_ifs(const struct siproxd_conf *, struct ifaddrs_role *);

@@ -19,6 +19,9 @@
 #ifndef SIPROXD_CONF
 #define SIPROXD_CONF	"/etc/siproxd.conf"
 #endif
+#ifndef SIPROXD_RUNDIR
+#define SIPROXD_RUNDIR	"/var/run"
+#endif
 
 void	sipd_main(int, int);
 void	rtpd_main(int, int);
@@ -28,7 +31,7 @@ usage(void)
 {
 	extern char	*__progname;
 
-	fprintf(stderr, "usage: %s [-dnv] [-f file] [-p pidfile]\n",
+	fprintf(stderr, "usage: %s [-dnv] [-f file] [-p pidfile] [-s socket]\n",
 	    __progname);
 	exit(1);
 }
@@ -71,10 +74,11 @@ main(int argc, char *argv[])
 
 	memset(&p, 0, sizeof(p));
 	p.conffile = SIPROXD_CONF;
+	p.ctlsock = SIPROXD_RUNDIR "/siproxd.sock";
 	proc_title_init(argc, argv);
 	log_init(1, LOG_DAEMON);
 
-	while ((ch = getopt(argc, argv, "c:df:np:P:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:df:np:P:s:v")) != -1) {
 		switch (ch) {
 		case 'c':	/* the classic siproxd's spelling of -f */
 		case 'f':
@@ -91,6 +95,9 @@ main(int argc, char *argv[])
 			break;
 		case 'P':
 			child = optarg;
+			break;
+		case 's':
+			p.ctlsock = optarg;
 			break;
 		case 'v':
 			p.verbose++;

@@ -65,7 +65,7 @@ trap 'demo_stop; cleanup' EXIT
 trap 'echo; say stopping; demo_finish' INT TERM
 
 CONF=$(write_conf </dev/null)
-ip netns exec "$NS_FW" "$SIPROXD" -d -v -f "$CONF" &
+ip netns exec "$NS_FW" "$SIPROXD" -d -v -f "$CONF" -s "$WORK/ctl.sock" &
 SXD=$!
 n=50
 while [ ! -s "$WORK/siproxd.pid" ]; do

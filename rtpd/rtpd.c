@@ -33,6 +33,9 @@ rtpd_parent_msg(struct msg *m)
 	case MSG_RTP_SOCKET:
 		stream_socket(m);
 		break;
+	case MSG_CTL_REQ:
+		stream_ctl(m);
+		break;
 	default:
 		fatalx("unexpected %s from the parent",
 		    msg_typename(m->hdr.type));

@@ -62,6 +62,7 @@ void	 stream_close(struct msg *);
 void	 stream_socket(struct msg *);
 void	 stream_shutdown(void);
 size_t	 stream_count(void);
+void	 stream_ctl(struct msg *);
 
 /* dejitter.c */
 void	 dejitter_send(int, const void *, size_t,

@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "child.h"
 #include "conf.h"
+#include "ctl.h"
 #include "log.h"
 #include "rtpd.h"
 
@@ -27,6 +28,7 @@ RB_PROTOTYPE(rstream_tree, rstream, entry, rstream_cmp)
 
 static struct rstream_tree	 streams = RB_INITIALIZER(&streams);
 static size_t			 nstreams;
+static unsigned long long	 done_packets, done_dropped;	/* closed ones */
 
 /* Even ports of the range, per side: 1 when in use. */
 static uint8_t			*ports_used[ROLE_MAX];
@@ -237,8 +239,11 @@ rs_free(struct rstream *st)
 {
 	int	r;
 
-	for (r = 0; r < ROLE_MAX; r++)
+	for (r = 0; r < ROLE_MAX; r++) {
+		done_packets += st->leg[r].packets;
+		done_dropped += st->leg[r].dropped;
 		leg_close(&st->leg[r]);
+	}
 	RB_REMOVE(rstream_tree, &streams, st);
 	nstreams--;
 	free(st);
@@ -494,4 +499,77 @@ stream_shutdown(void)
 
 	RB_FOREACH_SAFE(st, rstream_tree, &streams, next)
 		rs_free(st);
+}
+
+static void
+peer_field(struct ctlbuf *cb, const struct rleg *l, int last)
+{
+	if (!l->have_dst)
+		ctl_field(cb, "-", last);
+	else
+		ctl_field(cb, log_sa((const struct sockaddr *)&l->dst[RTP]),
+		    last);
+}
+
+static void
+call_line(struct ctlbuf *cb, const struct rstream *st, time_t now)
+{
+	const struct rleg	*lan = &st->leg[ROLE_INBOUND];
+	const struct rleg	*wan = &st->leg[ROLE_OUTBOUND];
+
+	ctl_fieldf(cb, 0, "%016llx", (unsigned long long)st->call);
+	ctl_fieldf(cb, 0, "%u", st->index);
+	ctl_fieldf(cb, 0, "%u", lan->port);
+	ctl_fieldf(cb, 0, "%u", wan->port);
+	peer_field(cb, lan, 0);
+	peer_field(cb, wan, 0);
+	ctl_fieldf(cb, 0, "%llu", (unsigned long long)lan->packets);
+	ctl_fieldf(cb, 0, "%llu", (unsigned long long)wan->packets);
+	ctl_fieldf(cb, 0, "%llu",
+	    (unsigned long long)(lan->dropped + wan->dropped));
+	ctl_fieldf(cb, 1, "%lld", (long long)(now - st->last));
+}
+
+static void
+stat_line(struct ctlbuf *cb, const char *name, unsigned long long v)
+{
+	ctl_field(cb, "rtpd", 0);
+	ctl_field(cb, name, 0);
+	ctl_fieldf(cb, 1, "%llu", v);
+}
+
+/* siproxctl: the streams (age: seconds since the last packet), counters. */
+void
+stream_ctl(struct msg *m)
+{
+	struct msg_ctl		 q;
+	struct ctlbuf		 cb;
+	struct rstream		*st;
+	unsigned long long	 pk = done_packets, dr = done_dropped;
+	time_t			 now = now_sec();
+	int			 r;
+
+	memcpy(&q, m->data, sizeof(q));
+	if (q.what != CTL_CALLS && q.what != CTL_STATS) {
+		msg_send_answer(&child->parent, m->hdr.id, NULL, 0, EINVAL);
+		return;
+	}
+	ctl_begin(&cb);
+	if (q.what == CTL_CALLS) {
+		fputs("call\tstream\tlan_port\twan_port\tlan_peer\twan_peer\t"
+		    "lan_packets\twan_packets\tdropped\tage\n", cb.f);
+		RB_FOREACH(st, rstream_tree, &streams)
+			call_line(&cb, st, now);
+	} else {
+		RB_FOREACH(st, rstream_tree, &streams)
+			for (r = 0; r < ROLE_MAX; r++) {
+				pk += st->leg[r].packets;
+				dr += st->leg[r].dropped;
+			}
+		fputs("process\tname\tvalue\n", cb.f);
+		stat_line(&cb, "streams", nstreams);
+		stat_line(&cb, "packets", pk);
+		stat_line(&cb, "dropped", dr);
+	}
+	ctl_send(&cb, &child->parent, m->hdr.id);
 }

@@ -452,6 +452,7 @@ sip_input_msg(const struct sip_origin *from, const char *buf, size_t len)
 	char			*unsup = NULL;
 	int			 code;
 
+	sipd.stat_in++;
 	if (sipmsg_parse(buf, len, &m, &code, &unsup, &why) == -1) {
 		if (why != NULL && strcmp(why, "keepalive") == 0)
 			return;

@@ -83,6 +83,16 @@ reg_init(void)
 	reg_clear();
 }
 
+/* Every binding, pending ones too; cb must not change the table. */
+void
+reg_foreach(void (*cb)(struct reg_binding *, void *), void *arg)
+{
+	struct reg_binding	*b;
+
+	RB_FOREACH(b, reg_tree, &reg_bindings)
+		cb(b, arg);
+}
+
 size_t
 reg_count(void)
 {

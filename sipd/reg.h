@@ -35,6 +35,7 @@ struct reg_binding {
 void	 reg_init(void);
 void	 reg_clear(void);
 size_t	 reg_count(void);
+void	 reg_foreach(void (*)(struct reg_binding *, void *), void *);
 
 /* Both return pending bindings too: the caller checks b->pending. */
 struct reg_binding *reg_lookup(const char *, const char *);

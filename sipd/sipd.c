@@ -132,6 +132,9 @@ sipd_parent_msg(struct msg *m)
 	case MSG_REG_SAVED:
 		regstore_saved(m);
 		break;
+	case MSG_CTL_REQ:
+		sipd_ctl(m);
+		break;
 	case MSG_PWFILE_DATA:
 		pwfile_data(m->data, m->hdr.len);
 		break;

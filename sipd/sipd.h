@@ -27,6 +27,9 @@ TAILQ_HEAD(sip_sock_list, sip_sock);
 
 struct sipd_state {
 	struct sip_sock_list	 socks;
+	unsigned long long	 stat_in;	/* messages received */
+	unsigned long long	 stat_out;	/* messages sent */
+	unsigned long long	 stat_refused;	/* answered with an error */
 	char			 rbuf[SIP_MAXMSG + 1];
 };
 
@@ -72,6 +75,9 @@ TAILQ_HEAD(sipx_list, sipx);
 
 /* sipd.c */
 struct sip_sock	*sipd_sock_find(int, int, int);
+
+/* sipctl.c */
+void	 sipd_ctl(struct msg *);
 
 /* proxy.c */
 void	 proxy_init(void);

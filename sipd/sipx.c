@@ -31,6 +31,7 @@ sip_send_buf(int transport, int role, const struct sockaddr *dst,
 {
 	struct sip_sock	*ss;
 
+	sipd.stat_out++;
 	if (transport == TRANSPORT_TCP)
 		return (tcp_send(role, dst, conn, buf, len));
 	if ((ss = sipd_sock_find(role, TRANSPORT_UDP, dst->sa_family)) ==
@@ -69,6 +70,8 @@ sip_reply(const struct sip_origin *o, const char *raw, size_t rawlen,
 	char	*out;
 	size_t	 len;
 
+	if (code >= 300)
+		sipd.stat_refused++;
 	if (sipmsg_response(raw, rawlen, req, code, unsupported, &out,
 	    &len) == -1) {
 		log_debug("cannot build a %d answer for %s", code,

@@ -122,7 +122,8 @@ start_siproxd() {
 	rm -f "$WORK/siproxd.pid"
 	# Not through in_fw: a function in the background is a subshell, and
 	# the test waits for the daemon itself to read its exit status.
-	ip netns exec "$NS_FW" "$SIPROXD" -d -f "$1" >> "$WORK/siproxd.log" 2>&1 &
+	ip netns exec "$NS_FW" "$SIPROXD" -d -f "$1" -s "$WORK/ctl.sock" \
+	    >> "$WORK/siproxd.log" 2>&1 &
 	SXD=$!
 	PIDS="$PIDS $SXD"
 	if ! wait_for 5 test -s "$WORK/siproxd.pid"; then

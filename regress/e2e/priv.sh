@@ -109,7 +109,7 @@ sed -i 's/^sip_listen_port = .*/sip_listen_port = 5080/' "$CONF"
 chown -R nobody "$WORK"
 rm -f "$WORK/siproxd.pid"
 in_fw setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    "$SIPROXD" -d -f "$CONF" >> "$WORK/nonroot.log" 2>&1 &
+    "$SIPROXD" -d -f "$CONF" -s "$WORK/ctl.sock" >> "$WORK/nonroot.log" 2>&1 &
 NR=$!
 PIDS="$PIDS $NR"
 check "non-root daemon starts" wait_for 5 test -s "$WORK/siproxd.pid"
