@@ -53,6 +53,16 @@ ctl_fieldf(struct ctlbuf *cb, int last, const char *fmt, ...)
 	free(s);
 }
 
+/* A counter: one "process name value" line. */
+void
+ctl_stat(struct ctlbuf *cb, const char *proc, const char *name,
+    unsigned long long v)
+{
+	ctl_field(cb, proc, 0);
+	ctl_field(cb, name, 0);
+	ctl_fieldf(cb, 1, "%llu", v);
+}
+
 void
 ctl_send(struct ctlbuf *cb, struct msgchan *c, uint32_t id)
 {

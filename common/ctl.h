@@ -19,6 +19,8 @@ void	ctl_begin(struct ctlbuf *);
 void	ctl_field(struct ctlbuf *, const char *, int);
 void	ctl_fieldf(struct ctlbuf *, int, const char *, ...)
 	    __attribute__((__format__ (printf, 3, 4)));
+void	ctl_stat(struct ctlbuf *, const char *, const char *,
+	    unsigned long long);
 void	ctl_send(struct ctlbuf *, struct msgchan *, uint32_t);
 
 #endif /* SIPROXD_CTL_H */

@@ -530,14 +530,6 @@ call_line(struct ctlbuf *cb, const struct rstream *st, time_t now)
 	ctl_fieldf(cb, 1, "%lld", (long long)(now - st->last));
 }
 
-static void
-stat_line(struct ctlbuf *cb, const char *name, unsigned long long v)
-{
-	ctl_field(cb, "rtpd", 0);
-	ctl_field(cb, name, 0);
-	ctl_fieldf(cb, 1, "%llu", v);
-}
-
 /* siproxctl: the streams (age: seconds since the last packet), counters. */
 void
 stream_ctl(struct msg *m)
@@ -567,9 +559,9 @@ stream_ctl(struct msg *m)
 				dr += st->leg[r].dropped;
 			}
 		fputs("process\tname\tvalue\n", cb.f);
-		stat_line(&cb, "streams", nstreams);
-		stat_line(&cb, "packets", pk);
-		stat_line(&cb, "dropped", dr);
+		ctl_stat(&cb, "rtpd", "streams", nstreams);
+		ctl_stat(&cb, "rtpd", "packets", pk);
+		ctl_stat(&cb, "rtpd", "dropped", dr);
 	}
 	ctl_send(&cb, &child->parent, m->hdr.id);
 }

@@ -78,9 +78,9 @@ regtx_find(const osip_message_t *m)
 	return (t);
 }
 
-/* No final answer came: a binding never confirmed goes. */
+/* A refusal, or no final answer: the bindings never confirmed go. */
 static void
-regtx_expire(struct regtx *t)
+regtx_fail(struct regtx *t)
 {
 	struct reg_binding	*b;
 	size_t			 i;
@@ -109,7 +109,7 @@ registrar_tick(int fd, short ev, void *arg)
 		regstore_dirty();
 	TAILQ_FOREACH_SAFE(t, &regtxs, entry, next)
 		if (now - t->born > REGTX_LIFE)
-			regtx_expire(t);
+			regtx_fail(t);
 }
 
 void
@@ -310,9 +310,7 @@ regtx_apply(struct regtx *t, osip_message_t *m)
 void
 registrar_response(osip_message_t *m)
 {
-	struct reg_binding	*b;
 	struct regtx		*t;
-	size_t			 i;
 
 	rewrite_callid_reveal(m);
 	if (m->status_code < 200)
@@ -321,15 +319,12 @@ registrar_response(osip_message_t *m)
 		contacts_restore(m);
 		return;
 	}
-	if (m->status_code < 300)
-		regtx_apply(t, m);
-	else {
+	if (m->status_code >= 300) {
 		contacts_restore(m);
-		for (i = 0; i < t->n; i++)
-			if ((b = reg_lookup(t->aor, t->contact[i])) != NULL &&
-			    b->pending)
-				reg_remove(b);
+		regtx_fail(t);
+		return;
 	}
+	regtx_apply(t, m);
 	regtx_free(t);
 }
 

@@ -34,14 +34,6 @@ phone_line(struct reg_binding *b, void *arg)
 	ctl_field(cb, b->user_agent, 1);
 }
 
-static void
-stat_line(struct ctlbuf *cb, const char *name, unsigned long long v)
-{
-	ctl_field(cb, "sipd", 0);
-	ctl_field(cb, name, 0);
-	ctl_fieldf(cb, 1, "%llu", v);
-}
-
 void
 sipd_ctl(struct msg *m)
 {
@@ -58,10 +50,11 @@ sipd_ctl(struct msg *m)
 		break;
 	case CTL_STATS:
 		fputs("process\tname\tvalue\n", cb.f);
-		stat_line(&cb, "registrations", reg_count());
-		stat_line(&cb, "messages_in", sipd.stat_in);
-		stat_line(&cb, "messages_out", sipd.stat_out);
-		stat_line(&cb, "messages_refused", sipd.stat_refused);
+		ctl_stat(&cb, "sipd", "registrations", reg_count());
+		ctl_stat(&cb, "sipd", "messages_in", sipd.stat_in);
+		ctl_stat(&cb, "sipd", "messages_out", sipd.stat_out);
+		ctl_stat(&cb, "sipd", "messages_refused",
+		    sipd.stat_refused);
 		break;
 	default:
 		fclose(cb.f);
