@@ -304,6 +304,15 @@ proxy_to_phone(osip_message_t *m, const struct sip_origin *o,
 	return (0);
 }
 
+static int
+proxy_our_answer(const osip_message_t *m)
+{
+	osip_generic_param_t	*tag = NULL;
+
+	osip_to_get_tag(m->to, &tag);
+	return (tag != NULL && sipmsg_our_tag(tag->gvalue));
+}
+
 static void
 proxy_refuse(const struct sip_origin *o, osip_message_t *m, int code,
     const char *why)
@@ -329,6 +338,11 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 		if (MSG_IS_OPTIONS(m) && proxy_for_us(m))
 			return (proxy_refuse(o, m, 200, "options to us"));
 		return (proxy_refuse(o, m, 483, "max-forwards exhausted"));
+	}
+	if (MSG_IS_ACK(m) && proxy_our_answer(m)) {
+		log_debug("%s: ACK to our own answer absorbed", proxy_cid(m));
+		osip_message_free(m);
+		return;
 	}
 	lh = rewrite_loop_hash(m);
 	if (rewrite_loop_check(m, lh))

@@ -16,6 +16,7 @@
 #include <osipparser2/osip_parser.h>
 
 #include "log.h"
+#include "opaque.h"
 #include "sipmsg.h"
 
 #define CSEQ_MAX	2147483647LL	/* RFC 3261 §8.1.1.5: below 2^31 */
@@ -1109,10 +1110,34 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
 	return (-1);
 }
 
+/*
+ * Our To tag on answers we make ourselves carries a MAC, so that the ACK
+ * to such an answer (RFC 3261 §17.1.1.3) is known as ours and absorbed
+ * rather than forwarded to a UA that never saw the INVITE fail.
+ */
 static void
 make_tag(char *tag, size_t size)
 {
-	(void)snprintf(tag, size, "%08x%08x", arc4random(), arc4random());
+	uint32_t	r = arc4random();
+
+	(void)snprintf(tag, size, "sxd%08x%08x", r,
+	    (uint32_t)opaque_hash(&r, sizeof(r)));
+}
+
+int
+sipmsg_our_tag(const char *tag)
+{
+	char		 hex[9];
+	uint32_t	 r, mac;
+
+	if (tag == NULL || strlen(tag) != 19 || strncmp(tag, "sxd", 3) != 0 ||
+	    strspn(tag + 3, "0123456789abcdef") != 16)
+		return (0);
+	memcpy(hex, tag + 3, 8);
+	hex[8] = '\0';
+	r = strtoul(hex, NULL, 16);
+	mac = strtoul(tag + 11, NULL, 16);
+	return (mac == (uint32_t)opaque_hash(&r, sizeof(r)));
 }
 
 static int

@@ -59,4 +59,7 @@ int	sipmsg_parse(const char *, size_t, osip_message_t **, int *, char **,
 int	sipmsg_response(const char *, size_t, const osip_message_t *, int,
 	    const char *, char **, size_t *);
 
+/* 1 if a To tag is one sipmsg_response() made in this process. */
+int	sipmsg_our_tag(const char *);
+
 #endif /* SIPROXD_SIPMSG_H */

@@ -94,6 +94,31 @@ check "a request for nobody registered gets no phone" sh -c "! \
     </dev/null >/dev/null 2>&1"
 check "and the proxy says why" grep -q "no such phone" "$WORK/siproxd.log"
 
+# IPv6 on the LAN side: a phone on fd00:1::2 registers with the (IPv4)
+# provider and makes and takes calls; each side sees its own family.
+sipp_bg wan-reg6 "$NS_WAN" $WAN 5060 wan_reg.xml
+check "an IPv6 phone registers through an IPv4 provider" \
+    sipp_run lan-reg6 "$NS_LAN" fd00:1::2 5066 phone_reg_any.xml \
+    '[fd00:1::1]:5060' -s phone6 -key domain sip.test -key expires 300
+bg_ok wan-reg6
+check "the IPv6 phone's binding is saved" registered phone6
+check "the provider saw an IPv4 Contact for the IPv6 phone" \
+    grep -q "Contact: <sip:phone6@203.0.113.1:5060>" "$WORK/wan-reg6.msg"
+sipp_bg wan-v6a "$NS_WAN" $WAN 5070 call_uas.xml -s wan \
+    -key expect_media 203.0.113.1
+check "IPv6 phone -> IPv4 WAN call, SDP in each side's family" \
+    sipp_run lan-v6a "$NS_LAN" fd00:1::2 5066 call_uac.xml '[fd00:1::1]:5060' \
+    -s phone6 -key domain sip.test -key callee wan -key rdomain uas.test \
+    -key expect_media fd00:1::1
+bg_ok wan-v6a
+sipp_bg lan-v6b "$NS_LAN" fd00:1::2 5066 call_uas.xml -s phone6 \
+    -key expect_media fd00:1::1
+check "IPv4 WAN -> IPv6 phone call" \
+    sipp_run wan-v6b "$NS_WAN" $WAN 5080 call_uac.xml $FW_OUT -s provider \
+    -key domain sip.test -key callee phone6 -key rdomain 203.0.113.1 \
+    -key expect_media 203.0.113.1
+check "the IPv6 phone answered it" bg_ok lan-v6b
+
 # A restart between REGISTER and the incoming call keeps the phone reachable.
 kill -TERM "$SXD"
 check "siproxd stops for the restart" wait_for 3 gone "$SXD"
