@@ -94,6 +94,16 @@ check "a request for nobody registered gets no phone" sh -c "! \
     </dev/null >/dev/null 2>&1"
 check "and the proxy says why" grep -q "no such phone" "$WORK/siproxd.log"
 
+# No registrar for the domain: a REGISTER to siproxd itself is kept here,
+# as in the classic siproxd, and incoming calls still find the phone.
+check "a REGISTER addressed to siproxd is answered by siproxd" \
+    sipp_run lan-reg7 "$NS_LAN" $LAN 5067 phone_reg.xml $FW_IN \
+    -s phone7 -key domain 10.0.0.1 -key expires 300
+check "the local binding is saved" \
+    wait_for 3 grep -q "^phone7@10.0.0.1 " "$REG"
+check "a WAN call reaches the locally registered phone" \
+    wan_calls call7 phone7 5067 call_uas.xml call_uac.xml
+
 # IPv6 on the LAN side: a phone on fd00:1::2 registers with the (IPv4)
 # provider and makes and takes calls; each side sees its own family.
 sipp_bg wan-reg6 "$NS_WAN" $WAN 5060 wan_reg.xml
