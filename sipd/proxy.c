@@ -184,6 +184,14 @@ proxy_mark_via(osip_message_t *m, const struct sip_origin *o)
 		return;
 	addr_ntop((const struct sockaddr *)&o->src, ip, sizeof(ip));
 	osip_via_param_get_byname(v, "rport", &rport);
+	/*
+	 * RFC 3261 §18.2.2: the response goes back on the request's
+	 * connection; received and rport name its far end.
+	 */
+	if (rport == NULL && o->transport == TRANSPORT_TCP) {
+		osip_via_param_add(v, osip_strdup("rport"), NULL);
+		osip_via_param_get_byname(v, "rport", &rport);
+	}
 	if (rport != NULL) {
 		snprintf(port, sizeof(port), "%u",
 		    addr_port((const struct sockaddr *)&o->src));

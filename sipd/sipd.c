@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "reg.h"
 #include "sipd.h"
+#include "tcp.h"
 
 void	sipd_main(int, int);
 
@@ -179,6 +180,7 @@ sipd_config(void)
 static void
 sipd_shutdown(void)
 {
+	tcp_shutdown();
 	regstore_shutdown();
 }
 

@@ -1,38 +1,845 @@
 /* SPDX-License-Identifier: ISC */
-/* SIP over TCP (RFC 3261 §18.3). */
+/* SIP over TCP (RFC 3261 §18.3): connections, framing, write queues. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/tree.h>
+#include <netinet/in.h>
 
 #include <errno.h>
+#include <event.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
+#include "child.h"
+#include "conf.h"
 #include "log.h"
 #include "sipd.h"
+#include "tcp.h"
 
-/* Not yet: a connection is accepted and closed with a log line. */
+#define TCP_RCHUNK	16384		/* read at most this much at once */
+#define TCP_ACCEPTS	32		/* accepts per listener wake-up */
+
+/* Bytes on their way out. */
+struct tcp_out {
+	TAILQ_ENTRY(tcp_out)	 entry;
+	size_t			 len;
+	size_t			 off;
+	int			 msg;		/* not a keep-alive */
+	char			 data[];
+};
+TAILQ_HEAD(tcp_outq, tcp_out);
+
+struct tcp_conn {
+	RB_ENTRY(tcp_conn)	 by_id;
+	RB_ENTRY(tcp_conn)	 by_peer;
+	uint64_t		 id;
+	int			 fd;
+	int			 role;
+	int			 ours;		/* we connected */
+	int			 connecting;
+	int			 busy;		/* inside sip_input_msg() */
+	int			 closing;	/* free once no longer busy */
+	int			 partial;	/* part of a message is in */
+	int			 pinged;	/* a CRLFCRLF awaits its CRLF */
+	struct sockaddr_storage	 peer;
+	struct event		*rev;
+	struct event		*wev;
+	struct event		*tev;
+	char			*rbuf;
+	size_t			 rlen;
+	size_t			 rsize;
+	size_t			 need;		/* no frame before this much */
+	struct tcp_outq		 wq;
+	size_t			 wqlen;		/* bytes */
+	size_t			 wqn;		/* messages */
+	uint64_t		 start;		/* ms, when the connect began */
+	uint64_t		 last;		/* ms, last sign of life */
+	uint64_t		 lastsent;	/* ms, last bytes queued */
+};
+
+RB_HEAD(tcp_ids, tcp_conn);
+RB_HEAD(tcp_peers, tcp_conn);
+
+static struct tcp_ids	 tcp_ids = RB_INITIALIZER(&tcp_ids);
+static struct tcp_peers	 tcp_peers = RB_INITIALIZER(&tcp_peers);
+static uint64_t		 tcp_lastid;
+static size_t		 tcp_nconn;
+static struct event	*tcp_pause_ev;
+
+static int	tcp_id_cmp(struct tcp_conn *, struct tcp_conn *);
+static int	tcp_peer_cmp(struct tcp_conn *, struct tcp_conn *);
+static void	tcp_close(struct tcp_conn *, int, const char *, ...)
+		    __attribute__((__format__ (printf, 3, 4)));
+
+RB_PROTOTYPE(tcp_ids, tcp_conn, by_id, tcp_id_cmp)
+RB_PROTOTYPE(tcp_peers, tcp_conn, by_peer, tcp_peer_cmp)
+RB_GENERATE(tcp_ids, tcp_conn, by_id, tcp_id_cmp)
+RB_GENERATE(tcp_peers, tcp_conn, by_peer, tcp_peer_cmp)
+
+static int
+is_wsp(char c)
+{
+	return (c == ' ' || c == '\t');
+}
+
+/*
+ * The length of the header block (start-line, headers, empty line), or 0
+ * if its end is not in the first TCP_MAXHDR bytes of buf.
+ */
+static size_t
+hdr_end(const char *buf, size_t len)
+{
+	const char	*p, *nl;
+	size_t		 max = len < TCP_MAXHDR ? len : TCP_MAXHDR;
+
+	for (p = buf; (nl = memchr(p, '\n', max - (p - buf))) != NULL;
+	    p = nl + 1)
+		if (nl == p || (nl == p + 1 && *p == '\r'))
+			return (nl + 1 - buf);
+	return (0);
+}
+
+/* A header name, then optional whitespace and the colon: the value. */
+static const char *
+hdr_value(const char *p, const char *end, const char *name, char compact)
+{
+	const char	*q = p;
+	size_t		 n = strlen(name);
+
+	while (q < end && *q != ':' && !is_wsp(*q))
+		q++;
+	if (!((size_t)(q - p) == n && strncasecmp(p, name, n) == 0) &&
+	    !(q - p == 1 && (*p | 0x20) == compact))
+		return (NULL);
+	while (q < end && is_wsp(*q))
+		q++;
+	return (q);
+}
+
+/*
+ * The Content-Length of a header block: mandatory on a stream (RFC 3261
+ * §18.3, §20.14), once, a plain number, at most TCP_MAXBODY.
+ */
+static int
+content_length(const char *buf, size_t hdrlen, size_t *cl, const char **why)
+{
+	const char	*p, *end = buf + hdrlen, *eol, *v;
+	size_t		 n;
+	int		 seen = 0, prevcl = 0;
+
+	/* Past the start-line; the block ends in an empty line. */
+	for (p = (const char *)memchr(buf, '\n', hdrlen) + 1; p < end;
+	    p = eol + 1) {
+		eol = memchr(p, '\n', end - p);
+		if (eol == p || (eol == p + 1 && *p == '\r'))
+			break;
+		if (is_wsp(*p)) {
+			if (prevcl) {
+				*why = "folded content-length";
+				return (-1);
+			}
+			continue;
+		}
+		prevcl = 0;
+		if ((v = hdr_value(p, eol, "content-length", 'l')) == NULL)
+			continue;
+		if (*v != ':') {
+			*why = "malformed content-length";
+			return (-1);
+		}
+		if (seen++) {
+			*why = "repeated content-length";
+			return (-1);
+		}
+		prevcl = 1;
+		for (v++; is_wsp(*v); v++)
+			;
+		if (*v == '-') {
+			*why = "negative content-length";
+			return (-1);
+		}
+		if (*v < '0' || *v > '9') {
+			*why = "content-length not a number";
+			return (-1);
+		}
+		for (n = 0; *v >= '0' && *v <= '9'; v++)
+			if ((n = n * 10 + (*v - '0')) > TCP_MAXBODY) {
+				*why = "content-length too large";
+				return (-1);
+			}
+		while (is_wsp(*v))
+			v++;
+		if (*v == '\r')
+			v++;
+		if (v != eol) {
+			*why = "content-length not a number";
+			return (-1);
+		}
+		*cl = n;
+	}
+	if (!seen) {
+		*why = "no content-length";
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Find the next thing at the start of a stream buffer: a whole message
+ * (*used is its length), a keep-alive (RFC 5626 §4.4.1; *used bytes), or
+ * nothing yet (*used: the length needed, if known, else 0).  CRLFs
+ * before a message are skipped one by one (RFC 3261 §7.5).  *why says
+ * what is wrong with TCP_FRAME_ERR.
+ */
+int
+tcp_frame(const char *buf, size_t len, size_t *used, const char **why)
+{
+	size_t	hdrlen, cl = 0;
+
+	*used = 0;
+	*why = NULL;
+	if (len >= 2 && buf[0] == '\r' && buf[1] == '\n') {
+		if (len >= 4 && buf[2] == '\r' && buf[3] == '\n') {
+			*used = 4;
+			return (TCP_FRAME_PING);
+		}
+		/* Maybe the first half of a ping. */
+		if (len == 2 || (len == 3 && buf[2] == '\r'))
+			return (TCP_FRAME_MORE);
+		*used = 2;
+		return (TCP_FRAME_CRLF);
+	}
+	if (len == 0 || (len == 1 && buf[0] == '\r'))
+		return (TCP_FRAME_MORE);
+	if ((hdrlen = hdr_end(buf, len)) == 0) {
+		if (len < TCP_MAXHDR)
+			return (TCP_FRAME_MORE);
+		*why = "header block too long";
+		return (TCP_FRAME_ERR);
+	}
+	if (content_length(buf, hdrlen, &cl, why) == -1)
+		return (TCP_FRAME_ERR);
+	*used = hdrlen + cl;
+	return (len < *used ? TCP_FRAME_MORE : TCP_FRAME_MSG);
+}
+
+static int
+tcp_id_cmp(struct tcp_conn *a, struct tcp_conn *b)
+{
+	return (a->id < b->id ? -1 : a->id > b->id);
+}
+
+/* Peers in order of family, address, port, role, id. */
+static int
+tcp_peer_cmp(struct tcp_conn *a, struct tcp_conn *b)
+{
+	const struct sockaddr_in	*a4, *b4;
+	const struct sockaddr_in6	*a6, *b6;
+	int				 r;
+
+	if (a->peer.ss_family != b->peer.ss_family)
+		return (a->peer.ss_family < b->peer.ss_family ? -1 : 1);
+	if (a->peer.ss_family == AF_INET) {
+		a4 = (const struct sockaddr_in *)&a->peer;
+		b4 = (const struct sockaddr_in *)&b->peer;
+		r = memcmp(&a4->sin_addr, &b4->sin_addr, sizeof(a4->sin_addr));
+	} else {
+		a6 = (const struct sockaddr_in6 *)&a->peer;
+		b6 = (const struct sockaddr_in6 *)&b->peer;
+		r = memcmp(&a6->sin6_addr, &b6->sin6_addr,
+		    sizeof(a6->sin6_addr));
+	}
+	if (r != 0)
+		return (r);
+	if (addr_port((const struct sockaddr *)&a->peer) !=
+	    addr_port((const struct sockaddr *)&b->peer))
+		return (addr_port((const struct sockaddr *)&a->peer) <
+		    addr_port((const struct sockaddr *)&b->peer) ? -1 : 1);
+	if (a->role != b->role)
+		return (a->role < b->role ? -1 : 1);
+	return (tcp_id_cmp(a, b));
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+size_t
+tcp_count(void)
+{
+	return (tcp_nconn);
+}
+
+static struct tcp_conn *
+tcp_find_id(uint64_t id)
+{
+	struct tcp_conn	key;
+
+	key.id = id;
+	return (RB_FIND(tcp_ids, &tcp_ids, &key));
+}
+
+/* An open connection to dst on side role; the oldest if there are more. */
+static struct tcp_conn *
+tcp_find_peer(int role, const struct sockaddr *dst)
+{
+	struct tcp_conn	 key, *c;
+
+	memset(&key, 0, sizeof(key));
+	memcpy(&key.peer, dst, addr_len(dst));
+	key.role = role;
+	key.id = 0;
+	c = RB_NFIND(tcp_peers, &tcp_peers, &key);
+	if (c == NULL || c->role != role ||
+	    !addr_eq((struct sockaddr *)&c->peer, dst))
+		return (NULL);
+	return (c);
+}
+
+/* How many connections we have with the host of sa, up to max. */
+static size_t
+tcp_host_count(const struct sockaddr *sa, size_t max)
+{
+	struct tcp_conn	 key, *c;
+	size_t		 n = 0;
+
+	memset(&key, 0, sizeof(key));
+	memcpy(&key.peer, sa, addr_len(sa));
+	addr_setport((struct sockaddr *)&key.peer, 0);
+	for (c = RB_NFIND(tcp_peers, &tcp_peers, &key); c != NULL && n < max;
+	    c = RB_NEXT(tcp_peers, &tcp_peers, c)) {
+		if (!addr_eq_host((struct sockaddr *)&c->peer, sa))
+			break;
+		n++;
+	}
+	return (n);
+}
+
+static void
+tcp_free(struct tcp_conn *c)
+{
+	struct tcp_out	*o;
+
+	event_free(c->rev);
+	event_free(c->wev);
+	event_free(c->tev);
+	close(c->fd);
+	while ((o = TAILQ_FIRST(&c->wq)) != NULL) {
+		TAILQ_REMOVE(&c->wq, o, entry);
+		free(o);
+	}
+	free(c->rbuf);
+	free(c);
+}
+
+/*
+ * Out of the table at once, so nothing sends on it any more; freed when
+ * sip_input_msg() has returned, if the close came from inside it.  A
+ * close that loses messages or that the peer caused by misbehaving is
+ * logged (loud); an ordinary one only in debug.
+ */
+static void
+tcp_close(struct tcp_conn *c, int loud, const char *fmt, ...)
+{
+	char	why[256];
+	va_list	ap;
+
+	if (c->closing)
+		return;
+	c->closing = 1;
+	RB_REMOVE(tcp_ids, &tcp_ids, c);
+	RB_REMOVE(tcp_peers, &tcp_peers, c);
+	tcp_nconn--;
+	va_start(ap, fmt);
+	(void)vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (c->wqn > 0)
+		log_info("tcp %s: %s: closed, %zu queued message%s dropped",
+		    log_sa((struct sockaddr *)&c->peer), why, c->wqn,
+		    c->wqn == 1 ? "" : "s");
+	else if (loud)
+		log_info("tcp %s: %s: closed",
+		    log_sa((struct sockaddr *)&c->peer), why);
+	else
+		log_debug("tcp %s: %s: closed",
+		    log_sa((struct sockaddr *)&c->peer), why);
+	if (!c->busy)
+		tcp_free(c);
+}
+
+static void	tcp_read(int, short, void *);
+static void	tcp_write(int, short, void *);
+static void	tcp_timer(int, short, void *);
+
+static struct tcp_conn *
+tcp_new(int fd, int role, const struct sockaddr *peer, int ours)
+{
+	struct tcp_conn	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal("%s", __func__);
+	c->fd = fd;
+	c->role = role;
+	c->ours = ours;
+	c->id = ++tcp_lastid;
+	memcpy(&c->peer, peer, addr_len(peer));
+	TAILQ_INIT(&c->wq);
+	c->start = c->last = c->lastsent = now_ms();
+	c->rev = event_new(child->base, fd, EV_READ | EV_PERSIST, tcp_read, c);
+	c->wev = event_new(child->base, fd, EV_WRITE | EV_PERSIST, tcp_write,
+	    c);
+	c->tev = evtimer_new(child->base, tcp_timer, c);
+	if (c->rev == NULL || c->wev == NULL || c->tev == NULL)
+		fatalx("%s: event_new", __func__);
+	RB_INSERT(tcp_ids, &tcp_ids, c);
+	RB_INSERT(tcp_peers, &tcp_peers, c);
+	tcp_nconn++;
+	return (c);
+}
+
+/* The next thing due: connect timeout, idle close or a keep-alive. */
+static void
+tcp_arm(struct tcp_conn *c)
+{
+	const struct siproxd_conf	*cf = child->conf;
+	struct timeval			 tv;
+	uint64_t			 due, now = now_ms();
+
+	if (c->connecting)
+		due = c->start + cf->tcp_connect_timeout;
+	else {
+		due = c->last + (uint64_t)cf->tcp_timeout * 1000;
+		if (c->ours && cf->tcp_keepalive > 0 &&
+		    c->lastsent + (uint64_t)cf->tcp_keepalive * 1000 < due)
+			due = c->lastsent + (uint64_t)cf->tcp_keepalive * 1000;
+	}
+	due = due > now ? due - now : 0;
+	tv.tv_sec = due / 1000;
+	tv.tv_usec = (due % 1000) * 1000;
+	if (evtimer_add(c->tev, &tv) == -1)
+		fatalx("%s: evtimer_add", __func__);
+}
+
+/* Write what the queue holds until the socket would block; -1: closed. */
+static int
+tcp_flush(struct tcp_conn *c)
+{
+	struct tcp_out	*o;
+	ssize_t		 n;
+
+	while ((o = TAILQ_FIRST(&c->wq)) != NULL) {
+		n = send(c->fd, o->data + o->off, o->len - o->off,
+		    MSG_NOSIGNAL);
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				break;
+			tcp_close(c, 1, "write: %s", strerror(errno));
+			return (-1);
+		}
+		o->off += n;
+		c->wqlen -= n;
+		if (o->off < o->len)
+			break;
+		TAILQ_REMOVE(&c->wq, o, entry);
+		c->wqn -= o->msg;
+		free(o);
+	}
+	if (TAILQ_EMPTY(&c->wq))
+		event_del(c->wev);
+	else if (event_add(c->wev, NULL) == -1)
+		fatalx("%s: event_add", __func__);
+	return (0);
+}
+
+/* Queue bytes, and write them now if we can; -1: the connection closed. */
+static int
+tcp_queue(struct tcp_conn *c, const char *buf, size_t len, int msg)
+{
+	struct tcp_out	*o;
+
+	if (len > TCP_MAXQUEUE - c->wqlen) {
+		tcp_close(c, 1, "write queue over %d bytes", TCP_MAXQUEUE);
+		return (-1);
+	}
+	if ((o = malloc(sizeof(*o) + len)) == NULL)
+		fatal("%s", __func__);
+	memcpy(o->data, buf, len);
+	o->len = len;
+	o->off = 0;
+	o->msg = msg;
+	TAILQ_INSERT_TAIL(&c->wq, o, entry);
+	c->wqlen += len;
+	c->wqn += msg;
+	c->lastsent = now_ms();
+	if (msg)
+		c->last = c->lastsent;
+	if (c->connecting)
+		return (0);
+	return (tcp_flush(c));
+}
+
+static void
+tcp_connected(struct tcp_conn *c)
+{
+	int		err;
+	socklen_t	len = sizeof(err);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err == EINPROGRESS)
+		return;
+	if (err != 0) {
+		tcp_close(c, 1, "connect: %s", strerror(err));
+		return;
+	}
+	log_debug("tcp %s: connected", log_sa((struct sockaddr *)&c->peer));
+	c->connecting = 0;
+	c->last = c->lastsent = now_ms();
+	if (event_add(c->rev, NULL) == -1)
+		fatalx("%s: event_add", __func__);
+	tcp_arm(c);
+	tcp_flush(c);
+}
+
+static void
+tcp_write(int fd, short ev, void *arg)
+{
+	struct tcp_conn	*c = arg;
+
+	if (c->connecting)
+		tcp_connected(c);
+	else
+		tcp_flush(c);
+}
+
+static void
+tcp_timer(int fd, short ev, void *arg)
+{
+	const struct siproxd_conf	*cf = child->conf;
+	struct tcp_conn			*c = arg;
+	uint64_t			 now = now_ms();
+
+	if (c->connecting) {
+		tcp_close(c, 1, "connect timed out after %d ms",
+		    cf->tcp_connect_timeout);
+		return;
+	}
+	if (now >= c->last + (uint64_t)cf->tcp_timeout * 1000) {
+		if (c->partial)
+			tcp_close(c, 1, "stalled inside a message for %d s",
+			    cf->tcp_timeout);
+		else
+			tcp_close(c, 0, "idle for %d s", cf->tcp_timeout);
+		return;
+	}
+	/* RFC 5626 §4.4.1: the side that opened the flow keeps it alive. */
+	if (c->ours && cf->tcp_keepalive > 0 &&
+	    now >= c->lastsent + (uint64_t)cf->tcp_keepalive * 1000) {
+		c->pinged = 1;
+		if (tcp_queue(c, "\r\n\r\n", 4, 0) == -1)
+			return;
+	}
+	tcp_arm(c);
+}
+
+static void
+tcp_deliver(struct tcp_conn *c, const char *buf, size_t len)
+{
+	struct sip_origin	o;
+
+	memset(&o, 0, sizeof(o));
+	o.role = c->role;
+	o.transport = TRANSPORT_TCP;
+	o.src = c->peer;
+	o.conn = c->id;
+	sip_input_msg(&o, buf, len);
+}
+
+/* Only the start of a keep-alive is left (tcp_frame() needs at most 3). */
+static int
+tcp_crlf_only(const struct tcp_conn *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->rlen; i++)
+		if (c->rbuf[i] != '\r' && c->rbuf[i] != '\n')
+			return (0);
+	return (1);
+}
+
+/* Hand every whole message in the buffer on; -1: c is gone. */
+static int
+tcp_input(struct tcp_conn *c)
+{
+	const char	*why;
+	size_t		 off = 0, used = 0;
+	int		 r = TCP_FRAME_MORE;
+
+	c->busy = 1;
+	while (!c->closing && off < c->rlen) {
+		r = tcp_frame(c->rbuf + off, c->rlen - off, &used, &why);
+		if (r == TCP_FRAME_MORE)
+			break;
+		if (r == TCP_FRAME_ERR) {
+			tcp_close(c, 1, "%s in \"%s\"", why, log_wire(c->rbuf +
+			    off, c->rlen - off < 64 ? c->rlen - off : 64));
+			break;
+		}
+		if (r == TCP_FRAME_MSG) {
+			c->last = now_ms();
+			tcp_deliver(c, c->rbuf + off, used);
+		} else if (r == TCP_FRAME_PING) {
+			c->last = now_ms();
+			tcp_queue(c, "\r\n", 2, 0);
+		} else
+			c->pinged = 0;
+		off += used;
+	}
+	c->busy = 0;
+	if (c->closing) {
+		tcp_free(c);
+		return (-1);
+	}
+	c->need = r == TCP_FRAME_MORE ? used : 0;
+	/* The pong to our ping: nothing follows it that would tell. */
+	if (c->rlen - off == 2 && c->pinged && c->rbuf[off] == '\r' &&
+	    c->rbuf[off + 1] == '\n') {
+		c->pinged = 0;
+		off += 2;
+	}
+	memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+	c->rlen -= off;
+	/* A message's first byte starts its clock (slowloris). */
+	if (c->rlen > 0 && !c->partial && !tcp_crlf_only(c))
+		c->last = now_ms();
+	c->partial = c->rlen > 0 && !tcp_crlf_only(c);
+	return (0);
+}
+
+/* Room to read into: the buffer grows up to the largest message. */
+static int
+tcp_rbuf_grow(struct tcp_conn *c)
+{
+	size_t	size;
+	char	*p;
+
+	if (c->rsize - c->rlen >= TCP_RCHUNK / 4)
+		return (0);
+	if (c->rsize >= TCP_MAXHDR + TCP_MAXBODY)
+		return (c->rsize > c->rlen ? 0 : -1);
+	size = c->rsize == 0 ? TCP_RCHUNK / 4 : c->rsize * 2;
+	if (size > TCP_MAXHDR + TCP_MAXBODY)
+		size = TCP_MAXHDR + TCP_MAXBODY;
+	if ((p = realloc(c->rbuf, size)) == NULL)
+		fatal("%s", __func__);
+	c->rbuf = p;
+	c->rsize = size;
+	return (0);
+}
+
+static void
+tcp_read(int fd, short ev, void *arg)
+{
+	struct tcp_conn	*c = arg;
+	size_t		 room;
+	ssize_t		 n;
+
+	if (tcp_rbuf_grow(c) == -1) {
+		tcp_close(c, 1, "read buffer full");
+		return;
+	}
+	room = c->rsize - c->rlen;
+	if ((n = read(fd, c->rbuf + c->rlen, room < TCP_RCHUNK ? room :
+	    TCP_RCHUNK)) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			tcp_close(c, 0, "read: %s", strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		tcp_close(c, c->partial, c->partial ? "eof inside a message" :
+		    "closed by the peer");
+		return;
+	}
+	c->rlen += n;
+	if (c->rlen < c->need)
+		return;
+	if (tcp_input(c) == -1)
+		return;
+	/* An idle connection keeps no buffer. */
+	if (c->rlen == 0 && c->rsize > TCP_RCHUNK / 4) {
+		free(c->rbuf);
+		c->rbuf = NULL;
+		c->rsize = 0;
+	}
+}
+
+/* Accept again after a pause (tcp_pause). */
+static void
+tcp_pause_end(int fd, short ev, void *arg)
+{
+	struct sip_sock	*ss;
+
+	TAILQ_FOREACH(ss, &sipd.socks, entry)
+		if (ss->transport == TRANSPORT_TCP && ss->ev != NULL &&
+		    event_add(ss->ev, NULL) == -1)
+			fatalx("%s: event_add", __func__);
+}
+
+/* Out of descriptors: the listeners rest for a second rather than spin. */
+static void
+tcp_pause(void)
+{
+	struct timeval	 tv = { 1, 0 };
+	struct sip_sock	*ss;
+
+	TAILQ_FOREACH(ss, &sipd.socks, entry)
+		if (ss->transport == TRANSPORT_TCP && ss->ev != NULL)
+			event_del(ss->ev);
+	if (tcp_pause_ev == NULL && (tcp_pause_ev = evtimer_new(child->base,
+	    tcp_pause_end, NULL)) == NULL)
+		fatalx("%s: evtimer_new", __func__);
+	if (evtimer_add(tcp_pause_ev, &tv) == -1)
+		fatalx("%s: evtimer_add", __func__);
+}
+
+/* May one more connection with peer be open? */
+static int
+tcp_admit(const struct sockaddr *peer, const char *what)
+{
+	if (tcp_nconn >= TCP_MAXCONN) {
+		log_info("tcp %s: %d connections open already: %s",
+		    log_sa(peer), TCP_MAXCONN, what);
+		return (0);
+	}
+	if (tcp_host_count(peer, TCP_MAXPERHOST) >= TCP_MAXPERHOST) {
+		log_info("tcp %s: %d connections with that address already: %s",
+		    log_sa(peer), TCP_MAXPERHOST, what);
+		return (0);
+	}
+	return (1);
+}
+
+/* The libevent callback of a TCP listener; arg is its struct sip_sock. */
 void
 tcp_accept(int fd, short ev, void *arg)
 {
-	struct sockaddr_storage	ss;
-	socklen_t		len = sizeof(ss);
-	int			s;
+	struct sip_sock		*ss = arg;
+	struct sockaddr_storage	 peer;
+	struct tcp_conn		*c;
+	socklen_t		 len;
+	int			 i, s;
 
-	if ((s = accept(fd, (struct sockaddr *)&ss, &len)) == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			log_warn("accept");
-		return;
+	for (i = 0; i < TCP_ACCEPTS; i++) {
+		len = sizeof(peer);
+		if ((s = accept4(fd, (struct sockaddr *)&peer, &len,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				log_warn("accept on %s",
+				    log_sa((struct sockaddr *)&ss->addr));
+				tcp_pause();
+			} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR && errno != ECONNABORTED)
+				log_warn("accept on %s",
+				    log_sa((struct sockaddr *)&ss->addr));
+			return;
+		}
+		if ((peer.ss_family != AF_INET &&
+		    peer.ss_family != AF_INET6) ||
+		    !tcp_admit((struct sockaddr *)&peer, "refused")) {
+			close(s);
+			continue;
+		}
+		c = tcp_new(s, ss->role, (struct sockaddr *)&peer, 0);
+		if (event_add(c->rev, NULL) == -1)
+			fatalx("%s: event_add", __func__);
+		tcp_arm(c);
+		log_debug("tcp %s: accepted", log_sa((struct sockaddr *)&peer));
 	}
-	log_info("%s: SIP over TCP is not supported yet: closed",
-	    log_sa((struct sockaddr *)&ss));
-	close(s);
 }
 
+/* A new connection to dst; the caller's messages wait until it is up. */
+static struct tcp_conn *
+tcp_connect(int role, const struct sockaddr *dst)
+{
+	struct tcp_conn	*c;
+	int		 s;
+
+	if (!tcp_admit(dst, "not connecting"))
+		return (NULL);
+	if ((s = socket(dst->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("tcp %s: socket", log_sa(dst));
+		return (NULL);
+	}
+	if (sock_set_dscp(s, dst->sa_family, child->conf->sip_dscp) == -1)
+		log_warn("tcp %s: dscp", log_sa(dst));
+	if (connect(s, dst, addr_len(dst)) == -1 && errno != EINPROGRESS &&
+	    errno != EINTR) {
+		log_warn("tcp %s: connect", log_sa(dst));
+		close(s);
+		return (NULL);
+	}
+	c = tcp_new(s, role, dst, 1);
+	c->connecting = 1;
+	if (event_add(c->wev, NULL) == -1)
+		fatalx("%s: event_add", __func__);
+	tcp_arm(c);
+	log_debug("tcp %s: connecting", log_sa(dst));
+	return (c);
+}
+
+/*
+ * Send a message over TCP: on connection conn if it is still open, else
+ * on one with dst on that side (RFC 3261 §18.2.2: responses and later
+ * requests reuse it), else on a new one.  0: sent or queued.
+ */
 int
 tcp_send(int role, const struct sockaddr *dst, uint64_t conn, const char *buf,
     size_t len)
 {
-	log_info("%s: SIP over TCP is not supported yet: not sent",
-	    log_sa(dst));
-	return (-1);
+	struct tcp_conn	*c = NULL;
+
+	if (conn != 0)
+		c = tcp_find_id(conn);
+	if (c == NULL) {
+		if (dst == NULL || (dst->sa_family != AF_INET &&
+		    dst->sa_family != AF_INET6) || addr_port(dst) == 0) {
+			log_warnx("tcp: no address to send to");
+			return (-1);
+		}
+		if ((c = tcp_find_peer(role, dst)) == NULL &&
+		    (c = tcp_connect(role, dst)) == NULL)
+			return (-1);
+	}
+	return (tcp_queue(c, buf, len, 1));
+}
+
+/* Every connection closes; what is queued gets one last try. */
+void
+tcp_shutdown(void)
+{
+	struct tcp_conn	*c;
+
+	while ((c = RB_ROOT(&tcp_ids)) != NULL)
+		if (c->connecting || tcp_flush(c) == 0)
+			tcp_close(c, 0, "shutting down");
+	if (tcp_pause_ev != NULL) {
+		event_free(tcp_pause_ev);
+		tcp_pause_ev = NULL;
+	}
 }
