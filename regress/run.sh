@@ -29,6 +29,8 @@ done
 run fuzz sh regress/fuzz/run.sh
 run config sh regress/config/run.sh
 run lint sh regress/lint.sh
+run mankeys sh regress/mankeys.sh
+run install sh regress/install.sh
 if [ -n "${SIPROXD_NO_E2E:-}" ]; then
 	echo "SKIPPED: e2e tests (SIPROXD_NO_E2E set)"
 else
