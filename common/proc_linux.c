@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,18 +20,36 @@
 #include "log.h"
 #include "proc.h"
 
-extern char	**environ;
+/*
+ * Process titles: the title is written over our own argv strings and the
+ * rest of their space zeroed, so ps and pgrep -f see exactly
+ * "siproxd: NAME".  (libbsd's setproctitle left stray bytes of the
+ * original arguments after the title.)  The environment is not touched,
+ * so a title longer than the arguments is cut short.
+ */
+static char	*title_area;
+static size_t	 title_len;
 
 void
 proc_title_init(int argc, char **argv)
 {
-	setproctitle_init(argc, argv, environ);
+	int	i;
+
+	if (argc < 1 || argv[0] == NULL)
+		return;
+	title_area = argv[0];
+	for (i = 0; i < argc && argv[i] != NULL; i++)
+		if (argv[i] == title_area + title_len || i == 0)
+			title_len = argv[i] + strlen(argv[i]) + 1 - title_area;
 }
 
 void
 proc_title(const char *title)
 {
-	setproctitle("%s", title);
+	if (title_area == NULL || title_len < 2)
+		return;
+	memset(title_area, 0, title_len);
+	snprintf(title_area, title_len, "siproxd: %s", title);
 }
 
 /* Our own binary, to re-execute it as a child. */

@@ -26,6 +26,17 @@
 void	sipd_main(int, int);
 void	rtpd_main(int, int);
 
+/* Copies: the process title is written over argv later. */
+static char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatal("strdup");
+	return (p);
+}
+
 static __attribute__((__noreturn__)) void
 usage(void)
 {
@@ -82,7 +93,7 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'c':	/* the classic siproxd's spelling of -f */
 		case 'f':
-			p.conffile = optarg;
+			p.conffile = xstrdup(optarg);
 			break;
 		case 'd':
 			p.foreground = 1;
@@ -91,13 +102,13 @@ main(int argc, char *argv[])
 			checkonly = 1;
 			break;
 		case 'p':
-			p.pidfile = optarg;
+			p.pidfile = xstrdup(optarg);
 			break;
 		case 'P':
 			child = optarg;
 			break;
 		case 's':
-			p.ctlsock = optarg;
+			p.ctlsock = xstrdup(optarg);
 			break;
 		case 'v':
 			p.verbose++;
