@@ -73,13 +73,19 @@ parent_start_children(struct parent *p)
 	close(sr[1]);
 	p->child[PROC_SIPD].proc = PROC_SIPD;
 	p->child[PROC_SIPD].alive = 1;
+	/*
+	 * A child that sends garbage is compromised: it is not trusted to
+	 * stop us with a fatal error, the daemon stops in order instead.
+	 */
 	msgchan_init(&p->child[PROC_SIPD].chan, ps[0], "sipd",
 	    parent_dispatch_sipd, p);
+	p->child[PROC_SIPD].chan.untrusted = 1;
 	msgchan_attach(&p->child[PROC_SIPD].chan, p->base);
 	p->child[PROC_RTPD].proc = PROC_RTPD;
 	p->child[PROC_RTPD].alive = 1;
 	msgchan_init(&p->child[PROC_RTPD].chan, pr[0], "rtpd",
 	    parent_dispatch_rtpd, p);
+	p->child[PROC_RTPD].chan.untrusted = 1;
 	msgchan_attach(&p->child[PROC_RTPD].chan, p->base);
 }
 

@@ -210,7 +210,8 @@ sleep 0.5
 for i in 1 2 3 4; do
 	sipp_bg "wan-x$i" "$NS_WAN" $WAN $((5100 + i)) rtp_uas.xml -s wan \
 	    -key rtpport $((26100 + 2 * i))
-	sipp_bg "lan-x$i" "$NS_LAN" $LAN $((5200 + i)) rtp_uac.xml -s phone1 \
+	sipp_bg "lan-x$i" "$NS_LAN" $LAN $((5200 + i)) rtp_uac_long.xml \
+	    -s phone1 \
 	    -key domain sip.test -key callee wan -key rdomain \
 	    "203.0.113.2:$((5100 + i))" -key rtpport $((16100 + 2 * i)) \
 	    10.0.0.1:5060
