@@ -77,6 +77,7 @@ static int	 mime_ctype_repeated(const char *, size_t);
 static int	 frame(const struct lex *, const char *, size_t, size_t *,
 		    const char **);
 static int	 check_counts(const struct lex *, const char **);
+static int	 via_values(const struct lex *);
 static int	 check_headers(const osip_message_t *, const char **);
 static int	 from_roundtrip(const osip_from_t *, int);
 static int	 via_roundtrip(const osip_via_t *);
@@ -702,6 +703,24 @@ frame(const struct lex *lx, const char *buf, size_t len, size_t *bodylen,
 	return (0);
 }
 
+/* Via values: the header fields and the comma-separated values in them. */
+static int
+via_values(const struct lex *lx)
+{
+	struct hdr	h;
+	size_t		off = 0, i;
+	int		n = 0;
+
+	while (hdr_next(&lx->hdrs, &off, &h)) {
+		if (!hdr_is(&h, "via", 'v'))
+			continue;
+		n++;
+		for (i = 0; i < h.vallen; i++)
+			n += h.val[i] == ',';
+	}
+	return (n);
+}
+
 /* One each of From, To, Call-ID, CSeq and a Via (RFC 3261 §8.1.1, §20). */
 static int
 check_counts(const struct lex *lx, const char **why)
@@ -709,6 +728,14 @@ check_counts(const struct lex *lx, const char **why)
 	*why = "no via";
 	if (hdr_count(lx, "via", 'v') == 0)
 		return (-1);
+	/*
+	 * No request passes more proxies than Max-Forwards allows (255), and
+	 * libosip2 spends quadratic time on long header lists: a flood of
+	 * Vias is dropped before it is parsed.
+	 */
+	*why = "more Via headers than any path has";
+	if (via_values(lx) > SIPMSG_MAXVIA)
+		return (-2);
 	*why = "missing or repeated from";
 	if (hdr_count(lx, "from", 'f') != 1)
 		return (-1);
@@ -1071,7 +1098,9 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
 		goto fail;
 	if (frame(&lx, buf, len, &bodylen, why) == -1)
 		goto fail;
-	if (check_counts(&lx, why) == -1)
+	if ((rc = check_counts(&lx, why)) == -2)
+		*code = 0;	/* answering would copy every Via back */
+	if (rc < 0)
 		goto fail;
 	wb_add(&wire, "\r\n", 2);
 	wb_add(&wire, lx.hdrs.p, lx.hdrs.len);

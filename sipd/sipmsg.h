@@ -10,6 +10,8 @@
 
 /* Larger datagrams are dropped unread. */
 #define SIPMSG_MAXLEN	65535
+/* More Vias than Max-Forwards lets a request collect: dropped. */
+#define SIPMSG_MAXVIA	255
 
 /*
  * Once at start: libosip2's parser tables (parser_init()), and its trace

@@ -1,0 +1,158 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Floods: REGISTERs and INVITEs from one WAN address at 500 a second, SDP
+# with 300 m= lines, 65,535-byte datagrams, thousands of Via headers; a
+# legitimate call goes through during each.  Then the relay port range
+# used up by INVITEs nobody answers, and what gives the ports back.
+
+. "$(dirname "$0")/lib.sh"
+if ! command -v python3 >/dev/null; then
+	echo "SKIPPED: no python3 ($T)"
+	exit 0
+fi
+topo_up
+dns_up
+ATTACKER=203.0.113.66
+ip -n "$NS_WAN" addr add $ATTACKER/24 dev wan0
+
+# rtp_timeout short, so that a held range comes back within the test.
+CONF=$(write_conf <<CONF
+rtp_timeout = 4
+CONF
+)
+start_siproxd "$CONF" || exit 1
+SIPD=$(child_pid sipd)
+RTPD=$(child_pid rtpd)
+LOG=$WORK/siproxd.log
+LAN=10.0.0.2
+WAN=203.0.113.2
+FW_IN=10.0.0.1:5060
+FW_OUT=203.0.113.1:5060
+FLOOD="python3 $E2E/flood.py"
+SINK=sip:wan@$WAN:5090		# a WAN host that never answers
+
+# As in sip.sh: phone1 calls wan@uas.test; both ends must succeed.
+lan_calls() {	# lan_calls NAME
+	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 call_uas.xml -s wan \
+	    -key expect_media 203.0.113.1
+	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 call_uac.xml $FW_IN -s phone1 \
+	    -key domain sip.test -key callee wan -key rdomain uas.test \
+	    -key expect_media 10.0.0.1
+	_r=$?
+	bg_ok "wan-$1" && [ $_r -eq 0 ]
+}
+up() {	# the same three processes still run (a zombie has no cmdline)
+	for _p in "$SXD" "$SIPD" "$RTPD"; do
+		grep -q siproxd "/proc/$_p/cmdline" 2>/dev/null || return 1
+	done
+}
+relay_ports() {	# RTP and RTCP sockets rtpd holds in the range
+	ip netns exec "$NS_FW" ss -uanH | awk '{ print $4 }' |
+	    grep -cE ':70[7-8][0-9]$'
+}
+ports_held() { [ "$(relay_ports)" -eq "$1" ]; }
+
+# during NAME NS FLOOD-ARGS...: flood.py in the background, a LAN call in
+# the middle of it, then the flood's own summary; the call's status.
+during() {
+	_dn=$1 _dns=$2
+	shift 2
+	ip netns exec "$_dns" $FLOOD send "$@" > "$WORK/flood-$_dn" 2>&1 &
+	_df=$!
+	sleep 1
+	lan_calls "$_dn"
+	_dr=$?
+	wait $_df
+	sed 's/^/# flood: /' "$WORK/flood-$_dn"
+	return $_dr
+}
+answered() {	# answered NAME CODE: the flood got CODE answers
+	grep -q "answers=.*$2:[1-9]" "$WORK/flood-$1"
+}
+
+ip netns exec "$NS_WAN" $FLOOD sink $WAN:5090 100 > "$WORK/sink" 2>&1 &
+PIDS="$PIDS $!"
+# A phone for the WAN to aim at: its Contact is a LAN sink.
+sipp_bg wan-reg "$NS_WAN" $WAN 5060 wan_reg.xml
+check "victim phone registers" sipp_run lan-reg "$NS_LAN" $LAN 5098 \
+    phone_reg.xml $FW_IN -s victim -key domain sip.test -key expires 300
+bg_ok wan-reg
+ip netns exec "$NS_LAN" $FLOOD sink $LAN:5098 100 > "$WORK/lansink" 2>&1 &
+PIDS="$PIDS $!"
+sleep 0.3
+
+check "REGISTER flood (500/s for 5 s from one WAN address): a LAN call" \
+    during reg "$NS_WAN" register $ATTACKER:5099 $FW_OUT -r 500 -s 5
+check "REGISTER flood: the flood is refused (403)" answered reg 403
+check "REGISTER flood: the daemon stays up" up
+
+check "INVITE flood (500/s for 5 s, numbers nobody has): a LAN call" \
+    during inv "$NS_WAN" invite $ATTACKER:5099 $FW_OUT -r 500 -s 5
+check "INVITE flood: the flood gets 404" answered inv 404
+check "INVITE flood: the daemon stays up" up
+
+check "INVITEs with 300 m= lines from the WAN to a phone: a LAN call" \
+    during sdpw "$NS_WAN" sdp300 $ATTACKER:5099 $FW_OUT -r 10 -s 3 \
+    -u sip:victim@203.0.113.1
+check "300 m= lines from the WAN: refused (503)" answered sdpw 503
+check "300 m= lines from the WAN: the daemon stays up" up
+check "INVITEs with 300 m= lines from a LAN phone: a LAN call" \
+    during sdpl "$NS_LAN" sdp300 $LAN:5099 $FW_IN -r 10 -s 3 -u $SINK
+check "300 m= lines from the LAN: refused (503)" answered sdpl 503
+check "300 m= lines from the LAN: the daemon stays up" up
+check "no relay port is left held by them" wait_for 2 ports_held 0
+
+check "65,535-byte datagrams from the WAN: a LAN call" \
+    during bigw "$NS_WAN" big $ATTACKER:5099 $FW_OUT -r 20 -s 3
+check "65,535-byte datagrams from the LAN: a LAN call" \
+    during bigl "$NS_LAN" big $LAN:5099 $FW_IN -r 20 -s 3 -u $SINK
+check "65,535-byte datagrams: the daemon stays up" up
+
+check "Via headers by the thousand from the WAN: a LAN call" \
+    during viaw "$NS_WAN" vias $ATTACKER:5099 $FW_OUT -r 20 -s 3
+check "Via headers by the thousand from the LAN: a LAN call" \
+    during vial "$NS_LAN" vias $LAN:5099 $FW_IN -r 20 -s 3 -u $SINK
+# 5,000 Via values are more than 65,507 bytes: all of them only over TCP.
+check "5,000 Via headers over TCP from the WAN: a LAN call" \
+    during viatw "$NS_WAN" vias $ATTACKER:5099 $FW_OUT -t
+check "5,000 Via headers over TCP from the LAN: a LAN call" \
+    during viatl "$NS_LAN" vias $LAN:5099 $FW_IN -t -u $SINK
+check "Via floods: the daemon stays up" up
+
+# The relay range (10 port pairs a side) used up by LAN INVITEs to a WAN
+# host that never answers: each holds an outbound pair.
+hold() {	# hold FIRST: 15 unanswered INVITEs, call ids FIRST..FIRST+14
+	ip netns exec "$NS_LAN" $FLOOD send hold $LAN:5099 $FW_IN -f "$1" \
+	    -n 15 -r 100 -u $SINK > "$WORK/hold-$1" 2>&1
+	sed 's/^/# /' "$WORK/hold-$1"
+	grep -q "answers=503:5" "$WORK/hold-$1"
+}
+refused() {	# refused NAME: a legitimate call gets 503
+	sipp_run "$1" "$NS_LAN" $LAN 5061 rtp_uac_503.xml $FW_IN -s phone1 \
+	    -key domain sip.test -key callee wan -key rdomain uas.test \
+	    -key rtpport 16000
+}
+check "15 unanswered INVITEs: 10 hold the range, 5 get 503" hold 0
+check "the range is full (10 pairs)" ports_held 20
+check "a legitimate call is refused (503) while the range is full" \
+    refused full1
+ip netns exec "$NS_LAN" $FLOOD send cancel $LAN:5099 $FW_IN -n 15 -r 100 \
+    -u $SINK > "$WORK/cancel" 2>&1
+check "CANCEL of the unanswered INVITEs frees their ports at once" \
+    wait_for 1 ports_held 0
+check "a legitimate call works again after the CANCELs" lan_calls after1
+T0=$(date +%s.%N)
+check "the range is used up again" hold 100
+check "a legitimate call is refused again" refused full2
+sleep 1
+check "ports of INVITEs neither answered nor cancelled are kept for now" \
+    ports_held 20
+check "rtp_timeout (4 s) frees them" wait_for 6 ports_held 0
+echo "$T0 $(date +%s.%N)" |
+    awk '{ printf "# freed %.1f s after the INVITEs\n", $2 - $1 }'
+check "their expiry is logged" grep -q "no media for 4 s: expired" "$LOG"
+check "a legitimate call works once the flood's ports expired" \
+    lan_calls after2
+check "the daemon is up after every flood" up
+check "sipd never crashed" sh -c "! grep -q 'fatal\\|killed by signal' $LOG"
+finish
