@@ -104,6 +104,17 @@ check "SIGTERM is an orderly stop" sh -c \
 check "no process left in the namespace" \
     test -z "$(ip netns pids "$NS_FW")"
 
+# A jail its prisoners could write to is refused (the next start would run
+# with whatever they planted).
+chmod 0777 "$WORK/jail"
+rm -f "$WORK/siproxd.pid"
+ip netns exec "$NS_FW" "$SIPROXD" -d -f "$CONF" -s "$WORK/ctl.sock" \
+    > "$WORK/jail.log" 2>&1 &
+JP=$!
+check "a chroot writable by others stops the start" wait_for 3 gone "$JP"
+check "and says why" grep -q "writable by group or others" "$WORK/jail.log"
+chmod 0755 "$WORK/jail"
+
 # Not root: the daemon still runs on a high port and says what it skipped.
 sed -i 's/^sip_listen_port = .*/sip_listen_port = 5080/' "$CONF"
 chown -R nobody "$WORK"
