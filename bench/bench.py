@@ -1,0 +1,1155 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: ISC
+"""make bench: siproxd against Kamailio, rtpengine, a floor relay and a
+direct path, in network namespaces this script makes and removes.
+
+  ns lan 10.0.0.2 --- 10.0.0.1 [ns fw: the proxies] 203.0.113.1 --- 203.0.113.2 ns wan
+           10.1.0.2 ------------ direct veth ------------ 10.1.0.3
+
+Every system under test runs in fw pinned to CPU 1; the load (sipp,
+rtpblast) runs pinned to CPU 0; both at nice -10.  CPU is the sum over all
+of a system's processes and threads of /proc/PID/task/TID/schedstat (ns on
+the CPU: utime+stime without the 10 ms tick); the media tables add CPU 1's
+irq+softirq time (sirq), packet work the kernel does not charge to a task.  Each
+measurement alternates the systems within one run; the tables show medians
+of the repetitions and the ratio of each system to siproxd.
+
+BENCH_QUICK=1 runs every workload for a moment and judges nothing.
+BENCH_PERF=1 adds a perf record of each system in workloads 2 and 3 (extra
+runs, not counted) and of the call set-up in 8.  KEEP=1 keeps the work
+directory.  Output: tables on stdout, and in obj/bench/ results.json,
+results.csv, report.txt, bench.png (and perf-*.txt).
+"""
+
+import ctypes
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ng as ngmod  # noqa: E402
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(TOP, "obj", "bench")
+SIPP = os.path.join(TOP, "bench", "sipp")
+libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+QUICK = bool(os.environ.get("BENCH_QUICK"))
+ID = os.getpid()
+NS = {"lan": "bbl%d" % ID, "fw": "bbf%d" % ID, "wan": "bbw%d" % ID}
+LAN, FW_IN, FW_OUT, WAN = "10.0.0.2", "10.0.0.1", "203.0.113.1", \
+    "203.0.113.2"
+D_LAN, D_WAN = "10.1.0.2", "10.1.0.3"
+SXD_RTP = (20000, 40999)	# siproxd's relay ports (each side)
+RTPE_RTP = (41000, 61999)	# rtpengine's
+FLOOR_PORT = 62000		# floor: 62000 + 2i, at most 1700 pairs
+FLOOR_MAX = 1700
+EP_PORT = 10000			# endpoints: 10000 + 2i in lan and in wan
+NG_ADDR = "127.0.0.1:2223"
+KAM_PORT = 5080
+UAS_PORT = 5070
+REG_PORT = 5060
+
+if QUICK:
+    P = dict(reps=1, reg_rate=100, reg_secs=1, call_rate=50, call_secs=1,
+             search=[100], search_secs=1, ns=[10], blast_ms=800,
+             hr_pps=[1000], ov_calls=5, ov_pps=500, ov_ms=1000,
+             idle_calls=100, idle_rate=100, setup_rate=200, moderate=10)
+else:
+    P = dict(reps=3, reg_rate=400, reg_secs=6, call_rate=200, call_secs=4,
+             search=[400, 800, 1600, 3200, 6400], search_secs=4,
+             ns=[50, 100, 200, 400, 700, 1000, 1400], blast_ms=2500,
+             hr_pps=[2500, 5000, 10000, 20000, 40000, 80000],
+             ov_calls=50, ov_pps=4000, ov_ms=10000,
+             idle_calls=10000, idle_rate=1000, setup_rate=500, moderate=100)
+LOSS_MAX = 0.1			# percent
+NICE = -10
+WARM_MS = 500
+GRACE_MS = 1000		# a packet later than this counts as lost
+
+procs = []			# every Popen we started
+work = None
+results = {"quick": QUICK, "params": P, "workloads": {}}
+report_lines = []
+
+
+def log(msg):
+    print("# " + msg, flush=True)
+
+
+def say(line=""):
+    print(line, flush=True)
+    report_lines.append(line)
+
+
+# ---------------------------------------------------------------- plumbing
+
+def sh(*args, check=True, **kw):
+    r = subprocess.run(list(args), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, **kw)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(args), r.stdout.strip()))
+    return r
+
+
+def in_ns(ns, cpu, *args):
+    # Above the nice 19 of a fuzzer or test that may share the machine:
+    # without it a relay waits for the CPU it is pinned to.
+    cmd = ["ip", "netns", "exec", NS[ns], "nice", "-n", str(NICE)]
+    if cpu is not None:
+        cmd += ["taskset", "-c", str(cpu)]
+    return cmd + list(args)
+
+
+def spawn(cmd, out=None, **kw):
+    f = open(out, "ab") if out else subprocess.DEVNULL
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=f,
+                         stderr=subprocess.STDOUT, **kw)
+    procs.append(p)
+    return p
+
+
+def stop(p, sig=signal.SIGTERM, wait=5):
+    if p is None or p.poll() is not None:
+        return
+    try:
+        p.send_signal(sig)
+        p.wait(wait)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait(2)
+
+
+def wait_for(secs, fn, step=0.1):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        try:
+            if fn():
+                return True
+        except (OSError, ValueError):
+            pass
+        time.sleep(step)
+    return False
+
+
+def cleanup():
+    for p in procs:
+        if p.poll() is None:
+            p.kill()
+    for ns in NS.values():
+        r = sh("ip", "netns", "pids", ns, check=False)
+        for pid in r.stdout.split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+        sh("ip", "netns", "del", ns, check=False)
+    if work and not os.environ.get("KEEP"):
+        shutil.rmtree(work, ignore_errors=True)
+    elif work:
+        log("kept " + work)
+
+
+def topo_up():
+    for ns in NS.values():
+        sh("ip", "netns", "add", ns)
+    L, F, W = NS["lan"], NS["fw"], NS["wan"]
+    sh("ip", "link", "add", "lan0", "netns", L, "type", "veth", "peer",
+       "name", "in0", "netns", F)
+    sh("ip", "link", "add", "out0", "netns", F, "type", "veth", "peer",
+       "name", "wan0", "netns", W)
+    sh("ip", "link", "add", "dl0", "netns", L, "type", "veth", "peer",
+       "name", "dw0", "netns", W)
+    for ns, dev, addr in ((L, "lan0", LAN), (F, "in0", FW_IN),
+                          (F, "out0", FW_OUT), (W, "wan0", WAN),
+                          (L, "dl0", D_LAN), (W, "dw0", D_WAN)):
+        plen = "16" if addr.startswith("10.") else "24"
+        sh("ip", "-n", ns, "addr", "add", "%s/%s" % (addr, plen),
+           "dev", dev)
+        sh("ip", "-n", ns, "link", "set", dev, "up")
+    for ns in NS.values():
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+    # lan0 and dl0 share 10/16 in lan: pin the direct peer to dl0.
+    sh("ip", "-n", L, "route", "add", D_WAN + "/32", "dev", "dl0")
+    sh("ip", "-n", L, "route", "add", "default", "via", FW_IN)
+    sh("ip", "netns", "exec", F, "sysctl", "-qw", "net.ipv4.ip_forward=0")
+
+
+# ------------------------------------------------------------- accounting
+
+def descendants(pid):
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def cpu_ns(pids):
+    t = 0
+    for pid in pids:
+        try:
+            for tid in os.listdir("/proc/%d/task" % pid):
+                with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                    t += int(f.read().split()[0])
+        except OSError:
+            pass
+    return t
+
+
+def rss_kb(pids):
+    t = 0
+    for pid in pids:
+        try:
+            with open("/proc/%d/status" % pid) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        t += int(line.split()[1])
+        except OSError:
+            pass
+    return t
+
+
+def sirq_ns(cpu=1):
+    """irq and softirq time of one CPU (/proc/stat, in ns).  With IRQ time
+    accounting the kernel charges the packet work a relay's sendto and
+    recvfrom do inline (the veth hop, the far socket's wake-up) here, not
+    to the relay: it belongs to the relay's cost all the same."""
+    hz = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith("cpu%d " % cpu):
+                v = line.split()
+                return (int(v[6]) + int(v[7])) * 1e9 / hz
+    return 0
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+# --------------------------------------------------------------- systems
+
+class System:
+    name = "?"
+    sip = None		# the proxy's LAN address:port, if it does SIP
+    media = False
+
+    def __init__(self):
+        self.p = None
+
+    def pids(self):
+        return descendants(self.p.pid) if self.p and \
+            self.p.poll() is None else []
+
+    def alive(self):
+        return self.p is not None and self.p.poll() is None
+
+    def stop(self):
+        stop(self.p)
+
+
+class Siproxd(System):
+    name = "siproxd"
+    sip = "%s:5060" % FW_IN
+    media = True
+
+    def start(self):
+        jail = os.path.join(work, "jail")
+        os.makedirs(jail, exist_ok=True)
+        os.chmod(jail, 0o755)
+        conf = os.path.join(work, "siproxd.conf")
+        with open(conf, "w") as f:
+            f.write("if_inbound = in0\nif_outbound = out0\n"
+                    "sip_listen_port = 5060\nuser = nobody\n"
+                    "chrootjail = %s\nregistration_file = %s/registrations\n"
+                    "pid_file = %s/siproxd.pid\nrtp_port_low = %d\n"
+                    "rtp_port_high = %d\nrtp_timeout = 600\n"
+                    "silence_log = 2\n" % (jail, work, work, *SXD_RTP))
+        self.p = spawn(in_ns("fw", 1, os.path.join(TOP, "siproxd"), "-d",
+                             "-f", conf), os.path.join(work, "siproxd.log"))
+        return wait_for(5, lambda: len(self.pids()) >= 3)
+
+
+class Kamailio(System):
+    name = "kamailio"
+    sip = "%s:%d" % (FW_IN, KAM_PORT)
+
+    def start(self):
+        self.p = spawn(in_ns("fw", 1, "kamailio", "-DD", "-E", "-m", "64",
+                             "-M", "8", "-f",
+                             os.path.join(TOP, "bench", "kamailio.cfg"),
+                             "-A", "LAN_IP=" + FW_IN, "-A", "WAN_IP=" + FW_OUT,
+                             "-A", "PORT=%d" % KAM_PORT),
+                       os.path.join(work, "kamailio.log"))
+        return wait_for(5, lambda: len(self.pids()) >= 3)
+
+
+class Rtpengine(System):
+    name = "rtpengine"
+    media = True
+
+    def start(self):
+        self.p = spawn(in_ns("fw", 1, "rtpengine", "--foreground",
+                             "--table=-1", "--log-stderr",
+                             "--no-log-timestamps", "--log-level=3",
+                             "--interface=internal/" + FW_IN,
+                             "--interface=external/" + FW_OUT,
+                             "--listen-ng=" + NG_ADDR,
+                             "--port-min=%d" % RTPE_RTP[0],
+                             "--port-max=%d" % RTPE_RTP[1],
+                             "--num-threads=1", "--timeout=600",
+                             "--delete-delay=0"),
+                       os.path.join(work, "rtpengine.log"))
+
+        def up():
+            try:
+                ng_do(lambda ng: ng.cmd({"command": "ping"}, tries=1), 0.3)
+                return True
+            except RuntimeError:
+                return False
+        return wait_for(5, up)
+
+
+class Floor(System):
+    name = "floor"
+    media = True
+
+    def start_pairs(self, n):
+        self.p = spawn(in_ns("fw", 1, os.path.join(OUT, "floor"),
+                             "-a", FW_IN, "-b", FW_OUT, "-p", str(FLOOR_PORT),
+                             "-n", str(n), "-A", LAN, "-P", str(EP_PORT),
+                             "-B", WAN, "-Q", str(EP_PORT), "-t", "900"),
+                       os.path.join(work, "floor.log"))
+        time.sleep(0.2 + n / 5000)
+        return self.alive()
+
+
+class Direct(System):
+    name = "direct"
+    media = True
+
+
+def ng_do(fn, timeout=2.0):
+    """fn(an ng client whose socket lives in fw, where rtpengine is)."""
+    def inside():
+        ng = ngmod.Ng(NG_ADDR, timeout)
+        try:
+            return fn(ng)
+        finally:
+            ng.close()
+    return with_ns("fw", inside)
+
+
+def setns(fd):
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "setns")
+
+
+def with_ns(ns, fn):
+    """Run fn with this process inside namespace ns, then come back."""
+    me = os.open("/proc/self/ns/net", os.O_RDONLY)
+    there = os.open("/run/netns/" + NS[ns], os.O_RDONLY)
+    try:
+        setns(there)
+        return fn()
+    finally:
+        setns(me)
+        os.close(me)
+        os.close(there)
+
+
+# ------------------------------------------------------------------ sipp
+
+def sipp_cmd(ns, ip, port, scen, name, *args):
+    return in_ns(ns, 0, "sipp", "-sf", os.path.join(SIPP, scen), "-i", ip,
+                 "-p", str(port), "-nostdin", "-trace_stat", "-stf",
+                 os.path.join(work, name + ".stat"), "-trace_err",
+                 "-error_file", os.path.join(work, name + ".err"),
+                 *[str(a) for a in args])
+
+
+def sipp_stats(name):
+    """(successful, failed) from the last line of a sipp -trace_stat."""
+    try:
+        with open(os.path.join(work, name + ".stat")) as f:
+            lines = [x.rstrip("\n").split(";") for x in f if x.strip()]
+        head, last = lines[0], lines[-1]
+        return (int(last[head.index("SuccessfulCall(C)")]),
+                int(last[head.index("FailedCall(C)")]))
+    except (OSError, ValueError, IndexError):
+        return (0, 0)
+
+
+def sipp_uas(name, scen, port, count, secs, *args):
+    for ext in (".stat", ".err", ".msg"):
+        try:
+            os.unlink(os.path.join(work, name + ext))
+        except OSError:
+            pass
+    return spawn(sipp_cmd("wan", WAN, port, scen, name, "-m", count,
+                          "-timeout", "%ds" % secs, *args))
+
+
+def sipp_uac(name, scen, remote, count, rate, secs, *args, bg=False):
+    for ext in (".stat", ".err", ".msg"):
+        try:
+            os.unlink(os.path.join(work, name + ext))
+        except OSError:
+            pass
+    cmd = sipp_cmd("lan", LAN, 5061, scen, name, "-m", count, "-r", rate,
+                   "-l", max(count, 1), "-timeout", "%ds" % secs,
+                   "-timeout_error", *args, remote)
+    p = spawn(cmd)
+    if bg:
+        return p
+    try:
+        p.wait(secs + 10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    return p
+
+
+def blocks(path):
+    try:
+        with open(path, errors="replace") as f:
+            text = f.read()
+    except OSError:
+        return []
+    return re.split(r"^-{20,}.*$", text, flags=re.M)
+
+
+def hdr(block, name):
+    m = re.search(r"^%s\s*:\s*(.*)$" % re.escape(name), block,
+                  re.M | re.I)
+    return m.group(1).strip() if m else None
+
+
+def sipp_media_calls(uac, uas):
+    """Join the caller's and callee's logs: [(lport, lrelay, wport, wrelay)]."""
+    lrelay, lport = {}, {}
+    for b in blocks(os.path.join(work, uac + ".msg")):
+        cid = hdr(b, "Call-ID")
+        m = re.search(r"^m=audio (\d+)", b, re.M)
+        if not cid or not m:
+            continue
+        if "message sent" in b and re.search(r"^\s*INVITE ", b, re.M):
+            lport[cid] = int(m.group(1))
+        elif "message received" in b and re.search(r"^SIP/2.0 200", b,
+                                                    re.M):
+            lrelay[cid] = int(m.group(1))
+    wrelay = {}
+    for b in blocks(os.path.join(work, uas + ".msg")):
+        xb = hdr(b, "X-Bench")
+        m = re.search(r"^m=audio (\d+)", b, re.M)
+        if "message received" in b and xb and m:
+            lp, wp = (int(x) for x in xb.split()[:2])
+            wrelay[lp] = (wp, int(m.group(1)))
+    calls = []
+    for cid, lp in lport.items():
+        if cid in lrelay and lp in wrelay:
+            calls.append((lp, lrelay[cid], wrelay[lp][0], wrelay[lp][1]))
+    return sorted(calls)
+
+
+class AckCounter:
+    """Calls set up so far: the ACKs the callee's log shows, read on from
+    where the last look stopped."""
+
+    def __init__(self, name):
+        self.path = os.path.join(work, name + ".msg")
+        self.off, self.n, self.tail = 0, 0, b""
+
+    def __call__(self):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.off)
+                data = f.read()
+        except OSError:
+            return self.n
+        self.off += len(data)
+        data = self.tail + data
+        # Whole lines only: a line cut by the read is counted next time.
+        cut = data.rfind(b"\n") + 1
+        self.n += len(re.findall(rb"(?m)^ACK sip:", data[:cut]))
+        self.tail = data[cut:]
+        return self.n
+
+
+# ------------------------------------------------------------ call sets
+
+class CallSet:
+    """n two-way calls through one system, up until close()."""
+
+    def __init__(self, system, n, hold, rate=None):
+        self.sys, self.n, self.calls, self.failed = system, n, [], 0
+        self.rate = rate or P["setup_rate"]
+        self.uac = self.uas = None
+        self.setup_s = None
+        t = time.monotonic()
+        if system.name == "siproxd":
+            self._sipp(hold)
+        elif system.name == "rtpengine":
+            try:
+                self.calls = ng_do(lambda ng: ngmod.setup(
+                    ng, n, LAN, EP_PORT, WAN, EP_PORT, tag="c%d" % n))
+            except RuntimeError as e:
+                log("rtpengine: %s" % e)
+        elif system.name == "floor":
+            if n <= FLOOR_MAX and system.start_pairs(n):
+                self.calls = [(EP_PORT + 2 * i, FLOOR_PORT + 2 * i,
+                               EP_PORT + 2 * i, FLOOR_PORT + 2 * i)
+                              for i in range(n)]
+        elif system.name == "direct":
+            self.calls = [(EP_PORT + 2 * i, EP_PORT + 2 * i,
+                           EP_PORT + 2 * i, EP_PORT + 2 * i)
+                          for i in range(n)]
+        self.setup_s = time.monotonic() - t
+        self.failed = max(self.failed, n - len(self.calls))
+        self.file = os.path.join(work, "calls-%s-%d" % (system.name, n))
+        with open(self.file, "w") as f:
+            for c in self.calls:
+                f.write("%d %d %d %d\n" % c)
+
+    def _sipp(self, hold):
+        n = self.n
+        csv = os.path.join(work, "inf-%d.csv" % n)
+        with open(csv, "w") as f:
+            f.write("SEQUENTIAL\n")
+            for i in range(n):
+                f.write("%d;%d;\n" % (EP_PORT + 2 * i, EP_PORT + 2 * i))
+        rate = self.rate
+        secs = int(hold + n / rate + 30)
+        self.uas = sipp_uas("m-uas", "call_uas.xml", UAS_PORT, n, secs,
+                            "-trace_msg", "-message_file",
+                            os.path.join(work, "m-uas.msg"))
+        time.sleep(0.3)
+        self.uac = sipp_uac("m-uac", "call_uac.xml", self.sys.sip, n, rate,
+                            secs, "-inf", csv, "-d", int(hold * 1000),
+                            "-key", "rdomain", "%s:%d" % (WAN, UAS_PORT),
+                            "-trace_msg", "-message_file",
+                            os.path.join(work, "m-uac.msg"), bg=True)
+        acks = AckCounter("m-uas")
+        wait_for(n / rate + 15, lambda: acks() >= n or
+                 self.uac.poll() is not None, step=0.3)
+        self.calls = sipp_media_calls("m-uac", "m-uas")
+
+    def close(self):
+        if self.sys.name == "rtpengine":
+            try:
+                ng_do(lambda ng: ngmod.teardown(ng, self.n,
+                                                tag="c%d" % self.n))
+            except RuntimeError as e:
+                log("rtpengine: %s" % e)
+        elif self.sys.name == "floor":
+            self.sys.stop()
+        if self.uac is not None:
+            try:
+                self.uac.wait(self.n / self.rate + 60)
+            except subprocess.TimeoutExpired:
+                stop(self.uac)
+            s, f = sipp_stats("m-uac")
+            self.failed = max(self.failed, f)
+            stop(self.uas, wait=10)
+
+
+PERF = bool(os.environ.get("BENCH_PERF")) and shutil.which("perf")
+
+
+def perf_start(system, tag):
+    """perf record of every process of system, if BENCH_PERF is set."""
+    pids = system.pids()
+    if not PERF or not pids:
+        return None
+    data = os.path.join(OUT, "perf-%s-%s.data" % (tag, system.name))
+    return (subprocess.Popen(["perf", "record", "-q", "-F", "1999", "-g",
+                              "-o", data, "-p", ",".join(map(str, pids))],
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL), data)
+
+
+def perf_stop(rec):
+    """Stop the recording; the hottest symbols go to a .txt beside it."""
+    if rec is None:
+        return
+    p, data = rec
+    stop(p, signal.SIGINT, wait=30)
+    txt = data[:-5] + ".txt"
+    with open(txt, "w") as f:
+        subprocess.run(["perf", "report", "-i", data, "--stdio",
+                        "--no-children", "--percent-limit", "1.5",
+                        "--sort", "comm,dso,symbol", "-g", "none"],
+                       stdout=f, stderr=subprocess.DEVNULL)
+    log("perf profile: " + txt)
+
+
+def blast(cs, pps, ms, overload=None, warm=WARM_MS):
+    """Media through a call set; rtpblast's numbers plus CPU per packet."""
+    if not cs.calls:
+        return None
+    if cs.sys.name == "direct":
+        addrs = ["-l", D_LAN, "-L", D_WAN, "-w", D_WAN, "-W", D_LAN]
+    else:
+        addrs = ["-l", LAN, "-L", FW_IN, "-w", WAN, "-W", FW_OUT]
+    cmd = in_ns("lan", 0, os.path.join(OUT, "rtpblast"), "-f", cs.file,
+                "-N", "/run/netns/" + NS["wan"], "-r", str(pps), "-d",
+                str(ms), "-j", str(warm), "-g", str(GRACE_MS), *addrs)
+    if overload:
+        cmd += ["-o", "%d:%d" % overload]
+    pids = cs.sys.pids()
+    c0, k0 = cpu_ns(pids), sirq_ns()
+    t0 = time.monotonic()
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=(ms + (overload[1] if overload
+                                                 else 0)) / 1000 + 60)
+    c1, k1 = cpu_ns(pids), sirq_ns()
+    wall = time.monotonic() - t0
+    line = r.stdout.strip().splitlines()
+    if r.returncode != 0 or not line:
+        log("rtpblast %s: %s" % (cs.sys.name, r.stderr.strip()[-300:]))
+        return None
+    d = dict(kv.split("=", 1) for kv in line[-1].split()[1:])
+    for k in list(d):
+        d[k] = float(d[k]) if "." in d[k] else int(d[k])
+    d["cpu_ms"] = (c1 - c0) / 1e6
+    d["cpu_pct"] = 100.0 * (c1 - c0) / 1e9 / wall
+    d["sirq_pct"] = 100.0 * (k1 - k0) / 1e9 / wall
+    d["ns_per_pkt_sirq"] = (c1 - c0 + k1 - k0) / d["all_recv"] \
+        if d["all_recv"] else None
+    d["ns_per_pkt"] = (c1 - c0) / d["all_recv"] if d["all_recv"] else None
+    d["relayed_pps"] = d["all_recv"] / ((ms + (overload[1] if overload
+                                               else 0)) / 1e3)
+    d["wall_s"] = wall
+    return d
+
+
+# --------------------------------------------------------------- output
+
+def fmt(v, nd=1):
+    if v is None:
+        return "n/a"
+    if isinstance(v, float):
+        if abs(v) >= 100:
+            return "%.0f" % v
+        return ("%." + str(nd) + "f") % v
+    return str(v)
+
+
+def table(title, cols, rows, ratio_of=None):
+    """rows: {system: {col: value}}; ratio_of: column compared to siproxd."""
+    say()
+    say("== " + title)
+    head = ["system"] + [c for c, _ in cols]
+    if ratio_of:
+        head.append("x siproxd")
+    out = [head]
+    base = rows.get("siproxd", {}).get(ratio_of) if ratio_of else None
+    for s, vals in rows.items():
+        line = [s] + [fmt(vals.get(c), nd) for c, nd in cols]
+        if ratio_of:
+            v = vals.get(ratio_of)
+            line.append("%.2f" % (v / base) if v is not None and base
+                        else "n/a")
+        out.append(line)
+    w = [max(len(r[i]) for r in out) for i in range(len(head))]
+    for r in out:
+        say("  ".join(x.rjust(w[i]) if i else x.ljust(w[i])
+                      for i, x in enumerate(r)))
+
+
+# ------------------------------------------------------------ workloads
+
+def w_register(systems):
+    """1. REGISTER at a fixed rate: CPU us per REGISTER; memory (7)."""
+    rate, secs = P["reg_rate"], P["reg_secs"]
+    n = rate * secs
+    res = {s.name: [] for s in systems}
+    for rep in range(P["reps"]):
+        for s in systems:
+            uas = sipp_uas("r-uas", "reg_uas.xml", REG_PORT, n, secs + 20)
+            time.sleep(0.3)
+            pids = s.pids()
+            c0, m0 = cpu_ns(pids), rss_kb(pids)
+            sipp_uac("r-uac", "reg_uac.xml", s.sip, n, rate, secs + 15,
+                     "-key", "rdomain", WAN, "-key", "pfx",
+                     "r%du" % rep)
+            c1, m1 = cpu_ns(s.pids()), rss_kb(s.pids())
+            stop(uas)
+            ok, failed = sipp_stats("r-uac")
+            res[s.name].append({
+                "ok": ok, "failed": failed,
+                "us_per_reg": (c1 - c0) / 1e3 / ok if ok else None,
+                "bytes_per_reg": (m1 - m0) * 1024 / ok if ok else None})
+    rows = {}
+    for s, rs in res.items():
+        rows[s] = {"REGISTERs": sum(r["ok"] for r in rs),
+                   "failed": sum(r["failed"] for r in rs),
+                   "us/REGISTER": med([r["us_per_reg"] for r in rs]),
+                   # Growth with new AORs: the first pass only.
+                   "bytes/registration": rs[0]["bytes_per_reg"]}
+    results["workloads"]["1_register"] = {"rate": rate, "runs": res,
+                                          "median": rows}
+    table("1. REGISTER at %d/s for %d s, %d reps (CPU summed over all "
+          "processes)" % (rate, secs, P["reps"]),
+          [("REGISTERs", 0), ("failed", 0), ("us/REGISTER", 1)], rows,
+          "us/REGISTER")
+    return rows
+
+
+def w_calls(systems):
+    """2. INVITE/200/ACK/BYE without media: CPU per call, highest rate."""
+    rate, secs = P["call_rate"], P["call_secs"]
+
+    def one(s, r, t):
+        n = r * t
+        uas = sipp_uas("c-uas", "sig_uas.xml", UAS_PORT, n, t + 30)
+        time.sleep(0.3)
+        pids = s.pids()
+        c0 = cpu_ns(pids)
+        sipp_uac("c-uac", "sig_uac.xml", s.sip, n, r, t + 25, "-d", 100,
+                 "-key", "rdomain", "%s:%d" % (WAN, UAS_PORT))
+        c1 = cpu_ns(s.pids())
+        stop(uas)
+        ok, failed = sipp_stats("c-uac")
+        return {"rate": r, "ok": ok, "failed": failed,
+                "us_per_call": (c1 - c0) / 1e3 / ok if ok else None}
+
+    res = {s.name: [] for s in systems}
+    for rep in range(P["reps"]):
+        for s in systems:
+            res[s.name].append(one(s, rate, secs))
+    for s in systems:
+        rec = perf_start(s, "calls")
+        if rec:
+            one(s, rate, secs)
+            perf_stop(rec)
+    best = {s.name: None for s in systems}
+    search = {s.name: [] for s in systems}
+    for r in P["search"]:
+        for s in systems:
+            if search[s.name] and search[s.name][-1]["failed"] > 0:
+                continue
+            x = one(s, r, P["search_secs"])
+            search[s.name].append(x)
+            if x["failed"] == 0 and x["ok"] > 0:
+                best[s.name] = r
+    rows = {}
+    for s, rs in res.items():
+        rows[s] = {"calls": sum(r["ok"] for r in rs),
+                   "failed": sum(r["failed"] for r in rs),
+                   "us/call": med([r["us_per_call"] for r in rs]),
+                   "max calls/s": best[s]}
+    results["workloads"]["2_calls"] = {"rate": rate, "runs": res,
+                                       "search": search, "median": rows}
+    table("2. calls without media at %d/s for %d s, %d reps; highest rate "
+          "without a failed call (tried %s)" % (
+              rate, secs, P["reps"], "/".join(map(str, P["search"]))),
+          [("calls", 0), ("failed", 0), ("us/call", 1),
+           ("max calls/s", 0)], rows, "us/call")
+    return rows
+
+
+def media_table(title, rows, key="ns/pkt"):
+    table(title, [("offered pps", 0), ("relayed pps", 0), ("cpu %", 1),
+                  ("sirq %", 1), ("+sirq ns/pkt", 0),
+                  ("ns/pkt", 0), ("loss %", 3), ("p50 us", 0),
+                  ("p99 us", 0), ("dead", 0)], rows, key)
+
+
+def summarize(runs):
+    ok = [r for r in runs if r]
+    if not ok:
+        return {}
+    return {"offered pps": med([r["calls"] * 2 * r["pps"] for r in ok]),
+            "relayed pps": med([r["relayed_pps"] for r in ok]),
+            "cpu %": med([r["cpu_pct"] for r in ok]),
+            "sirq %": med([r["sirq_pct"] for r in ok]),
+            "+sirq ns/pkt": med([r["ns_per_pkt_sirq"] for r in ok]),
+            "ns/pkt": med([r["ns_per_pkt"] for r in ok]),
+            "loss %": med([r["loss_pct"] for r in ok]),
+            "p50 us": med([r["delay_p50_us"] for r in ok]),
+            "p99 us": med([r["delay_p99_us"] for r in ok]),
+            "dead": max(r["dead"] for r in ok),
+            "skipped": max(r["skipped"] for r in ok)}
+
+
+def hold_for(nsys, n, pps_steps=1, extra=0.0):
+    """How long siproxd's calls must last: the other systems' set-up and
+    every blast of the step; sipp ends them (BYE) that long after the ACK."""
+    per = (P["blast_ms"] + GRACE_MS) / 1000 + 0.4
+    return per * nsys * P["reps"] * pps_steps + n / 1000 + \
+        (2 if QUICK else 6) + extra
+
+
+def w_media(systems):
+    """3 and 5. N two-way calls at 50 pps per direction, N rising."""
+    msys = [s for s in systems if s.media]
+    live = {s.name: True for s in msys}
+    steps = []
+    for n in P["ns"]:
+        active = [s for s in msys if live[s.name]]
+        if not active:
+            break
+        sets = {}
+        for s in active:
+            sets[s.name] = CallSet(s, n, hold_for(len(active), n))
+        runs = {s.name: [] for s in active}
+        for rep in range(P["reps"]):
+            for s in active:
+                runs[s.name].append(blast(sets[s.name], 50, P["blast_ms"]))
+        if n == P["moderate"]:
+            for s in active:
+                if s.name != "direct":
+                    rec = perf_start(s, "media%d" % n)
+                    blast(sets[s.name], 50, P["blast_ms"])
+                    perf_stop(rec)
+        for s in active:
+            sets[s.name].close()
+        rows = {}
+        for s in active:
+            rows[s.name] = summarize(runs[s.name])
+            rows[s.name]["calls"] = n
+            rows[s.name]["setup failed"] = sets[s.name].failed
+            lp = rows[s.name].get("loss %")
+            if lp is None or lp > LOSS_MAX or sets[s.name].failed:
+                live[s.name] = False
+        steps.append({"calls": n, "runs": runs, "median": rows})
+        media_table("3. %d two-way calls at 50 pps each way, %d reps" % (
+            n, P["reps"]), rows)
+    cap = {}
+    for s in msys:
+        good = [st["median"][s.name] for st in steps
+                if s.name in st["median"] and
+                st["median"][s.name].get("loss %") is not None and
+                st["median"][s.name]["loss %"] <= LOSS_MAX and
+                not st["median"][s.name]["setup failed"]]
+        top = good[-1] if good else {}
+        cap[s.name] = {"max calls": top.get("calls"),
+                       "relayed pps": top.get("relayed pps"),
+                       "cpu %": top.get("cpu %"),
+                       "sirq %": top.get("sirq %"),
+                       "+sirq ns/pkt": top.get("+sirq ns/pkt"),
+                       "ns/pkt": top.get("ns/pkt")}
+    results["workloads"]["3_media"] = {"steps": steps, "capacity": cap}
+    table("3. summary: most calls with loss <= %.1f %% (tried %s); CPU at "
+          "that load" % (
+        LOSS_MAX, "/".join(map(str, P["ns"]))),
+        [("max calls", 0), ("relayed pps", 0), ("cpu %", 1),
+         ("sirq %", 1), ("ns/pkt", 0), ("+sirq ns/pkt", 0)], cap,
+        "ns/pkt")
+    # 5. delay at moderate load: the step with P["moderate"] calls.
+    mod = [st for st in steps if st["calls"] == P["moderate"]]
+    if mod:
+        rows = {s: {"p50 us": v.get("p50 us"), "p99 us": v.get("p99 us"),
+                    "loss %": v.get("loss %")}
+                for s, v in mod[0]["median"].items()}
+        results["workloads"]["5_delay"] = rows
+        table("5. one-way delay at %d calls (%d pps through the relay)" % (
+            P["moderate"], P["moderate"] * 100),
+            [("p50 us", 0), ("p99 us", 0), ("loss %", 3)], rows, "p99 us")
+    return steps
+
+
+def w_highrate(systems):
+    """4. Two calls, the rate per stream rising: most pps on one core."""
+    msys = [s for s in systems if s.media]
+    sets = {}
+    for s in msys:
+        sets[s.name] = CallSet(s, 2, hold_for(len(msys), 2,
+                                              len(P["hr_pps"])))
+    live = {s.name: bool(sets[s.name].calls) for s in msys}
+    steps = []
+    for pps in P["hr_pps"]:
+        active = [s for s in msys if live[s.name]]
+        if not active:
+            break
+        runs = {s.name: [] for s in active}
+        for rep in range(P["reps"]):
+            for s in active:
+                runs[s.name].append(blast(sets[s.name], pps, P["blast_ms"]))
+        rows = {}
+        for s in active:
+            rows[s.name] = summarize(runs[s.name])
+            lp = rows[s.name].get("loss %")
+            if lp is None or lp > LOSS_MAX:
+                live[s.name] = False
+        steps.append({"pps": pps, "runs": runs, "median": rows})
+        media_table("4. 2 calls at %d pps each way (%d pps offered)" % (
+            pps, pps * 4), rows)
+    for s in msys:
+        sets[s.name].close()
+    best = {}
+    for s in msys:
+        good = [st["median"][s.name] for st in steps
+                if s.name in st["median"] and
+                st["median"][s.name].get("loss %") is not None and
+                st["median"][s.name]["loss %"] <= LOSS_MAX]
+        top = good[-1] if good else {}
+        best[s.name] = {"max pps": top.get("relayed pps"),
+                        "cpu %": top.get("cpu %"),
+                        "sirq %": top.get("sirq %"),
+                        "ns/pkt": top.get("ns/pkt"),
+                        "+sirq ns/pkt": top.get("+sirq ns/pkt"),
+                        "blaster skipped": max((g["skipped"] for g in good),
+                                               default=None)}
+    results["workloads"]["4_highrate"] = {"steps": steps, "best": best}
+    table("4. summary: most pps relayed with loss <= %.1f %% (one core)" %
+          LOSS_MAX, [("max pps", 0), ("cpu %", 1), ("sirq %", 1),
+                     ("ns/pkt", 0), ("+sirq ns/pkt", 0),
+                     ("blaster skipped", 0)], best, "max pps")
+
+
+def w_overload(systems):
+    """6. Overload, then normal load: calls with media again within 2 s."""
+    msys = [s for s in systems if s.media and s.name != "direct"]
+    n = P["ov_calls"]
+    rows, runs = {}, {}
+    for s in msys:
+        cs = CallSet(s, n, hold_for(1, n, extra=P["ov_ms"] / 1000 + 5))
+        r = blast(cs, 50, 3000, overload=(P["ov_pps"], P["ov_ms"]), warm=0)
+        cs.close()
+        runs[s.name] = r
+        if r:
+            rows[s.name] = {"offered pps": n * 2 * P["ov_pps"],
+                            "recovered": r.get("recovered"),
+                            "of calls": n,
+                            "loss % after": r["loss_pct"],
+                            "p99 us after": r["delay_p99_us"]}
+    results["workloads"]["6_overload"] = {"runs": runs, "median": rows}
+    table("6. %d calls at %d pps each way for %.0f s, then 50 pps: calls "
+          "with media both ways within 2 s" % (n, P["ov_pps"],
+                                               P["ov_ms"] / 1000),
+          [("offered pps", 0), ("recovered", 0), ("of calls", 0),
+           ("loss % after", 3), ("p99 us after", 0)], rows)
+
+
+def w_idle(systems):
+    """8 and 7. Many concurrent calls with 1 pps media; memory per call."""
+    msys = [s for s in systems if s.media and s.name in ("siproxd",
+                                                          "rtpengine")]
+    n = P["idle_calls"]
+    rows = {}
+    for s in msys:
+        pids = s.pids()
+        m0 = rss_kb(pids)
+        rec = perf_start(s, "setup%d" % n)
+        cs = CallSet(s, n, hold_for(1, n, extra=20 + n / P["idle_rate"]),
+                     rate=P["idle_rate"])
+        perf_stop(rec)
+        m1 = rss_kb(s.pids())
+        r = blast(cs, 1, 6000, warm=0) if cs.calls else None
+        cs.close()
+        rows[s.name] = {"calls up": len(cs.calls), "failed": cs.failed,
+                        "setup s": cs.setup_s,
+                        "no media": r["dead"] if r else None,
+                        "loss %": r["loss_pct"] if r else None,
+                        "bytes/call": (m1 - m0) * 1024 / len(cs.calls)
+                        if cs.calls else None}
+    results["workloads"]["8_idle"] = rows
+    table("8. %d concurrent calls, 1 pps each way (siproxd: SIP via sipp "
+          "at %d/s; rtpengine: ng offer+answer in turn)" % (
+              n, P["idle_rate"]),
+          [("calls up", 0), ("failed", 0), ("setup s", 1), ("no media", 0),
+           ("loss %", 3)], rows)
+    return rows
+
+
+def w_memory(reg_rows, idle_rows):
+    rows = {}
+    for s, v in reg_rows.items():
+        rows.setdefault(s, {})["bytes/registration"] = \
+            v.get("bytes/registration")
+    for s, v in (idle_rows or {}).items():
+        rows.setdefault(s, {})["bytes/call"] = v.get("bytes/call")
+    results["workloads"]["7_memory"] = rows
+    table("7. memory: RSS growth of all processes per new registration "
+          "(workload 1, first pass) and per active call (workload 8)",
+          [("bytes/registration", 0), ("bytes/call", 0)], rows)
+
+
+# ----------------------------------------------------------------- files
+
+def write_files():
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(results, f, indent=1, default=str)
+    with open(os.path.join(OUT, "report.txt"), "w") as f:
+        f.write("\n".join(report_lines) + "\n")
+    csvp = os.path.join(OUT, "results.csv")
+    with open(csvp, "w") as f:
+        f.write("workload,system,load,offered_pps,relayed_pps,cpu_pct,"
+                "ns_per_pkt,loss_pct,p50_us,p99_us,sirq_pct,"
+                "ns_per_pkt_with_softirq\n")
+        for wl, key in (("3_media", "calls"), ("4_highrate", "pps")):
+            for st in results["workloads"].get(wl, {}).get("steps", []):
+                for s, v in st["median"].items():
+                    f.write("%s,%s,%s,%s\n" % (wl, s, st[key], ",".join(
+                        fmt(v.get(c), 4) for c in (
+                            "offered pps", "relayed pps", "cpu %",
+                            "ns/pkt", "loss %", "p50 us", "p99 us",
+                            "sirq %", "+sirq ns/pkt"))))
+    plot(csvp)
+
+
+def plot(csvp):
+    if shutil.which("gnuplot") is None:
+        log("no gnuplot: no plot")
+        return
+    series = {}
+    with open(csvp) as f:
+        next(f)
+        for line in f:
+            x = line.strip().split(",")
+            if x[0] != "3_media" or "n/a" in (x[3], x[11], x[7]):
+                continue
+            series.setdefault(x[1], []).append((x[3], x[11], x[7]))
+    if not series:
+        return
+    dat = os.path.join(OUT, "plot.dat")
+    names = sorted(series)
+    with open(dat, "w") as f:
+        for s in names:
+            f.write("# %s\n" % s)
+            for pps, nspp, loss in series[s]:
+                f.write("%s %s %s\n" % (pps, nspp, max(float(loss), 1e-4)))
+            f.write("\n\n")
+    gp = os.path.join(OUT, "plot.gp")
+    with open(gp, "w") as f:
+        f.write('set terminal pngcairo size 900,900\n'
+                'set output "%s"\nset multiplot layout 2,1\n'
+                'set grid\nset key top left\n'
+                'set xlabel "packets/s offered (N calls x 2 x 50)"\n'
+                'set ylabel "CPU ns per relayed packet (+ softirq)"\n'
+                'set title "workload 3: CPU per packet against load"\n'
+                % os.path.join(OUT, "bench.png"))
+        f.write("plot " + ", ".join(
+            '"%s" index %d using 1:2 with linespoints title "%s"' %
+            (dat, i, s) for i, s in enumerate(names) if s != "direct") +
+            "\n")
+        f.write('set logscale y\nset ylabel "loss % (1e-4 = none)"\n'
+                'set title "workload 3: loss against load"\n')
+        f.write("plot " + ", ".join(
+            '"%s" index %d using 1:3 with linespoints title "%s"' %
+            (dat, i, s) for i, s in enumerate(names)) + "\n")
+        f.write("unset multiplot\n")
+    r = sh("gnuplot", gp, check=False)
+    if r.returncode != 0:
+        log("gnuplot: " + r.stdout.strip()[-300:])
+
+
+# ------------------------------------------------------------------ main
+
+def build_tools():
+    os.makedirs(OUT, exist_ok=True)
+    cc = os.environ.get("CC", "cc")
+    flags = sh("pkg-config", "--cflags", "--libs",
+               "libbsd-overlay").stdout.split()
+    for t in ("rtpblast", "floor"):
+        src = os.path.join(TOP, "bench", t + ".c")
+        dst = os.path.join(OUT, t)
+        if not os.path.exists(dst) or \
+                os.path.getmtime(dst) < os.path.getmtime(src):
+            sh(cc, "-O2", "-g", "-Wall", "-Wextra", "-D_GNU_SOURCE", src,
+               "-o", dst, *flags)
+
+
+def main():
+    global work
+    if os.geteuid() != 0:
+        print("SKIPPED: need root (bench)")
+        return 0
+    if shutil.which("sipp") is None:
+        print("SKIPPED: no sipp (bench)")
+        return 0
+    if not os.path.exists(os.path.join(TOP, "siproxd")):
+        print("bench: build siproxd first", file=sys.stderr)
+        return 1
+    build_tools()
+    # This script stays off CPU 1, the systems'.
+    if os.cpu_count() and os.cpu_count() > 1:
+        os.sched_setaffinity(0, {0})
+    # rtpd and rtpengine hold 4 sockets a call, rtpblast 2.
+    want = 4 * P["idle_calls"] + 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, want))
+    except (ValueError, OSError):
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        n = max(10, (hard - 1024) // 4)
+        if n < P["idle_calls"]:
+            log("open files limited to %d (no CAP_SYS_RESOURCE): workload "
+                "8 runs %d calls, not %d" % (hard, n, P["idle_calls"]))
+            P["idle_calls"] = n
+    work = tempfile.mkdtemp(prefix="siproxd-bench.")
+    os.chmod(work, 0o755)
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
+    signal.signal(signal.SIGINT, lambda *a: sys.exit(1))
+    t0 = time.monotonic()
+    try:
+        topo_up()
+        systems = [Siproxd()]
+        if shutil.which("kamailio"):
+            systems.append(Kamailio())
+        else:
+            log("no kamailio: left out (bench/setup.sh installs it)")
+        if shutil.which("rtpengine"):
+            systems.append(Rtpengine())
+        else:
+            log("no rtpengine: left out (bench/setup.sh installs it)")
+        for s in systems:
+            if not s.start():
+                raise RuntimeError("%s did not start" % s.name)
+        systems += [Floor(), Direct()]
+        say("siproxd bench%s: %d CPUs, systems pinned to CPU 1, load to "
+            "CPU 0, nice %d; %s" % (" (BENCH_QUICK: numbers are not meaningful)"
+                           if QUICK else "", os.cpu_count(), NICE,
+                           time.strftime("%Y-%m-%d %H:%M")))
+        sipsys = [s for s in systems if s.sip]
+        reg = w_register(sipsys)
+        w_calls(sipsys)
+        w_media(systems)
+        w_highrate(systems)
+        w_overload(systems)
+        idle = w_idle(systems)
+        w_memory(reg, idle)
+        for s in systems:
+            if s.p is not None and s.name != "floor" and not s.alive():
+                raise RuntimeError("%s died during the run" % s.name)
+    finally:
+        for s in procs:
+            stop(s)
+        write_files()
+        cleanup()
+    say()
+    say("bench: done in %.0f s; data in %s" % (time.monotonic() - t0, OUT))
+    if QUICK:
+        print("ok - bench: quick run of every workload")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Exception as e:
+        print("FAIL - bench: %s" % e)
+        sys.exit(1)
