@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# Faults: sipd or the parent killed mid-call, a full disk under the
+# Faults: sipd, rtpd or the parent killed mid-call, a full disk under the
 # registration file, forged messages on every inter-process channel, and
 # a storm of SIGHUPs while calls carry media.
 
@@ -116,6 +116,21 @@ talk() {
 	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
 }
 
+# kill_child NAME: NAME killed mid-call stops the daemon; the registration
+# file is as it was before (reg.before).
+kill_child() {
+	SIPD=$(child_pid sipd)
+	RTPD=$(child_pid rtpd)
+	_v=$(child_pid "$1")
+	kill -9 "$_v"
+	check "$1 killed mid-call: the daemon stops within 2 s" \
+	    wait_for 2 stopped "$SXD" "$SIPD" "$RTPD"
+	check "$1 killed: the log names it" \
+	    grep -q "$1 (pid $_v) killed by signal 9" "$LOG"
+	check "$1 killed: the registration file is untouched" \
+	    cmp -s "$REG" "$WORK/reg.before"
+}
+
 # 1. sipd killed mid-call: the daemon stops; a restart has every phone.
 start_siproxd "$CONF" || exit 1
 for i in 1 2 3; do
@@ -131,15 +146,7 @@ check "a call with media is up" test -n "$P_IN" -a -n "$P_OUT"
 talk 16000 "$P_IN" 26000 "$P_OUT" 150 k1 > /dev/null 2>&1 &
 TALK=$!
 sleep 0.8
-SIPD=$(child_pid sipd)
-RTPD=$(child_pid rtpd)
-kill -9 "$SIPD"
-check "sipd killed mid-call: the daemon stops within 2 s" \
-    wait_for 2 stopped "$SXD" "$SIPD" "$RTPD"
-check "sipd killed: the log names it" \
-    grep -q "sipd (pid $SIPD) killed by signal 9" "$LOG"
-check "sipd killed: the registration file is untouched" \
-    cmp -s "$REG" "$WORK/reg.before"
+kill_child sipd
 wait $TALK
 bg_kill lan-k1 wan-k1
 log_mark
@@ -151,6 +158,21 @@ for i in 1 2 3; do
 	    wan_calls k2-$i phone$i $((5060 + i))
 done
 check "the registration file still lists the three phones" three_phones
+
+# 1b. The same with rtpd killed: media stops, so does the daemon; none of
+# the phones is lost.
+media_call k4 5061 5070 16000 26000
+wait_for 5 sdp_port lan-k4 1 audio
+sleep 1.2
+cp "$REG" "$WORK/reg.before"
+kill_child rtpd
+bg_kill lan-k4 wan-k4
+log_mark
+start_siproxd "$CONF" || exit 1
+check "after rtpd's death the restart restores the three registrations" \
+    wait_for 3 logged "restored 3 registrations"
+check "after rtpd's death a WAN call reaches phone2" \
+    wan_calls k5 phone2 5062
 
 # 2. The parent killed mid-call: the children see EOF and leave.
 media_call k3 5061 5070 16000 26000
