@@ -62,23 +62,32 @@ if QUICK:
     P = dict(reps=1, reg_rate=100, reg_secs=1, call_rate=50, call_secs=1,
              search=[100], search_secs=1, ns=[10], blast_ms=800,
              hr_pps=[1000], ov_calls=5, ov_pps=500, ov_ms=1000,
-             idle_calls=100, idle_rate=100, setup_rate=200, moderate=10)
+             idle_calls=100, idle_rate=100, setup_rate=200, moderate=10,
+             mem_regs=200, mem_rate=200)
 else:
     P = dict(reps=3, reg_rate=400, reg_secs=6, call_rate=200, call_secs=4,
              search=[400, 800, 1600, 3200, 6400], search_secs=4,
              ns=[50, 100, 200, 400, 700, 1000, 1400], blast_ms=2500,
              hr_pps=[2500, 5000, 10000, 20000, 40000, 80000],
              ov_calls=50, ov_pps=4000, ov_ms=10000,
-             idle_calls=10000, idle_rate=1000, setup_rate=500, moderate=100)
+             idle_calls=10000, idle_rate=1000, setup_rate=500, moderate=100,
+             mem_regs=10000, mem_rate=1000)
+# BENCH_ONLY=3,4 runs only those workloads (5 comes with 3, 7 reads 1 and 8).
+ONLY = {int(w) for w in os.environ.get("BENCH_ONLY", "").split(",") if w}
 LOSS_MAX = 0.1			# percent
 NICE = -10
 WARM_MS = 500
-GRACE_MS = 1000		# a packet later than this counts as lost
+GRACE_MS = 1000
+LATE_MS = 150			# a packet later than this counts as lost
 
 procs = []			# every Popen we started
 work = None
 results = {"quick": QUICK, "params": P, "workloads": {}}
 report_lines = []
+
+
+def want_w(n):
+    return not ONLY or n in ONLY
 
 
 def log(msg):
@@ -614,7 +623,8 @@ def blast(cs, pps, ms, overload=None, warm=WARM_MS):
         addrs = ["-l", LAN, "-L", FW_IN, "-w", WAN, "-W", FW_OUT]
     cmd = in_ns("lan", 0, os.path.join(OUT, "rtpblast"), "-f", cs.file,
                 "-N", "/run/netns/" + NS["wan"], "-r", str(pps), "-d",
-                str(ms), "-j", str(warm), "-g", str(GRACE_MS), *addrs)
+                str(ms), "-j", str(warm), "-g", str(GRACE_MS), "-m",
+                str(LATE_MS), *addrs)
     if overload:
         cmd += ["-o", "%d:%d" % overload]
     pids = cs.sys.pids()
@@ -690,24 +700,21 @@ def w_register(systems):
             uas = sipp_uas("r-uas", "reg_uas.xml", REG_PORT, n, secs + 20)
             time.sleep(0.3)
             pids = s.pids()
-            c0, m0 = cpu_ns(pids), rss_kb(pids)
+            c0 = cpu_ns(pids)
             sipp_uac("r-uac", "reg_uac.xml", s.sip, n, rate, secs + 15,
                      "-key", "rdomain", WAN, "-key", "pfx",
                      "r%du" % rep)
-            c1, m1 = cpu_ns(s.pids()), rss_kb(s.pids())
+            c1 = cpu_ns(s.pids())
             stop(uas)
             ok, failed = sipp_stats("r-uac")
             res[s.name].append({
                 "ok": ok, "failed": failed,
-                "us_per_reg": (c1 - c0) / 1e3 / ok if ok else None,
-                "bytes_per_reg": (m1 - m0) * 1024 / ok if ok else None})
+                "us_per_reg": (c1 - c0) / 1e3 / ok if ok else None})
     rows = {}
     for s, rs in res.items():
         rows[s] = {"REGISTERs": sum(r["ok"] for r in rs),
                    "failed": sum(r["failed"] for r in rs),
-                   "us/REGISTER": med([r["us_per_reg"] for r in rs]),
-                   # Growth with new AORs: the first pass only.
-                   "bytes/registration": rs[0]["bytes_per_reg"]}
+                   "us/REGISTER": med([r["us_per_reg"] for r in rs])}
     results["workloads"]["1_register"] = {"rate": rate, "runs": res,
                                           "median": rows}
     table("1. REGISTER at %d/s for %d s, %d reps (CPU summed over all "
@@ -811,9 +818,11 @@ def w_media(systems):
         active = [s for s in msys if live[s.name]]
         if not active:
             break
-        sets = {}
+        sets, mem = {}, {}
         for s in active:
+            m0 = rss_kb(s.pids())
             sets[s.name] = CallSet(s, n, hold_for(len(active), n))
+            mem[s.name] = (m0, rss_kb(s.pids()))
         runs = {s.name: [] for s in active}
         for rep in range(P["reps"]):
             for s in active:
@@ -831,6 +840,10 @@ def w_media(systems):
             rows[s.name] = summarize(runs[s.name])
             rows[s.name]["calls"] = n
             rows[s.name]["setup failed"] = sets[s.name].failed
+            m0, m1 = mem[s.name]
+            rows[s.name]["rss kB"] = m1 if s.pids() else None
+            rows[s.name]["bytes/call"] = (m1 - m0) * 1024 / n \
+                if s.pids() else None
             lp = rows[s.name].get("loss %")
             if lp is None or lp > LOSS_MAX or sets[s.name].failed:
                 live[s.name] = False
@@ -850,7 +863,9 @@ def w_media(systems):
                        "cpu %": top.get("cpu %"),
                        "sirq %": top.get("sirq %"),
                        "+sirq ns/pkt": top.get("+sirq ns/pkt"),
-                       "ns/pkt": top.get("ns/pkt")}
+                       "ns/pkt": top.get("ns/pkt"),
+                       "rss kB": top.get("rss kB"),
+                       "bytes/call": top.get("bytes/call")}
     results["workloads"]["3_media"] = {"steps": steps, "capacity": cap}
     table("3. summary: most calls with loss <= %.1f %% (tried %s); CPU at "
           "that load" % (
@@ -975,17 +990,87 @@ def w_idle(systems):
     return rows
 
 
-def w_memory(reg_rows, idle_rows):
+def w_memory(sipsys, idle_rows):
+    """7. RSS of all of a system's processes: at P["mem_regs"] new
+    registrations, at the largest N of workload 3, and per idle call (8)."""
+    n, rate = P["mem_regs"], P["mem_rate"]
     rows = {}
-    for s, v in reg_rows.items():
-        rows.setdefault(s, {})["bytes/registration"] = \
-            v.get("bytes/registration")
+    for s in sipsys:
+        uas = sipp_uas("m-uas", "reg_uas.xml", REG_PORT, n,
+                       n / rate + 20)
+        time.sleep(0.3)
+        m0 = rss_kb(s.pids())
+        sipp_uac("m-uac", "reg_uac.xml", s.sip, n, rate, n / rate + 15,
+                 "-key", "rdomain", WAN, "-key", "pfx", "m")
+        time.sleep(1)		# the registrar's 200s reach the table
+        m1 = rss_kb(s.pids())
+        stop(uas)
+        ok, failed = sipp_stats("m-uac")
+        rows[s.name] = {"registrations": ok, "reg failed": failed,
+                        "rss kB at regs": m1,
+                        "bytes/registration": (m1 - m0) * 1024 / ok
+                        if ok else None}
+    cap = results["workloads"].get("3_media", {}).get("capacity", {})
+    for s, v in cap.items():
+        if v.get("max calls") is None or v.get("rss kB") is None:
+            continue
+        r = rows.setdefault(s, {})
+        r["calls (3)"] = v["max calls"]
+        r["rss kB at calls"] = v.get("rss kB")
+        r["bytes/call (3)"] = v.get("bytes/call")
     for s, v in (idle_rows or {}).items():
-        rows.setdefault(s, {})["bytes/call"] = v.get("bytes/call")
+        r = rows.setdefault(s, {})
+        r["calls (8)"] = v.get("calls up")
+        r["bytes/call (8)"] = v.get("bytes/call")
     results["workloads"]["7_memory"] = rows
-    table("7. memory: RSS growth of all processes per new registration "
-          "(workload 1, first pass) and per active call (workload 8)",
-          [("bytes/registration", 0), ("bytes/call", 0)], rows)
+    table("7. memory: RSS of all processes after %d new registrations, at "
+          "the largest N of workload 3, and per call of workload 8" % n,
+          [("registrations", 0), ("rss kB at regs", 0),
+           ("bytes/registration", 0), ("calls (3)", 0),
+           ("rss kB at calls", 0), ("bytes/call (3)", 0), ("calls (8)", 0),
+           ("bytes/call (8)", 0)], rows)
+    return rows
+
+
+def sanity():
+    """What every run must show whatever the machine's speed: each system
+    that took part carried all of its light load.  BENCH_QUICK (make
+    check's smoke run) fails on any of these; a full run reports them."""
+    w = results["workloads"]
+    bad = []
+
+    def need(ok, what):
+        if not ok:
+            bad.append(what)
+
+    for s, r in w.get("1_register", {}).get("median", {}).items():
+        need(r["REGISTERs"] > 0 and r["failed"] == 0,
+             "%s: REGISTERs failed (workload 1)" % s)
+    for s, r in w.get("2_calls", {}).get("median", {}).items():
+        need(r["calls"] > 0 and r["failed"] == 0,
+             "%s: calls failed (workload 2)" % s)
+    steps = w.get("3_media", {}).get("steps", [])
+    for s, r in (steps[0]["median"].items() if steps else ()):
+        need(not r["setup failed"] and r.get("relayed pps") and
+             r.get("loss %") is not None and r["loss %"] <= LOSS_MAX,
+             "%s: media lost at the lightest load (workload 3)" % s)
+    for s, r in w.get("6_overload", {}).get("median", {}).items():
+        if s == "siproxd":
+            need(r["recovered"] == r["of calls"],
+                 "siproxd: %s of %d calls recovered (workload 6)" % (
+                     r["recovered"], r["of calls"]))
+    for s, r in w.get("8_idle", {}).items():
+        need(r["failed"] == 0 and r["no media"] == 0,
+             "%s: idle calls failed or silent (workload 8)" % s)
+    for s, r in w.get("7_memory", {}).items():
+        if "registrations" in r:
+            need(r["reg failed"] == 0 and
+                 r["registrations"] == P["mem_regs"],
+                 "%s: registrations failed (workload 7)" % s)
+    results["sanity"] = bad
+    for b in bad:
+        say("# not as expected: " + b)
+    return bad
 
 
 # ----------------------------------------------------------------- files
@@ -1043,14 +1128,15 @@ def plot(csvp):
                 'set title "workload 3: CPU per packet against load"\n'
                 % os.path.join(OUT, "bench.png"))
         f.write("plot " + ", ".join(
-            '"%s" index %d using 1:2 with linespoints title "%s"' %
-            (dat, i, s) for i, s in enumerate(names) if s != "direct") +
+            '"%s" index %d using 1:2 with linespoints lt %d title "%s"' %
+            (dat, i, i + 1, s) for i, s in enumerate(names)
+            if s != "direct") +
             "\n")
         f.write('set logscale y\nset ylabel "loss % (1e-4 = none)"\n'
                 'set title "workload 3: loss against load"\n')
         f.write("plot " + ", ".join(
-            '"%s" index %d using 1:3 with linespoints title "%s"' %
-            (dat, i, s) for i, s in enumerate(names)) + "\n")
+            '"%s" index %d using 1:3 with linespoints lt %d title "%s"' %
+            (dat, i, i + 1, s) for i, s in enumerate(names)) + "\n")
         f.write("unset multiplot\n")
     r = sh("gnuplot", gp, check=False)
     if r.returncode != 0:
@@ -1125,16 +1211,23 @@ def main():
                            if QUICK else "", os.cpu_count(), NICE,
                            time.strftime("%Y-%m-%d %H:%M")))
         sipsys = [s for s in systems if s.sip]
-        reg = w_register(sipsys)
-        w_calls(sipsys)
-        w_media(systems)
-        w_highrate(systems)
-        w_overload(systems)
-        idle = w_idle(systems)
-        w_memory(reg, idle)
+        if want_w(1):
+            w_register(sipsys)
+        if want_w(2):
+            w_calls(sipsys)
+        if want_w(3):
+            w_media(systems)
+        if want_w(4):
+            w_highrate(systems)
+        if want_w(6):
+            w_overload(systems)
+        idle = w_idle(systems) if want_w(8) else None
+        if want_w(7):
+            w_memory(sipsys, idle)
         for s in systems:
             if s.p is not None and s.name != "floor" and not s.alive():
                 raise RuntimeError("%s died during the run" % s.name)
+        bad = sanity()
     finally:
         for s in procs:
             stop(s)
@@ -1143,7 +1236,11 @@ def main():
     say()
     say("bench: done in %.0f s; data in %s" % (time.monotonic() - t0, OUT))
     if QUICK:
-        print("ok - bench: quick run of every workload")
+        if bad:
+            print("FAIL - bench: quick run: " + "; ".join(bad))
+            return 1
+        print("ok - bench: quick run of every workload, every system "
+              "carried its load")
     return 0
 
 

@@ -3,7 +3,7 @@
 
 /*
  * rtpblast -f calls -l laddr -L lrelay -w waddr -W wrelay [-N netns]
- *	    [-r pps] [-d ms] [-o pps:ms] [-j ms] [-g ms] [-z bytes]
+ *	    [-r pps] [-d ms] [-o pps:ms] [-j ms] [-g ms] [-m ms] [-z bytes]
  *
  * Each line of the calls file is "lport lrelayport wport wrelayport": the
  * LAN end of a call binds laddr:lport and sends to lrelay:lrelayport, the
@@ -20,7 +20,9 @@
  * counters cover only packets of the phase after it; "recovered" then
  * counts the calls that carried such packets both ways within 2 s of the
  * overload's end.  Packets sent in the first -j ms are not counted (ARP,
- * symmetric-RTP learning); all_sent and all_recv count everything.
+ * symmetric-RTP learning); all_sent and all_recv count everything.  With
+ * -m a packet more than ms late counts as lost (and as late): a phone's
+ * jitter buffer would have given up on it.
  * The run ends -g ms after the last send; it never lasts more than the
  * sum of its phases and 30 s.  One line of key=value goes to stdout.
  */
@@ -93,6 +95,7 @@ static uint64_t		 hist_fine[HIST_FINE];
 static uint64_t		 hist_coarse[HIST_COARSE + 1];
 static uint64_t		 delay_max, ndelay;
 static uint64_t		 reordered, dups, bad, foreign, send_err, skipped;
+static uint64_t		 late, late_ns;
 static uint64_t		 count_from, recover_from;
 static size_t		 plen = PAYLOAD_DEF;
 static volatile sig_atomic_t quit;
@@ -102,7 +105,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: rtpblast -f calls -l laddr -L lrelay "
 	    "-w waddr -W wrelay [-N netns]\n"
-	    "\t[-r pps] [-d ms] [-o pps:ms] [-j ms] [-g ms] [-z bytes]\n");
+	    "\t[-r pps] [-d ms] [-o pps:ms] [-j ms] [-g ms] [-m ms] "
+	    "[-z bytes]\n");
 	exit(2);
 }
 
@@ -423,8 +427,13 @@ got(struct end *e, const unsigned char *p, size_t len, uint64_t now)
 	e->allrecv++;
 	if (phase != 1 || stamp < count_from)
 		return;
-	e->nrecv++;
 	delay_add(now - stamp);
+	/* Later than any jitter buffer waits: lost to the listener. */
+	if (late_ns != 0 && now - stamp > late_ns) {
+		late++;
+		return;
+	}
+	e->nrecv++;
 }
 
 static void
@@ -492,13 +501,15 @@ report(uint32_t pps, const struct phase *ph)
 	}
 	lost = sent > recv ? sent - recv : 0;
 	printf("rtpblast calls=%zu pps=%u sent=%llu recv=%llu lost=%llu "
-	    "loss_pct=%.4f reordered=%llu dup=%llu bad=%llu foreign=%llu "
+	    "loss_pct=%.4f late=%llu reordered=%llu dup=%llu bad=%llu "
+	    "foreign=%llu "
 	    "send_err=%llu skipped=%llu dead=%llu delay_p50_us=%llu "
 	    "delay_p99_us=%llu "
 	    "delay_max_us=%llu all_sent=%llu all_recv=%llu",
 	    nends / 2, pps, (unsigned long long)sent,
 	    (unsigned long long)recv, (unsigned long long)lost,
 	    sent ? 100.0 * (double)lost / (double)sent : 0.0,
+	    (unsigned long long)late,
 	    (unsigned long long)reordered, (unsigned long long)dups,
 	    (unsigned long long)bad, (unsigned long long)foreign,
 	    (unsigned long long)send_err, (unsigned long long)skipped,
@@ -528,7 +539,7 @@ main(int argc, char *argv[])
 	size_t			 i;
 	int			 ch, ep, tfd, n, k, have = 0, cur = 0;
 
-	while ((ch = getopt(argc, argv, "d:f:g:j:l:L:N:o:r:w:W:z:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:f:g:j:l:L:m:N:o:r:w:W:z:")) != -1) {
 		switch (ch) {
 		case 'd':
 			dur = num(optarg, 1, 3600000, "duration");
@@ -549,6 +560,9 @@ main(int argc, char *argv[])
 		case 'L':
 			lr = ipv4(optarg);
 			have |= 2;
+			break;
+		case 'm':
+			late_ns = num(optarg, 1, 60000, "late") * NS_MS;
 			break;
 		case 'N':
 			netns = optarg;
