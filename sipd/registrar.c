@@ -122,6 +122,16 @@ registrar_init(void)
 		fatalx("event_add");
 }
 
+/* Forget every REGISTER in flight; its unconfirmed bindings go too. */
+void
+registrar_clear(void)
+{
+	struct regtx	*t;
+
+	while ((t = TAILQ_FIRST(&regtxs)) != NULL)
+		regtx_fail(t);
+}
+
 /* RFC 3261 §10.2.1.1: the contact's expires, else Expires, else default. */
 int
 registrar_expires(const osip_message_t *m, const osip_contact_t *c)

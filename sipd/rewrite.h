@@ -23,6 +23,7 @@ int	 rewrite_sdp_finish(struct sipx *);
 
 /* registrar.c */
 void	 registrar_init(void);
+void	 registrar_clear(void);
 void	 registrar_local(const struct sip_origin *, osip_message_t *);
 void	 registrar_request(const struct sip_origin *, osip_message_t *);
 void	 registrar_response(osip_message_t *);

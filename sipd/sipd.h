@@ -102,6 +102,10 @@ void	 sip_reply(const struct sip_origin *, const char *, size_t,
 	    const osip_message_t *, int, const char *);
 int	 sip_send_buf(int, int, const struct sockaddr *, uint64_t,
 	    const char *, size_t);
+/* For the fuzz harness: where sent messages go; NULL: the network. */
+typedef int (*sip_output_fn)(int, int, const struct sockaddr *, uint64_t,
+	    const char *, size_t);
+void	 sip_set_output(sip_output_fn);
 
 /* siputil.c */
 const char *our_host(int, int, char *, size_t);

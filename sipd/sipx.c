@@ -23,15 +23,18 @@ static uint32_t		sipx_ids;
 
 static void	sipx_resolved(void *, int, const struct sockaddr_storage *,
 		    size_t);
+static int	sip_send_net(int, int, const struct sockaddr *, uint64_t,
+		    const char *, size_t);
 
-/* Send a finished message; UDP here, TCP through the connection table. */
-int
-sip_send_buf(int transport, int role, const struct sockaddr *dst,
+static sip_output_fn	sip_output = sip_send_net;
+
+/* A finished message onto the wire: UDP here, TCP through the table. */
+static int
+sip_send_net(int transport, int role, const struct sockaddr *dst,
     uint64_t conn, const char *buf, size_t len)
 {
 	struct sip_sock	*ss;
 
-	sipd.stat_out++;
 	if (transport == TRANSPORT_TCP)
 		return (tcp_send(role, dst, conn, buf, len));
 	if ((ss = sipd_sock_find(role, TRANSPORT_UDP, dst->sa_family)) ==
@@ -45,6 +48,21 @@ sip_send_buf(int transport, int role, const struct sockaddr *dst,
 		return (-1);
 	}
 	return (0);
+}
+
+void
+sip_set_output(sip_output_fn fn)
+{
+	sip_output = fn != NULL ? fn : sip_send_net;
+}
+
+/* Send a finished message. */
+int
+sip_send_buf(int transport, int role, const struct sockaddr *dst,
+    uint64_t conn, const char *buf, size_t len)
+{
+	sipd.stat_out++;
+	return (sip_output(transport, role, dst, conn, buf, len));
 }
 
 /*
