@@ -31,6 +31,7 @@ proxy_init(void)
 	if (resolve_init(child->base, NULL) == -1)
 		fatalx("cannot set up the resolver");
 	registrar_init();
+	invite_init();
 }
 
 void

@@ -118,6 +118,8 @@ relay_opened(struct msg *m)
 		sipx_free(x);
 		return;
 	}
+	if (MSG_IS_INVITE(x->msg))
+		invite_sent(x->callkey);
 	sipx_send(x);
 }
 

@@ -650,8 +650,10 @@ rewrite_response(struct sipx *x, int from)
 	if (to_wan)
 		rewrite_out(x, m->to);
 	/* A failed INVITE frees its media, unless a 2xx came first (forks). */
-	if (m->status_code >= 300 && m->cseq->method != NULL &&
-	    strcmp(m->cseq->method, "INVITE") == 0)
-		relay_close(x->callkey, RELAY_F_UNANSWERED);
+	if (m->cseq->method != NULL && strcmp(m->cseq->method, "INVITE") == 0) {
+		invite_answered(x->callkey, m->status_code);
+		if (m->status_code >= 300)
+			relay_close(x->callkey, RELAY_F_UNANSWERED);
+	}
 	return (rewrite_body(x, from, to_wan));
 }

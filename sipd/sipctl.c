@@ -55,6 +55,7 @@ sipd_ctl(struct msg *m)
 		ctl_stat(&cb, "sipd", "messages_out", sipd.stat_out);
 		ctl_stat(&cb, "sipd", "messages_refused",
 		    sipd.stat_refused);
+		ctl_stat(&cb, "sipd", "invites_unanswered", invite_count());
 		break;
 	default:
 		fclose(cb.f);

@@ -182,6 +182,7 @@ sipd_shutdown(void)
 {
 	tcp_shutdown();
 	regstore_shutdown();
+	invite_shutdown();
 }
 
 static const struct child_ops sipd_ops = {

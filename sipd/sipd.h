@@ -141,4 +141,11 @@ uint64_t relay_callkey(const osip_message_t *);
 void	 relay_close(uint64_t, int);
 int	 relay_request(struct sipx *, int);
 
+/* invite.c */
+void	 invite_init(void);
+void	 invite_shutdown(void);
+void	 invite_sent(uint64_t);
+void	 invite_answered(uint64_t, int);
+size_t	 invite_count(void);
+
 #endif /* SIPROXD_SIPD_H */

@@ -3,7 +3,8 @@
 # Floods: REGISTERs and INVITEs from one WAN address at 500 a second, SDP
 # with 300 m= lines, 65,535-byte datagrams, thousands of Via headers; a
 # legitimate call goes through during each.  Then the relay port range
-# used up by INVITEs nobody answers, and what gives the ports back.
+# used up by INVITEs nobody answers, and what gives the ports back:
+# CANCEL, rtp_timeout, and with a long rtp_timeout Timer B.
 
 . "$(dirname "$0")/lib.sh"
 if ! command -v python3 >/dev/null; then
@@ -29,6 +30,7 @@ WAN=203.0.113.2
 FW_IN=10.0.0.1:5060
 FW_OUT=203.0.113.1:5060
 FLOOD="python3 $E2E/flood.py"
+CTL="$TOP/siproxctl -s $WORK/ctl.sock"
 SINK=sip:wan@$WAN:5090		# a WAN host that never answers
 
 # As in sip.sh: phone1 calls wan@uas.test; both ends must succeed.
@@ -51,6 +53,11 @@ relay_ports() {	# RTP and RTCP sockets rtpd holds in the range
 	    grep -cE ':70[7-8][0-9]$'
 }
 ports_held() { [ "$(relay_ports)" -eq "$1" ]; }
+unanswered() {	# unanswered OP N: sipd's count of INVITEs waiting for an
+	_u=$($CTL show stats | awk '$2 == "invites_unanswered" { print $3 }')
+	echo "# invites_unanswered $_u"		# answer, tested OP N
+	[ -n "$_u" ] && [ "$_u" "$1" "$2" ]
+}
 
 # during NAME NS FLOOD-ARGS...: flood.py in the background, a LAN call in
 # the middle of it, then the flood's own summary; the call's status.
@@ -153,6 +160,28 @@ echo "$T0 $(date +%s.%N)" |
 check "their expiry is logged" grep -q "no media for 4 s: expired" "$LOG"
 check "a legitimate call works once the flood's ports expired" \
     lan_calls after2
+
+# With rtp_timeout long, as it is by default: an INVITE that hears nothing
+# gives its ports back after Timer B (32 s), not after rtp_timeout.
+sed -i 's/^rtp_timeout = .*/rtp_timeout = 300/' "$CONF"
+log_l0=$(wc -l < "$LOG")
+kill -HUP "$SXD"
+wait_for 3 sh -c "tail -n +$log_l0 '$LOG' | grep -q 'reload'"
+T0=$(date +%s)
+check "the range is used up a third time" hold 200
+# The earlier rounds' INVITEs still wait too (the sink never answers).
+check "the INVITEs waiting for an answer are counted" unanswered -ge 10
+sleep 12
+check "12 s later their ports are still held" ports_held 20
+check "Timer B (32 s) frees them" wait_for 25 ports_held 0
+echo "$T0 $(date +%s)" |
+    awk '{ printf "# freed %d s after the INVITEs\n", $2 - $1 }'
+check "Timer B: freed no sooner than 31 s" test $(($(date +%s) - T0)) -ge 31
+check "Timer B: logged" \
+    grep -q "no answer to the INVITE in 32 s: its media ports go back" "$LOG"
+check "Timer B: nothing waits any more" unanswered -eq 0
+check "a legitimate call works once Timer B gave the ports back" \
+    lan_calls after3
 check "the daemon is up after every flood" up
 check "sipd never crashed" sh -c "! grep -q 'fatal\\|killed by signal' $LOG"
 finish
