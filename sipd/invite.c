@@ -155,13 +155,18 @@ invite_expire(struct invite_q *q, time_t now)
 		full_logged = 0;
 }
 
+/* Give up on what has waited too long by now (monotonic seconds). */
+void
+invite_expire_due(time_t now)
+{
+	invite_expire(&q_trying, now);
+	invite_expire(&q_proceeding, now);
+}
+
 static void
 invite_tick(int fd, short ev, void *arg)
 {
-	time_t	now = mono_now();
-
-	invite_expire(&q_trying, now);
-	invite_expire(&q_proceeding, now);
+	invite_expire_due(mono_now());
 }
 
 void

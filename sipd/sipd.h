@@ -147,5 +147,6 @@ void	 invite_shutdown(void);
 void	 invite_sent(uint64_t);
 void	 invite_answered(uint64_t, int);
 size_t	 invite_count(void);
+void	 invite_expire_due(time_t);
 
 #endif /* SIPROXD_SIPD_H */
