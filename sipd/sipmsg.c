@@ -836,6 +836,26 @@ via_roundtrip(const osip_via_t *v)
 	return (rc == 0);
 }
 
+/*
+ * libosip2 reads a Content-Type parameter without a value (a/b;c) but
+ * cannot write it: the message then leaves with "Content-Type: " and no
+ * line end, glued to the next header (found by fuzzing sipd whole).
+ */
+static int
+ctype_writable(const osip_content_type_t *ct)
+{
+	char	*s = NULL;
+	int	 rc, ok;
+
+	if (ct == NULL)
+		return (1);
+	if ((rc = osip_content_type_to_str(ct, &s)) == OSIP_NOMEM)
+		fatalx("%s: out of memory", __func__);
+	ok = rc == 0 && s != NULL;
+	osip_free(s);
+	return (ok);
+}
+
 static int
 check_roundtrip(const osip_message_t *m, const char **why)
 {
@@ -862,6 +882,8 @@ check_roundtrip(const osip_message_t *m, const char **why)
 	    f = osip_list_get_next(&it))
 		if (!from_roundtrip(f, 0))
 			return (-1);
+	if (!ctype_writable(m->content_type))
+		return (-1);
 	*why = NULL;
 	return (0);
 }

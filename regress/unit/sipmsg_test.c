@@ -641,6 +641,13 @@ checks(void)
 	    "From: <sip:caller@example.net: >;tag=1\r\n"
 	    "Call-ID: rt1\r\nCSeq: 1 OPTIONS\r\n\r\n", DROPPED,
 	    "From that libosip2 cannot write back");
+	/* Fuzzing finds: libosip2 cannot write a parameter with no value. */
+	one("Content-Type: application/sdp;x\r\nContent-Length: 3\r\n", "v=0",
+	    400, "Content-Type parameter without a value");
+	one("Content-Type: application/sdp;x=\r\nContent-Length: 3\r\n", "v=0",
+	    400, "Content-Type parameter with an empty value");
+	one("Content-Type: application/sdp;x=1\r\nContent-Length: 3\r\n",
+	    "v=0", ACCEPTED, "Content-Type parameter with a value");
 	/* Fuzzing finds: libosip2 leaks a MIME part's first Content-Type. */
 	one("Content-Type: multipart/mixed;boundary=b\r\n", "--b\r\n"
 	    "Content-Type: text/plain\r\nContent-Type: text/html\r\n\r\n"
