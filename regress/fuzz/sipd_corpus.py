@@ -286,6 +286,10 @@ def seeds():
         "CSeq: 1 INVITE"])))
     s["spoof-wan"] = seq((SPOOF, phone1.request(
         "INVITE", "sip:phone1@203.0.113.1", "<sip:phone1@203.0.113.1>", 1)))
+    # Found by sipd_fuzz: a Content-Type libosip2 cannot write back.
+    s["content-type-noval"] = seq((PHONE1, phone1.request(
+        "INVITE", "sip:wan@uas.test", WAN, 1, sdp("10.0.0.2", AUDIO % 6000))
+        .replace(b"application/sdp", b"application/sdp;x")))
     s["keepalive"] = seq((PHONE1, b"\r\n\r\n"), (UAS | TCP, b"\r\n"))
     return s
 
