@@ -285,6 +285,32 @@ leg_set_peer(struct rleg *l, const struct msg_relay_open *o)
 	l->have_dst = 1;
 }
 
+/*
+ * The range is full: one line a second at most, or an SDP with hundreds
+ * of m= lines (or a flood of INVITEs) writes hundreds of them.
+ */
+static void
+exhausted(uint64_t call, unsigned int stream)
+{
+	static time_t		last;
+	static unsigned int	more;
+	time_t			now = now_sec();
+
+	if (now == last) {
+		more++;
+		return;
+	}
+	if (more > 0)
+		log_warnx("%016llx/%u: rtp port range exhausted (%u more "
+		    "refused since the last such line)",
+		    (unsigned long long)call, stream, more);
+	else
+		log_warnx("%016llx/%u: rtp port range exhausted",
+		    (unsigned long long)call, stream);
+	last = now;
+	more = 0;
+}
+
 void
 stream_open(struct msg *m)
 {
@@ -303,8 +329,7 @@ stream_open(struct msg *m)
 	if (o.flags & RELAY_F_ANSWER)
 		st->answered = 1;
 	if (leg_open(&st->leg[to], family) == -1) {
-		log_warnx("%016llx/%u: rtp port range exhausted",
-		    (unsigned long long)o.call, o.stream);
+		exhausted(o.call, o.stream);
 		reply(st, m->hdr.id, to, ENOSPC);
 		rs_free(st);
 		return;

@@ -139,7 +139,12 @@ refused() {	# refused NAME: a legitimate call gets 503
 	    -key domain sip.test -key callee wan -key rdomain uas.test \
 	    -key rtpport 16000
 }
+L0=$(wc -l < "$LOG")
 check "15 unanswered INVITEs: 10 hold the range, 5 get 503" hold 0
+# At most one line a second: 5 refusals in 50 ms are one line (two if a
+# second ends between them).
+check "the refusals do not flood the log" test \
+    "$(tail -n +"$((L0 + 1))" "$LOG" | grep -c 'range exhausted')" -le 2
 check "the range is full (10 pairs)" ports_held 20
 check "a legitimate call is refused (503) while the range is full" \
     refused full1
