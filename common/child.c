@@ -183,6 +183,10 @@ child_main(const struct child_ops *ops, int foreground)
 	    "sipd", child_dispatch_sibling, NULL);
 	msgchan_attach(&child->parent, child->base);
 	msgchan_attach(&child->sibling, child->base);
-	event_base_dispatch(child->base);
+	if (ops->pace == NULL)
+		event_base_dispatch(child->base);
+	else
+		while (event_base_loop(child->base, EVLOOP_ONCE) == 0)
+			ops->pace();
 	fatalx("event loop ended");
 }

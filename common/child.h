@@ -18,6 +18,7 @@ struct child_ops {
 	void	(*start)(void);		/* before the privilege drop */
 	void	(*running)(void);	/* after it */
 	void	(*shutdown)(void);	/* flush state; exit when done */
+	void	(*pace)(void);		/* after each turn of the loop */
 };
 
 struct child_state {

@@ -71,6 +71,7 @@ static const struct child_ops rtpd_ops = {
 	.config =	rtpd_config,
 	.start =	rtpd_start,
 	.shutdown =	rtpd_shutdown,
+	.pace =		stream_pace,
 };
 
 void

@@ -63,6 +63,7 @@ void	 stream_socket(struct msg *);
 void	 stream_shutdown(void);
 size_t	 stream_count(void);
 void	 stream_ctl(struct msg *);
+void	 stream_pace(void);
 
 /* dejitter.c */
 void	 dejitter_send(int, const void *, size_t,

@@ -23,6 +23,7 @@
 #define RTP_MAXPKT	8192
 #define RTP_BATCH	32	/* packets per system call */
 #define RTP_ROUNDS	2	/* system calls per socket per wake-up */
+#define RTP_PACE_NS	200000	/* rest after a turn that relayed media */
 
 RB_HEAD(rstream_tree, rstream);
 static int	rstream_cmp(struct rstream *, struct rstream *);
@@ -50,6 +51,7 @@ static uint8_t			 pkt[RTP_BATCH][RTP_MAXPKT];
 static struct sockaddr_storage	 pkt_src[RTP_BATCH];
 static struct iovec		 rx_iov[RTP_BATCH], tx_iov[RTP_BATCH];
 static struct mmsghdr		 rx[RTP_BATCH], tx[RTP_BATCH];
+static unsigned int		 turn_packets;
 
 static void	stream_read(int, short, void *);
 static void	rs_free(struct rstream *);
@@ -538,6 +540,28 @@ stream_read(int fd, short ev, void *arg)
 	}
 	if (got > 0)
 		st->last = now_sec();
+	turn_packets += got;
+}
+
+/*
+ * A turn of the event loop that relayed a little media rests RTP_PACE_NS
+ * before the next: what arrives meanwhile is taken in one wake-up instead
+ * of one each.  With many streams at 50 packets a second this divides the
+ * wake-ups, the largest cost per packet after the kernel's own.  A packet
+ * waits at most that long more (0.2 ms, a hundredth of a G.711 frame),
+ * the first one after a quiet spell not at all.  A turn that relayed a
+ * batch's worth or more had its wake-up shared already: resting after it
+ * would only let the sockets' queues grow.
+ */
+void
+stream_pace(void)
+{
+	struct timespec	ts = { 0, RTP_PACE_NS };
+	unsigned int	n = turn_packets;
+
+	turn_packets = 0;
+	if (n > 0 && n < RTP_BATCH)
+		nanosleep(&ts, NULL);
 }
 
 static void
