@@ -24,6 +24,7 @@
 #define RTP_BATCH	32	/* packets per system call */
 #define RTP_ROUNDS	2	/* system calls per socket per wake-up */
 #define RTP_PACE_NS	200000	/* rest after a turn that relayed media */
+#define RTP_PACE_PPS	15000	/* ... when a rest gathers 3 packets or more */
 
 RB_HEAD(rstream_tree, rstream);
 static int	rstream_cmp(struct rstream *, struct rstream *);
@@ -52,6 +53,8 @@ static struct sockaddr_storage	 pkt_src[RTP_BATCH];
 static struct iovec		 rx_iov[RTP_BATCH], tx_iov[RTP_BATCH];
 static struct mmsghdr		 rx[RTP_BATCH], tx[RTP_BATCH];
 static unsigned int		 turn_packets;
+static unsigned long		 tick_packets;	/* relayed since the tick */
+static int			 pacing;
 
 static void	stream_read(int, short, void *);
 static void	rs_free(struct rstream *);
@@ -541,6 +544,7 @@ stream_read(int fd, short ev, void *arg)
 	if (got > 0)
 		st->last = now_sec();
 	turn_packets += got;
+	tick_packets += got;
 }
 
 /*
@@ -549,9 +553,11 @@ stream_read(int fd, short ev, void *arg)
  * of one each.  With many streams at 50 packets a second this divides the
  * wake-ups, the largest cost per packet after the kernel's own.  A packet
  * waits at most that long more (0.2 ms, a hundredth of a G.711 frame),
- * the first one after a quiet spell not at all.  A turn that relayed a
- * batch's worth or more had its wake-up shared already: resting after it
- * would only let the sockets' queues grow.
+ * the first one after a quiet spell not at all.  Below RTP_PACE_PPS (in
+ * the last second) a rest would mostly end with one packet or none, a
+ * wake-up of its own: no rest then.  A turn that relayed a batch's worth
+ * or more had its wake-up shared already: no rest either, it would only
+ * let the sockets' queues grow.
  */
 void
 stream_pace(void)
@@ -560,7 +566,7 @@ stream_pace(void)
 	unsigned int	n = turn_packets;
 
 	turn_packets = 0;
-	if (n > 0 && n < RTP_BATCH)
+	if (pacing && n > 0 && n < RTP_BATCH)
 		nanosleep(&ts, NULL);
 }
 
@@ -587,6 +593,8 @@ stream_tick(int fd, short ev, void *arg)
 	struct rstream	*st, *next;
 	time_t		 now = now_sec();
 
+	pacing = tick_packets >= RTP_PACE_PPS;
+	tick_packets = 0;
 	RB_FOREACH_SAFE(st, rstream_tree, &streams, next)
 		if (!st->reply && now - st->last >= child->conf->rtp_timeout)
 			expire(st);
