@@ -103,9 +103,14 @@ media_call() {
 }
 # talk LANRTP LANDST WANRTP WANDST COUNT TAG: media both ways, byte-exact.
 talk() {
-	in_lan "$RTPTOOL" duplex -l "$LAN:$1" -r "10.0.0.1:$2" -w 300 \
+	in_lan "$RTPTOOL" duplex -l "$LAN:$1" -r "10.0.0.1:$2" -w 600 \
 	    -n "$5" -i 20 -t 4000 -s 111 -S 222 > "$WORK/talk-lan-$6" 2>&1 &
 	_lp=$!
+	# Under load the LAN end may start late: the WAN end's first packets
+	# would find no socket there.  It waits until the LAN end listens,
+	# and the LAN end gives it 600 ms to start before it sends.
+	wait_for 3 sh -c "ip netns exec $NS_LAN ss -uanH |
+	    awk '\$4 == \"$LAN:$1\" { f = 1 } END { exit !f }'"
 	in_wan "$RTPTOOL" duplex -l "$WAN:$3" -r "203.0.113.1:$4" -w 500 \
 	    -n "$5" -i 20 -t 4000 -s 222 -S 111 > "$WORK/talk-wan-$6" 2>&1
 	_wr=$?
