@@ -1162,8 +1162,9 @@ def build_tools():
     for t in ("rtpblast", "floor"):
         src = os.path.join(TOP, "bench", t + ".c")
         dst = os.path.join(OUT, t)
-        if not os.path.exists(dst) or \
-                os.path.getmtime(dst) < os.path.getmtime(src):
+        hdr = os.path.join(TOP, "bench", "benchutil.h")
+        if not os.path.exists(dst) or os.path.getmtime(dst) < \
+                max(os.path.getmtime(src), os.path.getmtime(hdr)):
             sh(cc, "-O2", "-g", "-Wall", "-Wextra", "-D_GNU_SOURCE", src,
                "-o", dst, *flags)
 

@@ -29,6 +29,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "benchutil.h"
+
 #define MAXPKT		8192
 #define BATCH		64
 #define NEVENTS		256
@@ -54,45 +56,6 @@ onsignal(int sig)
 {
 	(void)sig;
 	quit = 1;
-}
-
-static uint32_t
-num(const char *s, uint32_t min, uint32_t max, const char *what)
-{
-	const char	*e = NULL;
-	long long	 v;
-
-	v = strtonum(s, min, max, &e);
-	if (e != NULL)
-		errx(2, "%s %s: %s", what, s, e);
-	return ((uint32_t)v);
-}
-
-static struct in_addr
-ipv4(const char *s)
-{
-	struct in_addr	a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		errx(2, "%s: not an IPv4 address", s);
-	return (a);
-}
-
-static int
-bound(struct in_addr a, uint32_t port)
-{
-	struct sockaddr_in	sin;
-	int			fd;
-
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) == -1)
-		err(1, "socket");
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr = a;
-	sin.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		err(1, "bind %s:%u", inet_ntoa(a), port);
-	return (fd);
 }
 
 static void
@@ -180,8 +143,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < pairs; i++) {
 		struct side	*l = &sides[2 * i], *w = &sides[2 * i + 1];
 
-		l->fd = bound(la, port + 2 * i);
-		w->fd = bound(wa, port + 2 * i);
+		l->fd = udp_bound(la, port + 2 * i, 0);
+		w->fd = udp_bound(wa, port + 2 * i, 0);
 		l->out = w->fd;
 		w->out = l->fd;
 		l->to.sin_family = w->to.sin_family = AF_INET;

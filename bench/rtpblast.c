@@ -49,6 +49,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
+
 #define RTP_HDRLEN	12
 #define STAMPLEN	16	/* send time, call index, direction */
 #define PAYLOAD_DEF	160
@@ -142,48 +144,6 @@ get32(const unsigned char *p)
 	    (uint32_t)p[2] << 8 | p[3]);
 }
 
-static uint32_t
-num(const char *s, uint32_t min, uint32_t max, const char *what)
-{
-	const char	*e = NULL;
-	long long	 v;
-
-	v = strtonum(s, min, max, &e);
-	if (e != NULL)
-		errx(2, "%s %s: %s", what, s, e);
-	return ((uint32_t)v);
-}
-
-static struct in_addr
-ipv4(const char *s)
-{
-	struct in_addr	a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		errx(2, "%s: not an IPv4 address", s);
-	return (a);
-}
-
-static int
-end_socket(struct in_addr a, uint16_t port)
-{
-	struct sockaddr_in	sin;
-	int			fd, sz = 1 << 20;
-
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0)) == -1)
-		err(1, "socket");
-	/* Our own buffers must not be where packets are lost. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr = a;
-	sin.sin_port = htons(port);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		err(1, "bind %s:%u", inet_ntoa(a), port);
-	return (fd);
-}
-
 /* Read the calls file: four ports a call. */
 static uint32_t *
 read_calls(const char *path, size_t *ncalls)
@@ -232,7 +192,7 @@ setup_ends(const char *path, struct in_addr la, struct in_addr lr,
 		err(1, NULL);
 	for (i = 0; i < n; i++) {
 		ends[2 * i].dir = LAN;
-		ends[2 * i].fd = end_socket(la, ports[4 * i]);
+		ends[2 * i].fd = udp_bound(la, ports[4 * i], 1 << 20);
 		ends[2 * i].to.sin_addr = lr;
 		ends[2 * i].to.sin_port = htons(ports[4 * i + 1]);
 	}
@@ -245,7 +205,7 @@ setup_ends(const char *path, struct in_addr la, struct in_addr lr,
 	}
 	for (i = 0; i < n; i++) {
 		ends[2 * i + 1].dir = WAN;
-		ends[2 * i + 1].fd = end_socket(wa, ports[4 * i + 2]);
+		ends[2 * i + 1].fd = udp_bound(wa, ports[4 * i + 2], 1 << 20);
 		ends[2 * i + 1].to.sin_addr = wr;
 		ends[2 * i + 1].to.sin_port = htons(ports[4 * i + 3]);
 	}
