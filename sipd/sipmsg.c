@@ -856,6 +856,34 @@ ctype_writable(const osip_content_type_t *ct)
 	return (ok);
 }
 
+/*
+ * A Contact's URI is where later requests go (RFC 3261 §8.1.1.8): it must
+ * fit a request line.  libosip2 reads <sip:a@10.0.0x: <sip:a@10.0.0.2:5061>
+ * as host "10.0.0x: <sip:a@10.0.0.2", which it writes back in brackets
+ * (found by fuzzing sipd whole: a phone registered so was sent requests
+ * that no one can read).
+ */
+static int
+uri_writable(const osip_uri_t *u)
+{
+	const unsigned char	*p;
+	char			*s = NULL;
+	int			 rc, ok = 0;
+
+	if (u == NULL)
+		return (1);
+	if ((rc = osip_uri_to_str(u, &s)) == OSIP_NOMEM)
+		fatalx("%s: out of memory", __func__);
+	if (rc == 0 && s != NULL) {
+		for (p = (const unsigned char *)s; *p > ' ' && *p < 0x7f &&
+		    strchr("<>\"", *p) == NULL; p++)
+			;
+		ok = *p == '\0';
+	}
+	osip_free(s);
+	return (ok);
+}
+
 static int
 check_roundtrip(const osip_message_t *m, const char **why)
 {
@@ -872,7 +900,7 @@ check_roundtrip(const osip_message_t *m, const char **why)
 		return (-1);
 	for (f = osip_list_get_first(&m->contacts, &it); f != NULL;
 	    f = osip_list_get_next(&it))
-		if (!from_roundtrip(f, 1))
+		if (!from_roundtrip(f, 1) || !uri_writable(f->url))
 			return (-1);
 	for (f = osip_list_get_first(&m->routes, &it); f != NULL;
 	    f = osip_list_get_next(&it))

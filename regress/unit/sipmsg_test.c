@@ -648,6 +648,10 @@ checks(void)
 	    400, "Content-Type parameter with an empty value");
 	one("Content-Type: application/sdp;x=1\r\nContent-Length: 3\r\n",
 	    "v=0", ACCEPTED, "Content-Type parameter with a value");
+	one("Contact: <sip:a@192.0.2.1Contact: <sip:a@192.0.2.1:5061>\r\n", "",
+	    400, "Contact URI with a space and a < in its host");
+	one("Contact: <sip:a@[2001:db8::1]:5061>\r\n", "", ACCEPTED,
+	    "Contact URI with an IPv6 reference");
 	/* Fuzzing finds: libosip2 leaks a MIME part's first Content-Type. */
 	one("Content-Type: multipart/mixed;boundary=b\r\n", "--b\r\n"
 	    "Content-Type: text/plain\r\nContent-Type: text/html\r\n\r\n"
