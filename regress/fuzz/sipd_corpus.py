@@ -290,6 +290,12 @@ def seeds():
     s["content-type-noval"] = seq((PHONE1, phone1.request(
         "INVITE", "sip:wan@uas.test", WAN, 1, sdp("10.0.0.2", AUDIO % 6000))
         .replace(b"application/sdp", b"application/sdp;x")))
+    # Found by sipd_fuzz: a Contact URI that cannot be a Request-URI.
+    s["contact-badhost"] = seq(
+        (PHONE1, phone1.register().replace(
+            b"Contact: <sip:phone1@10.0.0.2:5061>",
+            b"Contact: <sip:phone1@10.0.0x: <sip:phone1@10.0.0.2:5061>")),
+        reg_ok(phone1), *wan_call()[:1])
     s["keepalive"] = seq((PHONE1, b"\r\n\r\n"), (UAS | TCP, b"\r\n"))
     return s
 

@@ -20,6 +20,8 @@
  * credentials of phone1 for the request line before it: so the answers a
  * peer would give (200 to a REGISTER, 180/200 to an INVITE) get past the
  * Via branch, sealed Call-ID and nonce that sipd keys with its secrets.
+ * After the last message the table is listed as for "siproxctl phones",
+ * then the bindings, REGISTERs in flight and waiting messages are dropped.
  */
 
 #include <sys/types.h>
