@@ -21,7 +21,8 @@
  * peer would give (200 to a REGISTER, 180/200 to an INVITE) get past the
  * Via branch, sealed Call-ID and nonce that sipd keys with its secrets.
  * After the last message the table is listed as for "siproxctl phones",
- * then the bindings, REGISTERs in flight and waiting messages are dropped.
+ * then the bindings, REGISTERs and INVITEs in flight and waiting messages
+ * are dropped.
  */
 
 #include <sys/types.h>
@@ -757,6 +758,8 @@ fuzz_reset(void)
 	fz.nids = 0;
 	registrar_clear();
 	reg_clear();
+	invite_shutdown();
+	invite_init();
 	child->conf = fz.conf[0];
 	fz.via[0] = fz.rr[0] = fz.cid[0] = fz.contact[0] = fz.nonce[0] = '\0';
 }
