@@ -15,6 +15,8 @@ measurement alternates the systems within one run; the tables show medians
 of the repetitions and the ratio of each system to siproxd.
 
 BENCH_QUICK=1 runs every workload for a moment and judges nothing.
+BENCH_ONLY=3,4 runs only those workloads; BENCH_NS=50,100 sets the call
+counts of workload 3.
 BENCH_PERF=1 adds a perf record of each system in workloads 2 and 3 (extra
 runs, not counted) and of the call set-up in 8.  KEEP=1 keeps the work
 directory.  Output: tables on stdout, and in obj/bench/ results.json,
@@ -74,6 +76,9 @@ else:
              mem_regs=10000, mem_rate=1000)
 # BENCH_ONLY=3,4 runs only those workloads (5 comes with 3, 7 reads 1 and 8).
 ONLY = {int(w) for w in os.environ.get("BENCH_ONLY", "").split(",") if w}
+# BENCH_NS=50,100 replaces workload 3's list of call counts.
+if os.environ.get("BENCH_NS"):
+    P["ns"] = [int(n) for n in os.environ["BENCH_NS"].split(",") if n]
 LOSS_MAX = 0.1			# percent
 NICE = -10
 WARM_MS = 500

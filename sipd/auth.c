@@ -631,6 +631,19 @@ nonce_expire(time_t now)
 	}
 }
 
+/* Every nonce in use forgotten: they are good again from nc 1. */
+void
+auth_forget_nonces(void)
+{
+	struct auth_nonce	*n;
+
+	while ((n = RB_MIN(auth_nonces, &nonces)) != NULL) {
+		RB_REMOVE(auth_nonces, &nonces, n);
+		free(n);
+	}
+	nnonces = 0;
+}
+
 /* RFC 7616 §3.4: nc must grow; without qop a nonce is good once. */
 static const char *
 nonce_use(const uint8_t *id, time_t born, uint32_t nc, const uint8_t *fp)

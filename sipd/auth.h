@@ -87,5 +87,7 @@ void	 auth_strip(osip_message_t *, const char *);
 
 /* For the tests: the clock in CLOCK_MONOTONIC seconds; NULL resets it. */
 void	 auth_set_clock(time_t (*)(void));
+/* For the tests: forget the nonce counts seen, as after a restart. */
+void	 auth_forget_nonces(void);
 
 #endif /* SIPROXD_AUTH_H */

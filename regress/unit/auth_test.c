@@ -346,6 +346,13 @@ test_roundtrip(void)
 	r = run(NULL, "t5", answer(AUTH_MD5, "alice", "wonderland", nonce,
 	    1, 1), NULL);
 	CHECK(r.code == 407 && r.stale, "nc going back refused (%s)", r.why);
+	auth_forget_nonces();
+	r = run(NULL, "t5", answer(AUTH_MD5, "alice", "wonderland", nonce,
+	    1, 1), NULL);
+	CHECK(r.code == 0, "nonces forgotten: nc=1 good again (%s)", r.why);
+	r = run(NULL, "t5b", answer(AUTH_MD5, "alice", "wonderland", nonce,
+	    1, 1), NULL);
+	CHECK(r.code == 407 && r.stale, "... and counted again (%s)", r.why);
 
 	r = run(NULL, "t6", answer(AUTH_SHA256, "bob", "builder", nonce,
 	    1, 7), NULL);
