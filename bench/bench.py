@@ -18,7 +18,8 @@ BENCH_QUICK=1 runs every workload for a moment and judges nothing.
 BENCH_ONLY=3,4 runs only those workloads; BENCH_NS=50,100 sets the call
 counts of workload 3.
 BENCH_PERF=1 adds a perf record of each system in workloads 2 and 3 (extra
-runs, not counted) and of the call set-up in 8.  KEEP=1 keeps the work
+runs, not counted) and of the call set-up in 8; BENCH_PERF=2000 takes
+workload 3's at 2000 calls instead of 100.  KEEP=1 keeps the work
 directory.  Output: tables on stdout, and in obj/bench/ results.json,
 results.csv, report.txt, bench.png (and perf-*.txt).
 """
@@ -52,8 +53,8 @@ LAN, FW_IN, FW_OUT, WAN = "10.0.0.2", "10.0.0.1", "203.0.113.1", \
 D_LAN, D_WAN = "10.1.0.2", "10.1.0.3"
 SXD_RTP = (20000, 40999)	# siproxd's relay ports (each side)
 RTPE_RTP = (41000, 61999)	# rtpengine's
-FLOOR_PORT = 62000		# floor: 62000 + 2i, at most 1700 pairs
-FLOOR_MAX = 1700
+FLOOR_PORT = 62000		# floor: 62000 + i, at most 3500 pairs
+FLOOR_MAX = 3500
 EP_PORT = 10000			# endpoints: 10000 + 2i in lan and in wan
 NG_ADDR = "127.0.0.1:2223"
 KAM_PORT = 5080
@@ -62,14 +63,15 @@ REG_PORT = 5060
 
 if QUICK:
     P = dict(reps=1, reg_rate=100, reg_secs=1, call_rate=50, call_secs=1,
-             search=[100], search_secs=1, ns=[10], blast_ms=800,
+             search=[100], search_secs=1, ns=[10], blast_ms=800, min_pkts=0,
              hr_pps=[1000], ov_calls=5, ov_pps=500, ov_ms=1000,
              idle_calls=100, idle_rate=100, setup_rate=200, moderate=10,
              mem_regs=200, mem_rate=200)
 else:
     P = dict(reps=3, reg_rate=400, reg_secs=6, call_rate=200, call_secs=4,
              search=[400, 800, 1600, 3200, 6400], search_secs=4,
-             ns=[50, 100, 200, 400, 700, 1000, 1400], blast_ms=2500,
+             ns=[50, 100, 200, 400, 700, 1000, 1400, 2000, 2800],
+             blast_ms=2500, min_pkts=50000,
              hr_pps=[2500, 5000, 10000, 20000, 40000, 80000],
              ov_calls=50, ov_pps=4000, ov_ms=10000,
              idle_calls=10000, idle_rate=1000, setup_rate=500, moderate=100,
@@ -540,8 +542,8 @@ class CallSet:
                 log("rtpengine: %s" % e)
         elif system.name == "floor":
             if n <= FLOOR_MAX and system.start_pairs(n):
-                self.calls = [(EP_PORT + 2 * i, FLOOR_PORT + 2 * i,
-                               EP_PORT + 2 * i, FLOOR_PORT + 2 * i)
+                self.calls = [(EP_PORT + 2 * i, FLOOR_PORT + i,
+                               EP_PORT + 2 * i, FLOOR_PORT + i)
                               for i in range(n)]
         elif system.name == "direct":
             self.calls = [(EP_PORT + 2 * i, EP_PORT + 2 * i,
@@ -597,6 +599,10 @@ class CallSet:
 
 
 PERF = bool(os.environ.get("BENCH_PERF")) and shutil.which("perf")
+# BENCH_PERF=2000: workload 3's profile at 2000 calls, not at "moderate".
+PERF_CALLS = int(os.environ["BENCH_PERF"]) \
+    if os.environ.get("BENCH_PERF", "").isdigit() and \
+    int(os.environ["BENCH_PERF"]) > 1 else None
 
 
 def perf_start(system, tag):
@@ -814,10 +820,17 @@ def summarize(runs):
             "skipped": max(r["skipped"] for r in ok)}
 
 
-def hold_for(nsys, n, pps_steps=1, extra=0.0):
+def media_ms(n):
+    """Workload 3's blast at n calls: blast_ms, or longer where n calls
+    would relay fewer than min_pkts packets in it; a light load uses
+    little CPU, and a short measurement of it is mostly noise."""
+    return max(P["blast_ms"], 1000 * P["min_pkts"] // (100 * n))
+
+
+def hold_for(nsys, n, pps_steps=1, extra=0.0, ms=None):
     """How long siproxd's calls must last: the other systems' set-up and
     every blast of the step; sipp ends them (BYE) that long after the ACK."""
-    per = (P["blast_ms"] + GRACE_MS) / 1000 + 0.4
+    per = ((ms or P["blast_ms"]) + GRACE_MS) / 1000 + 0.4
     return per * nsys * P["reps"] * pps_steps + n / 1000 + \
         (2 if QUICK else 6) + extra
 
@@ -832,19 +845,20 @@ def w_media(systems):
         if not active:
             break
         sets, mem = {}, {}
+        ms = media_ms(n)
         for s in active:
             m0 = rss_kb(s.pids())
-            sets[s.name] = CallSet(s, n, hold_for(len(active), n))
+            sets[s.name] = CallSet(s, n, hold_for(len(active), n, ms=ms))
             mem[s.name] = (m0, rss_kb(s.pids()))
         runs = {s.name: [] for s in active}
         for rep in range(P["reps"]):
             for s in active:
-                runs[s.name].append(blast(sets[s.name], 50, P["blast_ms"]))
-        if n == P["moderate"]:
+                runs[s.name].append(blast(sets[s.name], 50, ms))
+        if n == (PERF_CALLS or P["moderate"]):
             for s in active:
                 if s.name != "direct":
                     rec = perf_start(s, "media%d" % n)
-                    blast(sets[s.name], 50, P["blast_ms"])
+                    blast(sets[s.name], 50, ms)
                     perf_stop(rec)
         for s in active:
             sets[s.name].close()
@@ -861,8 +875,8 @@ def w_media(systems):
             if lp is None or lp > LOSS_MAX or sets[s.name].failed:
                 live[s.name] = False
         steps.append({"calls": n, "runs": runs, "median": rows})
-        media_table("3. %d two-way calls at 50 pps each way, %d reps" % (
-            n, P["reps"]), rows)
+        media_table("3. %d two-way calls at 50 pps each way, %d reps of "
+                    "%.1f s" % (n, P["reps"], ms / 1000), rows)
     cap = {}
     for s in msys:
         good = [st["median"][s.name] for st in steps
@@ -886,6 +900,8 @@ def w_media(systems):
         [("max calls", 0), ("relayed pps", 0), ("cpu %", 1),
          ("sirq %", 1), ("ns/pkt", 0), ("+sirq ns/pkt", 0)], cap,
         "ns/pkt")
+    if steps and steps[-1]["calls"] == P["ns"][-1]:
+        not_found(steps[-1], P["ns"][-1], "calls")
     # 5. delay at moderate load: the step with P["moderate"] calls.
     mod = [st for st in steps if st["calls"] == P["moderate"]]
     if mod:
@@ -897,6 +913,17 @@ def w_media(systems):
             P["moderate"], P["moderate"] * 100),
             [("p50 us", 0), ("p99 us", 0), ("loss %", 3)], rows, "p99 us")
     return steps
+
+
+def not_found(step, last, what):
+    """Say which systems carried the last step of a rising load: their
+    limit lies beyond it, and their figure is a lower bound."""
+    names = [s for s, v in step["median"].items()
+             if v.get("loss %") is not None and v["loss %"] <= LOSS_MAX and
+             not v.get("setup failed")]
+    if names:
+        say("(%s: loss <= %.1f %% at %d %s, the last step: the limit "
+            "lies beyond it)" % (", ".join(names), LOSS_MAX, last, what))
 
 
 def w_highrate(systems):
@@ -946,6 +973,8 @@ def w_highrate(systems):
           LOSS_MAX, [("max pps", 0), ("cpu %", 1), ("sirq %", 1),
                      ("ns/pkt", 0), ("+sirq ns/pkt", 0),
                      ("blaster skipped", 0)], best, "max pps")
+    if steps and steps[-1]["pps"] == P["hr_pps"][-1]:
+        not_found(steps[-1], 4 * P["hr_pps"][-1], "pps offered")
 
 
 def w_overload(systems):

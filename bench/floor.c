@@ -5,7 +5,8 @@
  * floor -a laddr -b waddr -p port -n pairs -A lpeer -P lpeerport
  *	 -B wpeer -Q wpeerport [-t seconds]
  *
- * Pair i binds laddr:port+2i and waddr:port+2i.  What arrives on the LAN
+ * Pair i binds laddr:port+i and waddr:port+i (it relays RTP only, so it
+ * needs no odd ports for RTCP).  What arrives on the LAN
  * socket leaves by the WAN socket to wpeer:wpeerport+2i, and the other way
  * to lpeer:lpeerport+2i: one recvfrom and one sendto a packet, as a real
  * relay needs at least, and nothing else.  It exits after -t seconds
@@ -129,7 +130,7 @@ main(int argc, char *argv[])
 	if (have != 15 || pairs == 0 || port == 0 || lport == 0 ||
 	    wport == 0 || optind != argc)
 		usage();
-	if (port + 2 * pairs > 65536 || lport + 2 * pairs > 65536 ||
+	if (port + pairs > 65536 || lport + 2 * pairs > 65536 ||
 	    wport + 2 * pairs > 65536)
 		errx(2, "port range too small for %u pairs", pairs);
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -143,8 +144,8 @@ main(int argc, char *argv[])
 	for (i = 0; i < pairs; i++) {
 		struct side	*l = &sides[2 * i], *w = &sides[2 * i + 1];
 
-		l->fd = udp_bound(la, port + 2 * i, 0);
-		w->fd = udp_bound(wa, port + 2 * i, 0);
+		l->fd = udp_bound(la, port + i, 0);
+		w->fd = udp_bound(wa, port + i, 0);
 		l->out = w->fd;
 		w->out = l->fd;
 		l->to.sin_family = w->to.sin_family = AF_INET;
