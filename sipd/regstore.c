@@ -22,6 +22,9 @@ static struct event	*save_ev;
 static int		 dirty;
 static int		 saving;
 static int		 stopping;
+/* The file that holds the table as it is when nothing is dirty. */
+static char		 synced[CONF_PATHLEN];
+static char		 pending[CONF_PATHLEN];	/* the save under way */
 
 time_t
 mono_now(void)
@@ -55,6 +58,7 @@ regstore_loaded(void)
 	    mono_now(), time(NULL));
 	if (n > 0)
 		log_info("restored %d registrations", n);
+	strlcpy(synced, child->conf->registration_file, sizeof(synced));
 	free(load_buf);
 	load_buf = NULL;
 	load_len = 0;
@@ -72,6 +76,7 @@ regstore_save(void)
 	}
 	msg_send_blob(&child->parent, MSG_REG_DATA, MSG_REG_COMMIT, buf, len);
 	free(buf);
+	strlcpy(pending, child->conf->registration_file, sizeof(pending));
 	saving = 1;
 	dirty = 0;
 }
@@ -85,6 +90,8 @@ regstore_saved(struct msg *m)
 	saving = 0;
 	if (r.error != 0)
 		dirty = 1;	/* try again at the next tick */
+	else
+		strlcpy(synced, pending, sizeof(synced));
 	if (stopping)
 		child_exit(0);
 }
@@ -95,10 +102,24 @@ regstore_dirty(void)
 	dirty = 1;
 }
 
+/*
+ * Something to write: a change since the last save, or a new
+ * registration_file (SIGHUP) that does not hold the table yet.  A save
+ * of an unchanged table would still rewrite the file: the expiry times
+ * in it are wall-clock times computed from the monotonic clock, and may
+ * come out a second apart.
+ */
+static int
+regstore_due(void)
+{
+	return (!saving && child->conf->registration_file[0] != '\0' &&
+	    (dirty || strcmp(synced, child->conf->registration_file) != 0));
+}
+
 static void
 regstore_tick(int fd, short ev, void *arg)
 {
-	if (dirty && !saving && child->conf->registration_file[0] != '\0')
+	if (regstore_due())
 		regstore_save();
 }
 
@@ -116,13 +137,16 @@ regstore_start(void)
 		fatalx("event_add");
 }
 
-/* At stop: save once more and leave when the parent says it is written. */
+/* At stop: save what changed and leave when the parent says it is written. */
 void
 regstore_shutdown(void)
 {
 	stopping = 1;
 	if (child->conf->registration_file[0] == '\0' || !child->started)
 		child_exit(0);
-	if (!saving)
-		regstore_save();
+	if (saving)
+		return;		/* regstore_saved() exits */
+	if (!regstore_due())
+		child_exit(0);
+	regstore_save();
 }
