@@ -243,7 +243,9 @@ proxy_uri_target(const osip_uri_t *u, char *host, size_t hlen,
 /*
  * The next hop of a request leaving for the WAN: a Route, else the
  * outbound proxy of the domain, else the global one, else the
- * Request-URI (RFC 3261 §16.5, §16.6 step 6).
+ * Request-URI (RFC 3261 §16.5, §16.6 step 6).  -1 when there is none: a
+ * Request-URI without a host (tel:, RFC 3966) needs a proxy that knows
+ * where numbers go.
  */
 static int
 proxy_wan_target(osip_message_t *m, char *host, size_t hlen, uint16_t *port,
@@ -256,6 +258,14 @@ proxy_wan_target(osip_message_t *m, char *host, size_t hlen, uint16_t *port,
 	if ((r = osip_list_get(&m->routes, 0)) != NULL && r->url != NULL &&
 	    r->url->host != NULL) {
 		proxy_uri_target(r->url, host, hlen, port, transport);
+		return (0);
+	}
+	if (dom == NULL) {
+		if (child->conf->outbound_proxy_host[0] == '\0')
+			return (-1);
+		strlcpy(host, child->conf->outbound_proxy_host, hlen);
+		*port = child->conf->outbound_proxy_port;
+		*transport = TRANSPORT_UDP;
 		return (0);
 	}
 	proxy_uri_target(m->req_uri, host, hlen, port, transport);
@@ -383,7 +393,8 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 			return (proxy_refuse(o, m, 500, "bad contact"));
 		return;
 	}
-	proxy_wan_target(m, host, sizeof(host), &port, &transport);
+	if (proxy_wan_target(m, host, sizeof(host), &port, &transport) == -1)
+		return (proxy_refuse(o, m, 416, "no host in the request-uri"));
 	if (transport == -1)
 		return (proxy_refuse(o, m, 416, "unsupported transport"));
 	sipx_start(m, o, ROLE_OUTBOUND, transport, host, port, lh);

@@ -152,6 +152,15 @@ check "a LAN->WAN call after the change uses the new address" \
     lan_calls call5 call_uas.xml call_uac.xml
 check "phone1 is still registered after the change" registered phone1
 
+# A tel: Request-URI (RFC 3966) names no host; with no outbound proxy to
+# take it there is nowhere to send it: 416, and sipd carries on.
+check "an INVITE to a tel: URI from a LAN phone gets 416" \
+    sipp_run lan-tel "$NS_LAN" $LAN 5061 uac_416.xml $FW_IN -s phone1 \
+    -key domain sip.test -key ruri tel:+15551234
+check "the log says why the tel: INVITE was refused" \
+    grep -q "416 no host in the request-uri" "$WORK/siproxd.log"
+check "sipd is still running after the tel: INVITE" kill -0 "$(child_pid sipd)"
+
 # Nothing private crosses to the WAN: no LAN address in anything the
 # provider received (or sent back) in this whole test.
 LEAKS=$(grep -l -E '10\.0\.0\.|fd00:1::' "$WORK"/wan-*.msg 2>/dev/null)

@@ -296,6 +296,11 @@ def seeds():
             b"Contact: <sip:phone1@10.0.0.2:5061>",
             b"Contact: <sip:phone1@10.0.0x: <sip:phone1@10.0.0.2:5061>")),
         reg_ok(phone1), *wan_call()[:1])
+    # Found by sipd_fuzz: a Request-URI without a host (RFC 3966 tel:),
+    # to the WAN without and with an outbound proxy.
+    tel = phone1.request("INVITE", "tel:+15551234", WAN, 1,
+                         sdp("10.0.0.2", AUDIO % 6000))
+    s["tel-request-uri"] = seq((PHONE1, tel), (PHONE1 | CONF_OPTS, tel))
     s["keepalive"] = seq((PHONE1, b"\r\n\r\n"), (UAS | TCP, b"\r\n"))
     return s
 
