@@ -260,25 +260,21 @@ proxy_wan_target(osip_message_t *m, char *host, size_t hlen, uint16_t *port,
 		proxy_uri_target(r->url, host, hlen, port, transport);
 		return (0);
 	}
-	if (dom == NULL) {
-		if (child->conf->outbound_proxy_host[0] == '\0')
-			return (-1);
-		strlcpy(host, child->conf->outbound_proxy_host, hlen);
-		*port = child->conf->outbound_proxy_port;
-		*transport = TRANSPORT_UDP;
-		return (0);
+	*transport = transport_parse(NULL);
+	if (dom != NULL) {
+		proxy_uri_target(m->req_uri, host, hlen, port, transport);
+		TAILQ_FOREACH(d, &child->conf->outbound_domains, entry)
+			if (strcasecmp(d->name, dom) == 0) {
+				strlcpy(host, d->host, hlen);
+				*port = d->port;
+				return (0);
+			}
 	}
-	proxy_uri_target(m->req_uri, host, hlen, port, transport);
-	TAILQ_FOREACH(d, &child->conf->outbound_domains, entry)
-		if (strcasecmp(d->name, dom) == 0) {
-			strlcpy(host, d->host, hlen);
-			*port = d->port;
-			return (0);
-		}
 	if (child->conf->outbound_proxy_host[0] != '\0') {
 		strlcpy(host, child->conf->outbound_proxy_host, hlen);
 		*port = child->conf->outbound_proxy_port;
-	}
+	} else if (dom == NULL)
+		return (-1);
 	return (0);
 }
 

@@ -341,6 +341,21 @@ check "hup: same children" test "$(child_pid sipd)" = "$SIPD" -a \
     "$(child_pid rtpd)" = "$RTPD"
 check "hup: no registration lost" three_phones
 check "hup: a WAN call still reaches phone3" wan_calls h3 phone3 5063
+
+# 6. A SIGHUP that names a new registration_file: the next autosave fills
+# it though no registration changed; a stop with nothing changed since
+# leaves it as it is.
+MOVED=$WORK/registrations.moved
+sed -i "s|^registration_file = .*|registration_file = $MOVED|" "$CONF"
+kill -HUP "$SXD"
+moved_phones() { [ "$(grep -c '^phone[123]@sip.test ' "$MOVED" \
+    2>/dev/null)" -eq 3 ]; }
+check "new registration_file: the next autosave writes the three phones" \
+    wait_for 4 moved_phones
+sleep 1.2	# one more autosave tick: nothing is left to write
+cp "$MOVED" "$WORK/moved.before"
 kill -TERM "$SXD"
 check "hup: the daemon stops cleanly afterwards" wait_for 3 gone "$SXD"
+check "a stop with nothing changed leaves the registration file as it was" \
+    cmp -s "$MOVED" "$WORK/moved.before"
 finish

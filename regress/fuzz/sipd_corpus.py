@@ -322,8 +322,10 @@ def torture(tdir):
 
 
 def main():
-    tdir = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/torture"
     here = os.path.dirname(os.path.abspath(__file__))
+    # ../shared/torture beside the checkout, as regress/e2e/torture.sh.
+    tdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        here, "..", "..", "..", "shared", "torture")
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
         here, "corpus", "sipd")
     os.makedirs(out, exist_ok=True)
