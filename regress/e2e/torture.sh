@@ -6,10 +6,10 @@
 
 . "$(dirname "$0")/lib.sh"
 
-CORPUS=$TOP/../shared/torture
+CORPUS=$TOP/regress/torture
 if [ ! -d "$CORPUS/rfc4475" ] || [ ! -d "$CORPUS/rfc5118" ]; then
-	echo "SKIPPED: no torture corpus"
-	exit 0
+	echo "FAIL - torture: no corpus in $CORPUS"
+	exit 1
 fi
 need_root
 if ! command -v python3 >/dev/null; then

@@ -323,9 +323,9 @@ def torture(tdir):
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    # ../shared/torture beside the checkout, as regress/e2e/torture.sh.
+    # regress/torture in the checkout, as regress/e2e/torture.sh.
     tdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        here, "..", "..", "..", "shared", "torture")
+        here, "..", "torture")
     out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(
         here, "corpus", "sipd")
     os.makedirs(out, exist_ok=True)

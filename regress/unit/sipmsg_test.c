@@ -740,7 +740,7 @@ answers(void)
 int
 main(int argc, char *argv[])
 {
-	const char	*dir = argc > 1 ? argv[1] : "../shared/torture";
+	const char	*dir = argc > 1 ? argv[1] : "regress/torture";
 
 	sipmsg_init();
 	torture(dir, "rfc4475", rfc4475, NELEM(rfc4475), 0);

@@ -325,6 +325,6 @@ main(int argc, char *argv[])
 	keepalives();
 	lengths();
 	sizes();
-	torture(argc > 1 ? argv[1] : "../shared/torture");
+	torture(argc > 1 ? argv[1] : "regress/torture");
 	UNIT_DONE();
 }
