@@ -15,7 +15,9 @@
 /*
  * The deny list wins; a REGISTER needs hosts_allow_reg; anything else needs
  * hosts_allow_sip or hosts_allow_reg (allowed to register is allowed to
- * talk).  An empty list filters nothing.
+ * talk).  An empty list filters nothing.  With one interface for both
+ * sides the allow lists say which side a sender is on instead (side_of):
+ * the provider is outside them and must still reach us.
  */
 int
 acl_permit(const struct sip_origin *o, const osip_message_t *m)
@@ -39,7 +41,7 @@ acl_permit(const struct sip_origin *o, const osip_message_t *m)
 		log_info("%s: REGISTER not in hosts_allow_reg", log_sa(sa));
 		return (0);
 	}
-	if (!sip) {
+	if (!sip && !side_one_interface()) {
 		log_info("%s: not in hosts_allow_sip", log_sa(sa));
 		return (0);
 	}

@@ -37,6 +37,9 @@ proxy_init(void)
 void
 proxy_config(void)
 {
+	if (side_one_interface())
+		log_info("one interface for both sides: the LAN is %s",
+		    side_inside_rule());
 }
 
 #define PWFILE_MAX	(16 * 1024 * 1024)

@@ -118,6 +118,8 @@ char	*uri_str(const osip_uri_t *);
 const char *transport_name(int);
 int	 transport_parse(const char *);
 int	 side_of(const struct sip_origin *);
+int	 side_one_interface(void);
+const char *side_inside_rule(void);
 
 /* tcp.c */
 void	 tcp_accept(int, short, void *);

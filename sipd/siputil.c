@@ -145,13 +145,57 @@ transport_parse(const char *s)
 }
 
 /*
+ * if_inbound = if_outbound: a proxy inside the LAN, behind another NAT
+ * router.  One socket serves both sides, so it cannot tell them apart.
+ */
+int
+side_one_interface(void)
+{
+	const struct siproxd_conf	*c = child->conf;
+
+	return (c->if_inbound[0] != '\0' &&
+	    strcmp(c->if_inbound, c->if_outbound) == 0);
+}
+
+/*
+ * With one interface the sender says the side: the hosts allowed to
+ * register or talk are the LAN, or without such lists the private ranges.
+ * Anyone else is the Internet, and may not call out through us.
+ */
+static int
+side_inside(const struct sockaddr *sa)
+{
+	const struct siproxd_conf	*c = child->conf;
+
+	if (TAILQ_EMPTY(&c->hosts_allow_reg) && TAILQ_EMPTY(&c->hosts_allow_sip))
+		return (addr_is_private(sa));
+	return (conf_acl_match(&c->hosts_allow_reg, sa) ||
+	    conf_acl_match(&c->hosts_allow_sip, sa));
+}
+
+/* What defines the LAN in one-interface mode, for the log at start. */
+const char *
+side_inside_rule(void)
+{
+	const struct siproxd_conf	*c = child->conf;
+
+	if (TAILQ_EMPTY(&c->hosts_allow_reg) && TAILQ_EMPTY(&c->hosts_allow_sip))
+		return ("private address ranges");
+	return ("hosts_allow_reg and hosts_allow_sip");
+}
+
+/*
  * The side a message came from.  Loopback counts as the LAN, as in the
  * classic siproxd: firewalls redirect the LAN's port 5060 to 127.0.0.1.
  */
 int
 side_of(const struct sip_origin *o)
 {
-	if (addr_is_loopback((const struct sockaddr *)&o->src))
+	const struct sockaddr	*sa = (const struct sockaddr *)&o->src;
+
+	if (addr_is_loopback(sa))
 		return (ROLE_INBOUND);
+	if (side_one_interface())
+		return (side_inside(sa) ? ROLE_INBOUND : ROLE_OUTBOUND);
 	return (o->role);
 }
