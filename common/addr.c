@@ -147,6 +147,34 @@ addr_eq(const struct sockaddr *a, const struct sockaddr *b)
 	return (addr_eq_host(a, b) && addr_port(a) == addr_port(b));
 }
 
+/* An IPv4-mapped IPv6 source counts as the IPv4 host it is. */
+void
+addr_key(const struct sockaddr *sa, struct addr_key *k)
+{
+	const struct sockaddr_in6	*sin6;
+
+	memset(k, 0, sizeof(*k));
+	k->family = sa->sa_family;
+	if (sa->sa_family == AF_INET) {
+		memcpy(k->b, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return;
+	}
+	if (sa->sa_family != AF_INET6)
+		return;
+	sin6 = (const struct sockaddr_in6 *)sa;
+	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		k->family = AF_INET;
+		memcpy(k->b, &sin6->sin6_addr.s6_addr[12], 4);
+	} else
+		memcpy(k->b, &sin6->sin6_addr, 8);
+}
+
+int
+addr_key_cmp(const struct addr_key *a, const struct addr_key *b)
+{
+	return (memcmp(a, b, sizeof(*a)));
+}
+
 int
 addr_is_loopback(const struct sockaddr *sa)
 {

@@ -15,6 +15,15 @@ struct ifaddrs_role {
 	struct sockaddr_storage	 addr[2];	/* IPv4 first */
 };
 
+/*
+ * Whom a limit counts: an IPv4 host, or an IPv6 /64, since one host on
+ * IPv6 usually holds a whole /64 to pick source addresses from.
+ */
+struct addr_key {
+	uint8_t		 family;
+	uint8_t		 b[8];
+};
+
 int		 if_resolve(const char *, struct ifaddrs_role *);
 int		 addr_parse(const char *, struct sockaddr_storage *);
 socklen_t	 addr_len(const struct sockaddr *);
@@ -27,6 +36,8 @@ int		 addr_is_loopback(const struct sockaddr *);
 int		 addr_is_unicast(const struct sockaddr *);
 int		 addr_is_private(const struct sockaddr *);
 const char	*addr_ntop(const struct sockaddr *, char *, size_t);
+void		 addr_key(const struct sockaddr *, struct addr_key *);
+int		 addr_key_cmp(const struct addr_key *, const struct addr_key *);
 int		 sock_set_dscp(int, int, int);
 
 #endif /* SIPROXD_ADDR_H */

@@ -67,6 +67,7 @@ static size_t			nnonces;
 static int			users_loaded;
 static uint8_t			nonce_key[32];
 static int			key_ready;
+static int			last_guess;	/* see auth_was_guess */
 static int			offer = AUTH_MD5 | AUTH_SHA256;
 static time_t			(*auth_now)(void) = auth_mono;
 static char			auth_username[sizeof(((struct auth_cred *)0)->
@@ -507,6 +508,20 @@ auth_load_buf(const char *buf, size_t len)
 		p = nl < end ? nl + 1 : end;
 	}
 	return (rc);
+}
+
+/* A password nobody knows, for a user that does not exist. */
+static const char *
+unknown_pass(void)
+{
+	static char	pass[33];
+	uint8_t		raw[16];
+
+	if (pass[0] == '\0') {
+		arc4random_buf(raw, sizeof(raw));
+		hexify(raw, sizeof(raw), pass);
+	}
+	return (pass);
 }
 
 static const char *
@@ -957,39 +972,83 @@ cred_check(const struct auth_cred *c, uint32_t *nc, const char **why)
 	return (0);
 }
 
-/* Call-ID, CSeq, top branch and response: a retransmission repeats them. */
+static void
+fp_add(struct auth_hash *h, const char *s)
+{
+	if (s != NULL)
+		auth_hash_update(h, s, strlen(s) + 1);
+	else
+		auth_hash_update(h, "\n", 1);
+}
+
+/* A header as text into the fingerprint (rc: its to_str's result). */
+static void
+fp_add_str(struct auth_hash *h, int rc, char *s)
+{
+	fp_add(h, rc == 0 ? s : NULL);
+	if (rc == 0)
+		osip_free(s);
+}
+
+/*
+ * Call-ID, CSeq, top branch, response, and what the request does:
+ * Request-URI, To and every Contact.  A retransmission repeats them all;
+ * a captured credential sent again with another target or binding does
+ * not (RFC 3261 §17.1.2).
+ */
 static void
 request_fp(const osip_message_t *m, const struct auth_cred *c, uint8_t *fp)
 {
 	struct auth_hash	 h;
 	osip_via_t		*v;
+	osip_contact_t		*ct;
 	osip_generic_param_t	*b = NULL;
 	uint8_t			 d[AUTH_HASH_MAX];
-	const char		*part[6];
-	size_t			 i;
+	char			*s = NULL;
+	int			 i, rc;
 
-	memset(part, 0, sizeof(part));
-	if (m->call_id != NULL) {
-		part[0] = m->call_id->number;
-		part[1] = m->call_id->host;
-	}
-	if (m->cseq != NULL) {
-		part[2] = m->cseq->number;
-		part[3] = m->cseq->method;
-	}
-	if ((v = osip_list_get(&m->vias, 0)) != NULL &&
-	    osip_via_param_get_byname(v, "branch", &b) == 0 && b != NULL)
-		part[4] = b->gvalue;
-	part[5] = c->response;
 	auth_hash_init(&h, AUTH_SHA256);
-	for (i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
-		if (part[i] != NULL)
-			auth_hash_update(&h, part[i], strlen(part[i]) + 1);
-		else
-			auth_hash_update(&h, "\n", 1);
+	fp_add(&h, m->call_id != NULL ? m->call_id->number : NULL);
+	fp_add(&h, m->call_id != NULL ? m->call_id->host : NULL);
+	fp_add(&h, m->cseq != NULL ? m->cseq->number : NULL);
+	fp_add(&h, m->cseq != NULL ? m->cseq->method : NULL);
+	if ((v = osip_list_get(&m->vias, 0)) != NULL)
+		osip_via_param_get_byname(v, "branch", &b);
+	fp_add(&h, b != NULL ? b->gvalue : NULL);
+	fp_add(&h, c->response);
+	rc = m->req_uri != NULL ? osip_uri_to_str(m->req_uri, &s) : -1;
+	fp_add_str(&h, rc, s);
+	rc = m->to != NULL ? osip_to_to_str(m->to, &s) : -1;
+	fp_add_str(&h, rc, s);
+	for (i = 0; (ct = osip_list_get(&m->contacts, i)) != NULL; i++) {
+		rc = osip_contact_to_str(ct, &s);
+		fp_add_str(&h, rc, s);
 	}
 	auth_hash_final(&h, d);
 	memcpy(fp, d, FP_LEN);
+}
+
+/*
+ * RFC 3261 §22.4, RFC 7616 §3.4: the digest uri names the Request-URI,
+ * or the response would authenticate some other request.  Both are
+ * compared as libosip2 writes them, hosts without regard to case
+ * (RFC 3261 §19.1.4).
+ */
+static int
+uri_matches(const osip_message_t *m, const char *duri)
+{
+	osip_uri_t	*u;
+	char		*a = NULL, *b = NULL;
+	int		 same;
+
+	if (m->req_uri == NULL || osip_uri_init(&u) != 0)
+		return (0);
+	same = osip_uri_parse(u, duri) == 0 && osip_uri_to_str(u, &a) == 0 &&
+	    osip_uri_to_str(m->req_uri, &b) == 0 && strcasecmp(a, b) == 0;
+	osip_uri_free(u);
+	osip_free(a);
+	osip_free(b);
+	return (same);
 }
 
 static void
@@ -1075,18 +1134,26 @@ auth_verify(const osip_message_t *m, const char *realm, const char *passwd,
 		*why = "not our nonce";
 		goto done;
 	}
-	if ((pass = pw_lookup(c.username, passwd)) == NULL) {
-		*why = "unknown user";
-		rc = 403;
+	if (!uri_matches(m, c.uri)) {
+		*why = "digest uri is not the request-uri";
 		goto done;
 	}
+	/*
+	 * An unknown user is answered as a wrong password, after the same
+	 * work, so that the answer does not tell which users exist.
+	 */
+	if ((pass = pw_lookup(c.username, passwd)) == NULL)
+		pass = unknown_pass();
 	if (auth_response(&c, pass, m->sip_method, want, sizeof(want)) == -1)
 		fatalx("%s: digest does not fit", __func__);
 	for (i = 0; c.response[i] != '\0'; i++)
 		got[i] = tolower((unsigned char)c.response[i]);
 	got[i] = '\0';
-	if (strlen(want) != i || ct_differ(want, got, i) != 0) {
-		*why = "wrong password";
+	if (strlen(want) != i || ct_differ(want, got, i) != 0 ||
+	    pass == unknown_pass()) {
+		*why = pass == unknown_pass() ? "unknown user" :
+		    "wrong password";
+		last_guess = 1;
 		goto done;
 	}
 	/* The password was right: a new nonce is all the phone needs. */
@@ -1117,6 +1184,7 @@ auth_check(const osip_message_t *m, const char *realm, const char *passwd,
 
 	*user = NULL;
 	*challenge = NULL;
+	last_guess = 0;
 	if (!auth_enabled(realm)) {
 		*why = "authentication off";
 		return (0);
@@ -1128,6 +1196,12 @@ auth_check(const osip_message_t *m, const char *realm, const char *passwd,
 	else if (rc == 407)
 		*challenge = challenge_make(realm, stale, now);
 	return (rc);
+}
+
+int
+auth_was_guess(void)
+{
+	return (last_guess);
 }
 
 int

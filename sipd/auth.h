@@ -72,14 +72,19 @@ void	 auth_offer(int);
 /*
  * Check a request against our realm: 0 when authenticated (*user then
  * points at a static copy of the digest username), else the status code to
- * answer: 400 (malformed credentials), 403 (user not in the password file,
- * or no password configured) or 407.  For 407 *challenge is a malloc'd
+ * answer: 400 (malformed credentials), 403 (no password configured) or
+ * 407; a user not in the password file gets what a wrong password gets.  For 407 *challenge is a malloc'd
  * list of Proxy-Authenticate header values, one a line ("\n" between,
  * none at the end), and else NULL.  *why is a short static string for
  * the log line.
  */
 int	 auth_check(const osip_message_t *, const char *, const char *,
 	    const char **, char **, const char **);
+/*
+ * Did the last auth_check fail on a wrong password or an unknown user,
+ * that is, on a guess?  For the per-source limit on guesses.
+ */
+int	 auth_was_guess(void);
 /* Add the challenge values to a response as Proxy-Authenticate headers. */
 int	 auth_add_challenge(osip_message_t *, const char *);
 /* Remove the Proxy-Authorization headers for our realm before forwarding. */

@@ -11,6 +11,7 @@
 
 #include "addr.h"
 #include "auth.h"
+#include "authguard.h"
 #include "child.h"
 #include "conf.h"
 #include "log.h"
@@ -109,21 +110,33 @@ static int
 proxy_auth(const struct sip_origin *o, osip_message_t *m)
 {
 	const struct siproxd_conf	*c = child->conf;
+	const struct sockaddr		*sa = (const struct sockaddr *)&o->src;
 	const char			*user, *why = NULL;
 	char				*challenge = NULL;
+	time_t				 now = mono_now();
 	int				 code;
 
 	if (!auth_enabled(c->proxy_auth_realm))
 		return (0);
+	if (authguard_blocked(sa, now)) {
+		log_debug("%s: REGISTER from %s: 403 too many guesses",
+		    proxy_cid(m), log_sa(sa));
+		sip_reply(o, NULL, 0, m, 403, NULL);
+		osip_message_free(m);
+		return (-1);
+	}
 	code = auth_check(m, c->proxy_auth_realm, c->proxy_auth_passwd,
 	    &user, &challenge, &why);
 	if (code == 0) {
 		auth_strip(m, c->proxy_auth_realm);
 		return (0);
 	}
-	log_info("%s: REGISTER from %s: %d %s", proxy_cid(m),
-	    log_sa((const struct sockaddr *)&o->src), code,
+	log_info("%s: REGISTER from %s: %d %s", proxy_cid(m), log_sa(sa), code,
 	    why != NULL ? why : "");
+	if (auth_was_guess() && authguard_failed(sa, now))
+		log_warnx("%s: %d failed authentications within %d s: "
+		    "refused for %d s", log_sa(sa), GUARD_FAILS, GUARD_WINDOW,
+		    GUARD_BLOCK);
 	if (code == 407 && challenge != NULL)
 		proxy_challenge(o, m, challenge);
 	else
@@ -367,14 +380,17 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 		return (proxy_refuse(o, m, 482, "loop detected"));
 	proxy_mark_via(m, o);
 	proxy_pop_routes(m);
+	if (MSG_IS_REGISTER(m)) {
+		if (side != ROLE_INBOUND)
+			return (proxy_refuse(o, m, 403, "register from wan"));
+		/* The digest uri names the Request-URI as the phone sent it. */
+		if (proxy_auth(o, m) == -1)
+			return;
+	}
 	/* mask_host: a phone that names us as its domain means masked_host. */
 	if (side == ROLE_INBOUND)
 		rewrite_mask(m, 1);
 	if (MSG_IS_REGISTER(m)) {
-		if (side != ROLE_INBOUND)
-			return (proxy_refuse(o, m, 403, "register from wan"));
-		if (proxy_auth(o, m) == -1)
-			return;
 		if (uri_is_ours(m->req_uri)) {
 			registrar_local(o, m);
 			return;

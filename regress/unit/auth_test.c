@@ -2,6 +2,9 @@
 /* auth: hashes, RFC digests, challenge and response, replay, pwfile. */
 
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -13,7 +16,9 @@
 
 #include <osipparser2/osip_parser.h>
 
+#include "addr.h"
 #include "auth.h"
+#include "authguard.h"
 #include "log.h"
 #include "unit.h"
 
@@ -21,6 +26,11 @@
 #define URI	"sip:example.com"
 
 static time_t	fake_now = 1000;
+/* What mkmsg writes and answer signs; a test changes one at a time. */
+static const char *msg_ruri = URI;
+static const char *msg_to = "sip:alice@example.com";
+static const char *msg_contact = "sip:alice@10.0.0.2";
+static const char *digest_uri = URI;
 
 static void
 osip_quiet(const char *file, int line, osip_trace_level_t level,
@@ -193,15 +203,16 @@ mkmsg(const char *tag, const char *pa1, const char *pa2)
 	if (pa2 != NULL)
 		snprintf(h2, sizeof(h2), "Proxy-Authorization: %s\r\n", pa2);
 	n = snprintf(buf, sizeof(buf),
-	    "REGISTER " URI " SIP/2.0\r\n"
+	    "REGISTER %s SIP/2.0\r\n"
 	    "Via: SIP/2.0/UDP 10.0.0.2:5060;branch=z9hG4bK-%s\r\n"
 	    "From: <sip:alice@example.com>;tag=1\r\n"
-	    "To: <sip:alice@example.com>\r\n"
+	    "To: <%s>\r\n"
 	    "Call-ID: %s@10.0.0.2\r\n"
 	    "CSeq: 1 REGISTER\r\n"
-	    "Contact: <sip:alice@10.0.0.2>\r\n"
+	    "Contact: <%s>\r\n"
 	    "%s%s"
-	    "Content-Length: 0\r\n\r\n", tag, tag, h1, h2);
+	    "Content-Length: 0\r\n\r\n", msg_ruri, tag, msg_to, tag,
+	    msg_contact, h1, h2);
 	if (n < 0 || (size_t)n >= sizeof(buf) || osip_message_init(&m) != 0)
 		abort();
 	if (osip_message_parse(m, buf, n) != 0) {
@@ -264,20 +275,20 @@ answer(int alg, const char *user, const char *pass, const char *nonce,
 	char			resp[65], ncs[9];
 
 	snprintf(ncs, sizeof(ncs), "%08x", nc);
-	set_cred(&c, alg, user, REALM, nonce, URI, qop ? ncs : "",
+	set_cred(&c, alg, user, REALM, nonce, digest_uri, qop ? ncs : "",
 	    qop ? "0a4f113b" : "", qop ? "auth" : "");
 	if (auth_response(&c, pass, "REGISTER", resp, sizeof(resp)) == -1)
 		abort();
 	if (qop)
 		snprintf(hdr, sizeof(hdr), "Digest username=\"%s\", "
-		    "realm=\"" REALM "\", nonce=\"%s\", uri=\"" URI "\", "
+		    "realm=\"" REALM "\", nonce=\"%s\", uri=\"%s\", "
 		    "response=\"%s\", algorithm=%s, qop=auth, nc=%s, "
-		    "cnonce=\"0a4f113b\"", user, nonce, resp,
+		    "cnonce=\"0a4f113b\"", user, nonce, digest_uri, resp,
 		    alg == AUTH_MD5 ? "MD5" : "SHA-256", ncs);
 	else
 		snprintf(hdr, sizeof(hdr), "Digest username=\"%s\", "
-		    "realm=\"" REALM "\", nonce=\"%s\", uri=\"" URI "\", "
-		    "response=\"%s\"%s", user, nonce, resp,
+		    "realm=\"" REALM "\", nonce=\"%s\", uri=\"%s\", "
+		    "response=\"%s\"%s", user, nonce, digest_uri, resp,
 		    alg == AUTH_MD5 ? "" : ", algorithm=SHA-256");
 	return (hdr);
 }
@@ -377,12 +388,16 @@ test_roundtrip(void)
 	    NULL);
 	CHECK(r.code == 407 && !r.stale && r.nonce[0] != '\0',
 	    "wrong password: 407, not stale (%s)", r.why);
+	CHECK(auth_was_guess(), "a wrong password counts as a guess");
 	r = run(NULL, "t11", answer(AUTH_MD5, "mallory", "x", nonce, 1, 1),
 	    NULL);
-	CHECK(r.code == 403, "unknown user: 403 (%s)", r.why);
+	CHECK(r.code == 407 && !r.stale && r.nonce[0] != '\0' &&
+	    auth_was_guess(), "unknown user: 407 as for a wrong password, a "
+	    "guess (%s)", r.why);
 	r = run("wonderland", "t12", answer(AUTH_MD5, "mallory", "wonderland",
 	    nonce, 1, 1), NULL);
-	CHECK(r.code == 403, "pwfile wins over proxy_auth_passwd (%s)", r.why);
+	CHECK(r.code == 407 && !r.stale, "pwfile wins over proxy_auth_passwd "
+	    "(%s)", r.why);
 
 	/* Forged nonces. */
 	strlcpy(bad, nonce, sizeof(bad));
@@ -463,6 +478,100 @@ test_roundtrip(void)
 	ch = run("open sesame", "t27", NULL, NULL);
 	CHECK(ch.lines == 1, "auth_offer(AUTH_MD5): one challenge");
 	auth_offer(AUTH_MD5 | AUTH_SHA256);
+}
+
+/*
+ * A captured credential sent again as a "retransmission" with another
+ * binding or target, and a digest uri that is not the Request-URI.
+ */
+static void
+test_replay_target(void)
+{
+	struct res	 r, ch;
+	char		 nonce[128];
+	const char	*a;
+
+	auth_load_buf(pwfile, sizeof(pwfile) - 6);
+	ch = run(NULL, "r1", NULL, NULL);
+	strlcpy(nonce, ch.nonce, sizeof(nonce));
+	a = answer(AUTH_MD5, "alice", "wonderland", nonce, 1, 1);
+	r = run(NULL, "r2", a, NULL);
+	CHECK(r.code == 0, "replay set-up: accepted (%s)", r.why);
+	CHECK(!auth_was_guess(), "a good password is no guess");
+	msg_contact = "sip:alice@192.0.2.66";
+	r = run(NULL, "r2", a, NULL);
+	CHECK(r.code == 407, "same request, another Contact: refused (%s)",
+	    r.why);
+	msg_contact = "sip:alice@10.0.0.2";
+	msg_to = "sip:bob@example.com";
+	r = run(NULL, "r2", a, NULL);
+	CHECK(r.code == 407, "same request, another To: refused (%s)", r.why);
+	msg_to = "sip:alice@example.com";
+	msg_ruri = "sip:example.net";
+	r = run(NULL, "r2", a, NULL);
+	CHECK(r.code == 407 && !auth_was_guess(), "same request, another "
+	    "Request-URI: refused, no guess (%s)", r.why);
+	msg_ruri = URI;
+	r = run(NULL, "r2", a, NULL);
+	CHECK(r.code == 0, "the real retransmission still passes (%s)", r.why);
+
+	ch = run(NULL, "r3", NULL, NULL);
+	strlcpy(nonce, ch.nonce, sizeof(nonce));
+	digest_uri = "sip:example.net";
+	r = run(NULL, "r4", answer(AUTH_MD5, "alice", "wonderland", nonce,
+	    1, 1), NULL);
+	digest_uri = URI;
+	CHECK(r.code == 407, "digest uri not the Request-URI: 407 (%s)",
+	    r.why);
+	digest_uri = "sip:EXAMPLE.com";
+	r = run(NULL, "r5", answer(AUTH_MD5, "alice", "wonderland", nonce,
+	    1, 2), NULL);
+	digest_uri = URI;
+	CHECK(r.code == 0, "digest uri with the host in capitals: the same "
+	    "(%s)", r.why);
+}
+
+static void
+test_guard(void)
+{
+	struct sockaddr_storage	 a, b, a6, b6;
+	const struct sockaddr	*sa = (struct sockaddr *)&a;
+	time_t			 t = 5000;
+	int			 i, started = 0;
+
+	addr_parse("10.0.0.3", &a);
+	addr_parse("10.0.0.2", &b);
+	addr_parse("2001:db8:5:6::1", &a6);
+	addr_parse("2001:db8:5:6:ffff::2", &b6);
+	authguard_clear();
+	for (i = 0; i < GUARD_FAILS - 1; i++)
+		started |= authguard_failed(sa, t + i);
+	CHECK(!started && !authguard_blocked(sa, t + i), "guard: %d guesses "
+	    "pass", GUARD_FAILS - 1);
+	CHECK(authguard_failed(sa, t + i) && authguard_blocked(sa, t + i),
+	    "guard: guess %d starts the time out", GUARD_FAILS);
+	CHECK(!authguard_blocked((struct sockaddr *)&b, t + i),
+	    "guard: another source is not refused");
+	CHECK(authguard_blocked(sa, t + i + GUARD_BLOCK - 1) &&
+	    !authguard_blocked(sa, t + i + GUARD_BLOCK), "guard: the time out "
+	    "ends after %d s", GUARD_BLOCK);
+	authguard_clear();
+	for (i = 0; i < 3 * GUARD_FAILS; i++)
+		started |= authguard_failed(sa, t + i * (GUARD_WINDOW / 4));
+	CHECK(!started, "guard: slow guesses, a few per window, pass");
+	for (i = 0; i < GUARD_FAILS; i++)
+		started |= authguard_failed((struct sockaddr *)(i % 2 ? &a6 :
+		    &b6), t);
+	CHECK(started && authguard_blocked((struct sockaddr *)&a6, t),
+	    "guard: an IPv6 /64 counts as one source");
+	for (i = 0; i < 2 * GUARD_MAX; i++) {
+		((struct sockaddr_in *)&b)->sin_addr.s_addr = htonl(0x0b000000 +
+		    i);
+		authguard_failed((struct sockaddr *)&b, t);
+	}
+	CHECK(!authguard_blocked((struct sockaddr *)&a6, t + 1),
+	    "guard: a full table forgets the oldest source");
+	authguard_clear();
 }
 
 static void
@@ -645,6 +754,8 @@ main(void)
 	test_rfc_digests();
 	test_pwfile();
 	test_roundtrip();
+	test_replay_target();
+	test_guard();
 	test_garbage();
 	test_strip();
 	test_table_full();
