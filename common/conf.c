@@ -9,6 +9,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +39,8 @@ enum conf_type {
 };
 
 #define CF_EMPTY	0x01	/* an empty value clears the string */
+#define CF_ZERO		0x02	/* 0 (classic: accepted) keeps the default */
+#define CF_CLAMP	0x04	/* above max (classic: accepted) means max */
 
 struct conf_key {
 	const char	*name;
@@ -52,6 +56,7 @@ struct conf_key {
 			sizeof(((struct siproxd_conf *)NULL)->f)
 #define K_STR(n, f, fl)		{ n, CT_STR, FIELD(f), 0, 0, fl }
 #define K_INT(n, f, lo, hi)	{ n, CT_INT, FIELD(f), lo, hi, 0 }
+#define K_INTF(n, f, lo, hi, fl) { n, CT_INT, FIELD(f), lo, hi, fl }
 #define K_U16(n, f, lo, hi)	{ n, CT_U16, FIELD(f), lo, hi, 0 }
 #define K_LIST(n, t, f)		{ n, t, FIELD(f), 0, 0, 0 }
 #define K_OTHER(n, t)		{ n, t, 0, 0, 0, 0, 0 }
@@ -81,15 +86,18 @@ static const struct conf_key conf_keys[] = {
 	K_INT("rtp_proxy_enable", rtp_proxy_enable, 0, 1),
 	K_U16("rtp_port_low", rtp_port_low, 1, 65535),
 	K_U16("rtp_port_high", rtp_port_high, 1, 65535),
-	K_INT("rtp_timeout", rtp_timeout, 1, 86400),
+	K_INTF("rtp_timeout", rtp_timeout, 1, 86400, CF_ZERO | CF_CLAMP),
 	K_INT("rtp_dscp", rtp_dscp, 0, 63),
 	K_INT("sip_dscp", sip_dscp, 0, 63),
-	K_INT("rtp_input_dejitter", rtp_input_dejitter, 0, 1500000),
-	K_INT("rtp_output_dejitter", rtp_output_dejitter, 0, 1500000),
-	K_INT("tcp_timeout", tcp_timeout, 1, 86400),
-	K_INT("tcp_connect_timeout", tcp_connect_timeout, 1, 60000),
-	K_INT("tcp_keepalive", tcp_keepalive, 0, 3600),
-	K_INT("default_expires", default_expires, 1, 86400),
+	K_INTF("rtp_input_dejitter", rtp_input_dejitter, 0, 1500000, CF_CLAMP),
+	K_INTF("rtp_output_dejitter", rtp_output_dejitter, 0, 1500000,
+	    CF_CLAMP),
+	K_INTF("tcp_timeout", tcp_timeout, 1, 86400, CF_ZERO | CF_CLAMP),
+	K_INTF("tcp_connect_timeout", tcp_connect_timeout, 1, 60000,
+	    CF_ZERO | CF_CLAMP),
+	K_INTF("tcp_keepalive", tcp_keepalive, 0, 86400, CF_CLAMP),
+	K_INTF("default_expires", default_expires, 1, 86400,
+	    CF_ZERO | CF_CLAMP),
 	K_INT("use_rport", use_rport, 0, 3),
 	K_STR("ua_string", ua_string, CF_EMPTY),
 	K_STR("proxy_auth_realm", proxy_auth_realm, CF_EMPTY),
@@ -136,11 +144,17 @@ static void	 conf_value(struct conf_parse *, const struct conf_key *,
 		    const char *, const char *);
 static int	 conf_number(struct conf_parse *, const struct conf_key *,
 		    const char *, long long *);
+static void	 conf_int(struct conf_parse *, const struct conf_key *,
+		    const char *, int *);
+static void	 conf_warn(struct conf_parse *, const char *, ...)
+		    __attribute__((__format__ (printf, 2, 3)));
 static void	 conf_debug(struct conf_parse *, const struct conf_key *,
 		    const char *);
 static void	 conf_acl_list(struct conf_parse *, const struct conf_key *,
 		    const char *);
 static int	 conf_acl_parse(const char *, struct conf_acl *);
+static int	 conf_acl_host(struct conf_parse *, const struct conf_key *,
+		    struct conf_acl_list *, const char *);
 static int	 conf_mask_plen(const char *, int);
 static void	 conf_domain(struct conf_parse *, const struct conf_key *,
 		    const char *);
@@ -425,8 +439,7 @@ conf_value(struct conf_parse *p, const struct conf_key *k, const char *key,
 		}
 		break;
 	case CT_INT:
-		if (conf_number(p, k, val, &n) == 0)
-			*(int *)(void *)dst = (int)n;
+		conf_int(p, k, val, (int *)(void *)dst);
 		break;
 	case CT_U16:
 		if (conf_number(p, k, val, &n) == 0) {
@@ -457,13 +470,36 @@ conf_value(struct conf_parse *p, const struct conf_key *k, const char *key,
 	}
 }
 
+/* strtonum(3), and 0x hex as well: the classic reads numbers with %i. */
+static long long
+conf_strtonum(const char *val, long long min, long long max,
+    const char **errstr)
+{
+	unsigned long long	 u;
+	const char		*h;
+
+	if (val[0] != '0' || (val[1] != 'x' && val[1] != 'X'))
+		return (strtonum(val, min, max, errstr));
+	for (h = val + 2; isxdigit((unsigned char)*h); h++)
+		;
+	*errstr = "invalid";
+	if (h == val + 2 || *h != '\0' || h - (val + 2) > 16)
+		return (0);
+	u = strtoull(val + 2, NULL, 16);
+	*errstr = "out of range";
+	if (u > LLONG_MAX || (long long)u < min || (long long)u > max)
+		return (0);
+	*errstr = NULL;
+	return ((long long)u);
+}
+
 static int
 conf_number(struct conf_parse *p, const struct conf_key *k, const char *val,
     long long *n)
 {
 	const char	*errstr;
 
-	*n = strtonum(val, k->min, k->max, &errstr);
+	*n = conf_strtonum(val, k->min, k->max, &errstr);
 	if (errstr == NULL)
 		return (0);
 	/* libbsd's strtonum() leaves errno alone: go by the message */
@@ -474,6 +510,51 @@ conf_number(struct conf_parse *p, const struct conf_key *k, const char *val,
 		conf_err(p, p->lineno, "%s: %s is out of range (%lld..%lld)",
 		    k->name, log_wire(val, strlen(val)), k->min, k->max);
 	return (-1);
+}
+
+/* A warning that -n shows and the daemon logs; the value is still used. */
+static void
+conf_warn(struct conf_parse *p, const char *fmt, ...)
+{
+	char	buf[1024];
+	va_list	ap;
+
+	if (p->quiet)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_warnx("%s:%zu: %s", p->name, p->lineno, buf);
+}
+
+/*
+ * A value the classic takes but that would not work here (a timeout of
+ * 0, a delay above what rtpd can hold) starts the daemon with the default
+ * or the nearest value, and says so.
+ */
+static void
+conf_int(struct conf_parse *p, const struct conf_key *k, const char *val,
+    int *dst)
+{
+	struct conf_key	 wk = *k;
+	long long	 n;
+
+	if (k->flags & CF_ZERO)
+		wk.min = 0;
+	if (k->flags & CF_CLAMP)
+		wk.max = INT_MAX;
+	if (conf_number(p, &wk, val, &n) == -1)
+		return;
+	if (n == 0 && k->min > 0) {
+		conf_warn(p, "%s = 0 is not usable: using %d", k->name, *dst);
+		return;
+	}
+	if (n > k->max) {
+		conf_warn(p, "%s = %lld is above %lld: using %lld", k->name,
+		    n, k->max, k->max);
+		n = k->max;
+	}
+	*dst = (int)n;
 }
 
 /* As the classic: 0x hex or decimal, and -1 enables every class. */
@@ -537,13 +618,91 @@ conf_acl_list(struct conf_parse *p, const struct conf_key *k,
 		if ((a = calloc(1, sizeof(*a))) == NULL)
 			fatal("conf_acl_list");
 		if (conf_acl_parse(tok, a) == -1) {
-			conf_err(p, p->lineno, "%s: bad address prefix \"%s\"",
-			    k->name, log_wire(tok, len));
 			free(a);
+			if (conf_acl_host(p, k, list, tok) == -1)
+				conf_err(p, p->lineno, "%s: bad address "
+				    "prefix \"%s\"", k->name, log_wire(tok, len));
 			continue;
 		}
 		TAILQ_INSERT_TAIL(list, a, entry);
 	}
+}
+
+static int
+conf_hostname(const char *s, size_t len)
+{
+	size_t	i;
+	int	alpha = 0;
+
+	if (len == 0 || len > 253 || !isalnum((unsigned char)s[0]))
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (isalpha((unsigned char)s[i]))
+			alpha = 1;
+		else if (!isdigit((unsigned char)s[i]) && s[i] != '-' &&
+		    s[i] != '.')
+			return (0);
+	}
+	return (alpha);	/* "10.1.2" is a bad prefix, not a name */
+}
+
+/*
+ * The classic takes host names in the access lists: resolved here, at
+ * start and at each reload, to every address the name has.  A name that
+ * does not resolve matches nothing, as in the classic.  -1 if tok is no
+ * host name at all.
+ */
+static int
+conf_acl_host(struct conf_parse *p, const struct conf_key *k,
+    struct conf_acl_list *list, const char *tok)
+{
+	struct addrinfo	 hints, *res, *ai;
+	struct conf_acl	*a;
+	char		 name[256], buf[INET6_ADDRSTRLEN + 24];
+	const char	*slash;
+	size_t		 len;
+	int		 n = 0, e;
+
+	slash = strchr(tok, '/');
+	len = slash ? (size_t)(slash - tok) : strlen(tok);
+	if (!conf_hostname(tok, len) || len >= sizeof(name))
+		return (-1);
+	memcpy(name, tok, len);
+	name[len] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((e = getaddrinfo(name, NULL, &hints, &res)) != 0) {
+		conf_warn(p, "%s: host %s: %s: it matches nothing", k->name,
+		    name, gai_strerror(e));
+		/* Not an empty list, which would allow everyone. */
+		if ((a = calloc(1, sizeof(*a))) == NULL)
+			fatal("conf_acl_host");
+		a->af = AF_INET;
+		a->plen = 32;			/* 0.0.0.0: no sender */
+		TAILQ_INSERT_TAIL(list, a, entry);
+		return (0);
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, INET6_ADDRSTRLEN,
+		    NULL, 0, NI_NUMERICHOST) != 0)
+			continue;
+		if (slash != NULL)
+			(void)strlcat(buf, slash, sizeof(buf));
+		if ((a = calloc(1, sizeof(*a))) == NULL)
+			fatal("conf_acl_host");
+		if (conf_acl_parse(buf, a) == -1) {
+			free(a);	/* a mask that fits the other family */
+			continue;
+		}
+		TAILQ_INSERT_TAIL(list, a, entry);
+		n++;
+	}
+	freeaddrinfo(res);
+	if (n == 0 && slash != NULL)
+		return (-1);
+	conf_warn(p, "%s: host %s resolved now to %d address%s (again at "
+	    "each reload)", k->name, name, n, n == 1 ? "" : "es");
+	return (0);
 }
 
 /* "addr", "addr/len" or "a.b.c.d/m.m.m.m"; host bits are cleared. */

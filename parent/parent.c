@@ -243,6 +243,50 @@ parent_listen_changed(struct parent *p, const struct siproxd_conf *nc,
 	return (0);
 }
 
+static int
+parent_jail_path(char *path, size_t size, const char *dir)
+{
+	char	buf[CONF_PATHLEN];
+	int	n;
+
+	if (path[0] == '\0' || path[0] == '/')
+		return (0);
+	n = snprintf(buf, sizeof(buf), "%s%s%s", dir,
+	    dir[strlen(dir) - 1] == '/' ? "" : "/", path);
+	if (n < 0 || (size_t)n >= sizeof(buf) || (size_t)n >= size) {
+		log_warnx("%s/%s: path too long", dir, path);
+		return (-1);
+	}
+	strlcpy(path, buf, size);
+	return (0);
+}
+
+/*
+ * As the classic: a relative registration_file or pid_file lies inside
+ * chrootjail (pfSense writes "siproxd_registrations" and the Registered
+ * Phones page reads /var/siproxd/siproxd_registrations); without a jail,
+ * in the directory siproxd was started from.
+ */
+int
+parent_conf_paths(struct siproxd_conf *c)
+{
+	char	cwd[CONF_PATHLEN];
+	const char *dir = c->chrootjail;
+
+	if (dir[0] == '\0') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL) {
+			log_warn("getcwd");
+			return (-1);
+		}
+		dir = cwd;
+	}
+	if (parent_jail_path(c->registration_file,
+	    sizeof(c->registration_file), dir) == -1 ||
+	    parent_jail_path(c->pid_file, sizeof(c->pid_file), dir) == -1)
+		return (-1);
+	return (0);
+}
+
 /* SIGHUP: a config that does not parse leaves the running one in place. */
 void
 parent_reload(struct parent *p)
@@ -254,11 +298,14 @@ parent_reload(struct parent *p)
 	log_info("reloading %s", p->conffile);
 	nc = conf_new();
 	if (conf_parse_file(nc, p->conffile) == -1 ||
+	    parent_conf_paths(nc) == -1 ||
 	    priv_resolve_ifs(nc, nifr) == -1) {
 		log_warnx("reload failed: keeping the running configuration");
 		conf_free(nc);
 		return;
 	}
+	if (p->debug_set)
+		nc->debug_level = p->debug_pattern;	/* -d wins, as at start */
 	if (strcmp(nc->user, p->conf->user) != 0 ||
 	    strcmp(nc->chrootjail, p->conf->chrootjail) != 0)
 		log_warnx("user and chrootjail take effect at the next start");
@@ -290,11 +337,12 @@ parent_watch_ifs(int fd, short ev, void *arg)
 
 	if (p->stopping || p->relisten)
 		return;
+	pwfile_watch(p);
 	name[ROLE_INBOUND] = p->conf->if_inbound;
 	name[ROLE_OUTBOUND] = p->conf->if_outbound;
 	for (role = 0; role < ROLE_MAX; role++)
 		if (if_resolve(name[role], &nifr[role]) <= 0)
-			return;		/* down for now: keep what we have */
+			nifr[role] = p->ifr[role];  /* down for now: keep it */
 	if (!parent_listen_changed(p, p->conf, nifr))
 		return;
 	for (role = 0; role < ROLE_MAX; role++)

@@ -7,6 +7,8 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 
+#include <time.h>
+
 #include "addr.h"
 #include "msg.h"
 
@@ -33,6 +35,8 @@ struct parent {
 	char			*self;
 	int			 foreground;
 	int			 verbose;
+	uint32_t		 debug_pattern;	/* -d PATTERN, --debug */
+	int			 debug_set;
 	struct event_base	*base;
 	struct child		 child[3];	/* PROC_SIPD, PROC_RTPD */
 	struct ifaddrs_role	 ifr[ROLE_MAX];
@@ -44,6 +48,9 @@ struct parent {
 	size_t			 reglen;
 	int			 stopping;
 	int			 exitcode;
+	ino_t			 pw_ino;	/* the password file last sent */
+	off_t			 pw_size;
+	struct timespec		 pw_mtime;
 	const char		*ctlpath;	/* bound control socket */
 	const char		*ctlsock;	/* -s, or the default */
 	struct event		*stopev;
@@ -55,6 +62,7 @@ void	 parent_main(struct parent *);
 void	 parent_stop(int);
 
 void	 parent_reload(struct parent *);
+int	 parent_conf_paths(struct siproxd_conf *);
 
 /* control.c */
 void	 control_init(struct parent *, const char *);
@@ -62,6 +70,7 @@ void	 control_answer(struct parent *, int, struct msg *);
 void	 control_cleanup(struct parent *);
 
 /* priv.c */
+extern const char priv_no_addr[];
 int	 priv_resolve_ifs(const struct siproxd_conf *, struct ifaddrs_role *);
 void	 priv_listen(struct parent *);
 void	 priv_unlisten(struct parent *);
@@ -73,6 +82,7 @@ void	 priv_rtp_socket(struct parent *, struct msg *);
 /* regfile.c */
 void	 regfile_load(struct parent *);
 void	 pwfile_send(struct parent *);
+void	 pwfile_watch(struct parent *);
 void	 regfile_data(struct parent *, struct msg *);
 void	 regfile_commit(struct parent *);
 

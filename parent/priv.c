@@ -16,8 +16,14 @@
 #include "proc.h"
 
 static const char *const role_names[ROLE_MAX] = { "inbound", "outbound" };
+const char priv_no_addr[] = "no address of that family on the interface";
 
-/* Resolve both interfaces; -1 with a log line if either has no address. */
+/*
+ * Resolve both interfaces; -1 with a log line if either is not set.  An
+ * interface that does not exist yet or has no address (a PPPoE link at
+ * boot) is logged and left without addresses: parent_watch_ifs() binds
+ * that side when its address appears, as the classic started anyway.
+ */
 int
 priv_resolve_ifs(const struct siproxd_conf *conf, struct ifaddrs_role *ifr)
 {
@@ -32,15 +38,12 @@ priv_resolve_ifs(const struct siproxd_conf *conf, struct ifaddrs_role *ifr)
 			bad = 1;
 			continue;
 		}
-		if ((n = if_resolve(name[role], &ifr[role])) == -1) {
-			log_warnx("if_%s: no interface %s", role_names[role],
-			    name[role]);
-			bad = 1;
-		} else if (n == 0) {
-			log_warnx("if_%s: interface %s has no address",
+		if ((n = if_resolve(name[role], &ifr[role])) == -1)
+			log_warnx("if_%s: no interface %s yet: waiting for it",
 			    role_names[role], name[role]);
-			bad = 1;
-		}
+		else if (n == 0)
+			log_warnx("if_%s: interface %s has no address yet: "
+			    "waiting for one", role_names[role], name[role]);
 	}
 	return (bad ? -1 : 0);
 }
@@ -85,7 +88,7 @@ priv_bound(struct parent *p, const struct sockaddr *sa, int transport)
 
 static void
 priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
-    int transport)
+    int transport, int optional)
 {
 	struct msg_sip_socket	 m;
 	struct listener		*l;
@@ -97,10 +100,17 @@ priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
 	if (priv_bound(p, (struct sockaddr *)&ss, transport))
 		return;
 	if ((s = priv_socket((struct sockaddr *)&ss, transport == TRANSPORT_TCP ?
-	    SOCK_STREAM : SOCK_DGRAM, p->conf->sip_dscp)) == -1)
+	    SOCK_STREAM : SOCK_DGRAM, p->conf->sip_dscp)) == -1) {
+		if (optional) {
+			log_warn("cannot listen on %s %s",
+			    transport == TRANSPORT_TCP ? "tcp" : "udp",
+			    log_sa((struct sockaddr *)&ss));
+			return;
+		}
 		fatal("cannot listen on %s %s",
 		    transport == TRANSPORT_TCP ? "tcp" : "udp",
 		    log_sa((struct sockaddr *)&ss));
+	}
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		fatal("%s", __func__);
 	l->role = role;
@@ -118,19 +128,34 @@ priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
 	    sizeof(m));
 }
 
-/* Bind UDP and TCP on every address of both interfaces; never a wildcard. */
+/*
+ * Bind UDP and TCP on every address of both interfaces, then on the
+ * loopback addresses as the inbound side; never a wildcard.  Firewalls
+ * (pfSense's rdr, an nftables dnat) send the phones' port 5060 to
+ * 127.0.0.1: sipd answers from that socket so that the firewall's state
+ * turns our address back into the one the phone wrote.  A host without
+ * IPv6 has no ::1, and that is no reason not to start.
+ */
 void
 priv_listen(struct parent *p)
 {
-	int	role, i;
+	struct sockaddr_storage	lo[2];
+	int			role, i;
 
 	for (role = 0; role < ROLE_MAX; role++)
 		for (i = 0; i < p->ifr[role].naddr; i++) {
 			priv_listen_one(p, role, &p->ifr[role].addr[i],
-			    TRANSPORT_UDP);
+			    TRANSPORT_UDP, 0);
 			priv_listen_one(p, role, &p->ifr[role].addr[i],
-			    TRANSPORT_TCP);
+			    TRANSPORT_TCP, 0);
 		}
+	if (addr_parse("127.0.0.1", &lo[0]) == -1 ||
+	    addr_parse("::1", &lo[1]) == -1)
+		fatalx("loopback addresses");
+	for (i = 0; i < 2; i++) {
+		priv_listen_one(p, ROLE_INBOUND, &lo[i], TRANSPORT_UDP, 1);
+		priv_listen_one(p, ROLE_INBOUND, &lo[i], TRANSPORT_TCP, 1);
+	}
 }
 
 void
@@ -166,7 +191,7 @@ priv_rtp_vet(const struct siproxd_conf *conf, const struct ifaddrs_role *ifr,
 		if (ifr[req->role].addr[i].ss_family == af)
 			break;
 	if (i == ifr[req->role].naddr)
-		return ("no address of that family on the interface");
+		return (priv_no_addr);
 	if (req->port < conf->rtp_port_low || req->port > conf->rtp_port_high)
 		return ("port outside rtp_port_low..rtp_port_high");
 	limit = (conf->rtp_port_high - conf->rtp_port_low + 1U) * ROLE_MAX * 2;
@@ -185,7 +210,19 @@ priv_rtp_socket(struct parent *p, struct msg *m)
 	int				 i, s, af;
 
 	memcpy(&req, m->data, sizeof(req));
-	if ((why = priv_rtp_vet(p->conf, p->ifr, p->rtp_held, &req)) != NULL) {
+	why = priv_rtp_vet(p->conf, p->ifr, p->rtp_held, &req);
+	if (why == priv_no_addr) {
+		/* An address that went away (a link that redials): no bind. */
+		memset(&res, 0, sizeof(res));
+		res.role = req.role;
+		res.family = req.family;
+		res.port = req.port;
+		res.error = EADDRNOTAVAIL;
+		msg_send(&p->child[PROC_RTPD].chan, MSG_RTP_SOCKET, m->hdr.id,
+		    -1, &res, sizeof(res));
+		return;
+	}
+	if (why != NULL) {
 		log_warnx("refused rtpd's request for %s port %u: %s: "
 		    "stopping", req.role < ROLE_MAX ? role_names[req.role] :
 		    "?", req.port, why);

@@ -4,7 +4,9 @@
 #include <sys/types.h>
 
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,14 +39,82 @@ xstrdup(const char *s)
 	return (p);
 }
 
-static __attribute__((__noreturn__)) void
-usage(void)
+/* Where the classic looked when no -c was given, after our own default. */
+static const char *const conf_search[] = {
+	SIPROXD_CONF,
+	"/etc/siproxd.conf",
+	"/etc/siproxd/siproxd.conf",
+	"/usr/etc/siproxd.conf",
+	"/usr/local/etc/siproxd.conf",
+	"/usr/local/etc/siproxd/siproxd.conf",
+};
+
+static const struct option long_opts[] = {
+	{ "config",	required_argument,	NULL,	'c' },
+	{ "debug",	required_argument,	NULL,	'D' },
+	{ "help",	no_argument,		NULL,	'h' },
+	{ "pid-file",	required_argument,	NULL,	'p' },
+	{ NULL,		0,			NULL,	0 }
+};
+
+static void
+usage_print(FILE *fp)
 {
 	extern char	*__progname;
 
-	fprintf(stderr, "usage: %s [-dnv] [-f file] [-p pidfile] [-s socket]\n",
-	    __progname);
+	fprintf(fp, "usage: %s [-dhnv] [-d pattern] [-c | -f file] "
+	    "[-p pidfile] [-s socket]\n"
+	    "       long options: --config file, --debug pattern, --help, "
+	    "--pid-file file\n", __progname);
+}
+
+static __attribute__((__noreturn__)) void
+usage(void)
+{
+	usage_print(stderr);
 	exit(1);
+}
+
+/* The first classic location that exists, else our own default. */
+static const char *
+conf_find(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(conf_search) / sizeof(conf_search[0]); i++)
+		if (access(conf_search[i], F_OK) == 0)
+			return (conf_search[i]);
+	return (conf_search[0]);
+}
+
+/*
+ * A classic debug pattern, as -d PATTERN or --debug PATTERN: decimal,
+ * 0x hex, or -1 for every class.  -1 when s is none of these.
+ */
+static int
+debug_pattern(const char *s, uint32_t *pat)
+{
+	unsigned long long	 u;
+	const char		*errstr;
+	char			*end;
+	long long		 n;
+
+	if (s == NULL || s[0] == '\0')
+		return (-1);
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		errno = 0;
+		u = strtoull(s + 2, &end, 16);
+		if (s[2] == '\0' || *end != '\0' || errno != 0 ||
+		    u > UINT32_MAX)
+			return (-1);
+		*pat = (uint32_t)u;
+		return (0);
+	}
+	n = strtonum(s, INT32_MIN, UINT32_MAX, &errstr);
+	if (errstr != NULL)
+		return (-1);
+	*pat = (uint32_t)n;
+	return (0);
 }
 
 /* The classic silence_log levels, as our verbosity. */
@@ -84,20 +154,41 @@ main(int argc, char *argv[])
 	int		 ch, checkonly = 0;
 
 	memset(&p, 0, sizeof(p));
-	p.conffile = SIPROXD_CONF;
 	p.ctlsock = SIPROXD_RUNDIR "/siproxd.sock";
 	proc_title_init(argc, argv);
 	log_init(1, LOG_DAEMON);
 
-	while ((ch = getopt(argc, argv, "c:df:np:P:s:v")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:d::f:hnp:P:s:v", long_opts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':	/* the classic siproxd's spelling of -f */
 		case 'f':
 			p.conffile = xstrdup(optarg);
 			break;
 		case 'd':
-			p.foreground = 1;
+			/*
+			 * Ours: -d alone stays in the foreground.  The
+			 * classic's -d PATTERN (a number) sets debug_level.
+			 */
+			if (optarg == NULL && optind < argc &&
+			    debug_pattern(argv[optind], &p.debug_pattern) == 0) {
+				optind++;
+				p.debug_set = 1;
+			} else if (optarg != NULL) {
+				if (debug_pattern(optarg, &p.debug_pattern) == -1)
+					usage();
+				p.debug_set = 1;
+			} else
+				p.foreground = 1;
 			break;
+		case 'D':
+			if (debug_pattern(optarg, &p.debug_pattern) == -1)
+				usage();
+			p.debug_set = 1;
+			break;
+		case 'h':
+			usage_print(stdout);
+			exit(0);
 		case 'n':
 			checkonly = 1;
 			break;
@@ -122,9 +213,13 @@ main(int argc, char *argv[])
 	if (child != NULL)
 		child_exec(child, p.foreground, p.verbose);
 
+	if (p.conffile == NULL)
+		p.conffile = conf_find();
 	p.conf = conf_new();
 	if (conf_parse_file(p.conf, p.conffile) == -1)
 		exit(1);
+	if (p.debug_set)
+		p.conf->debug_level = p.debug_pattern;
 	if (checkonly) {
 		if (p.verbose)
 			conf_print(stdout, p.conf);
@@ -132,6 +227,8 @@ main(int argc, char *argv[])
 			fprintf(stderr, "configuration OK\n");
 		exit(0);
 	}
+	if (parent_conf_paths(p.conf) == -1)
+		exit(1);
 	/* A copy: a reload replaces the config it came from. */
 	if (p.pidfile == NULL && (p.pidfile = strdup(p.conf->pid_file)) == NULL)
 		fatal("strdup");

@@ -157,6 +157,7 @@ sip_input(struct sip_sock *ss, const struct sockaddr_storage *from,
 	o.transport = TRANSPORT_UDP;
 	o.src = *from;
 	o.sock = ss;
+	lopeer_seen(ss, from);
 	sip_input_msg(&o, buf, len);
 }
 

@@ -73,6 +73,7 @@ sipd_sock_add(struct msg *m)
 	ss->transport = ms.transport;
 	if (msg_addr_to_sa(&ms.addr, &ss->addr) == -1)
 		fatalx("bad sip socket address from the parent");
+	ss->loopback = addr_is_loopback((struct sockaddr *)&ss->addr);
 	TAILQ_INSERT_TAIL(&sipd.socks, ss, entry);
 	if (ss->transport == TRANSPORT_UDP)
 		ss->ev = event_new(child->base, ss->fd, EV_READ | EV_PERSIST,
@@ -91,6 +92,7 @@ sipd_socks_flush(void)
 {
 	struct sip_sock	*ss;
 
+	lopeer_flush();
 	while ((ss = TAILQ_FIRST(&sipd.socks)) != NULL)
 		sipd_sock_free(ss);
 	/* Tell the parent the addresses are free to bind again. */
@@ -103,6 +105,11 @@ sipd_sock_find(int role, int transport, int family)
 {
 	struct sip_sock	*ss;
 
+	/* The interface's own socket before the loopback one. */
+	TAILQ_FOREACH(ss, &sipd.socks, entry)
+		if (ss->role == role && ss->transport == transport &&
+		    ss->addr.ss_family == family && !ss->loopback)
+			return (ss);
 	TAILQ_FOREACH(ss, &sipd.socks, entry)
 		if (ss->role == role && ss->transport == transport &&
 		    ss->addr.ss_family == family)

@@ -21,6 +21,7 @@ struct sip_sock {
 	int			 role;
 	int			 transport;
 	struct sockaddr_storage	 addr;
+	int			 loopback;	/* 127.0.0.1 or ::1 */
 	struct event		*ev;
 };
 TAILQ_HEAD(sip_sock_list, sip_sock);
@@ -120,6 +121,11 @@ int	 transport_parse(const char *);
 int	 side_of(const struct sip_origin *);
 int	 side_one_interface(void);
 const char *side_inside_rule(void);
+
+/* lopeer.c */
+void	 lopeer_seen(struct sip_sock *, const struct sockaddr_storage *);
+struct sip_sock *lopeer_sock(const struct sockaddr *);
+void	 lopeer_flush(void);
 
 /* tcp.c */
 void	 tcp_accept(int, short, void *);

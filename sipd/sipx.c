@@ -37,7 +37,8 @@ sip_send_net(int transport, int role, const struct sockaddr *dst,
 
 	if (transport == TRANSPORT_TCP)
 		return (tcp_send(role, dst, conn, buf, len));
-	if ((ss = sipd_sock_find(role, TRANSPORT_UDP, dst->sa_family)) ==
+	if ((role != ROLE_INBOUND || (ss = lopeer_sock(dst)) == NULL) &&
+	    (ss = sipd_sock_find(role, TRANSPORT_UDP, dst->sa_family)) ==
 	    NULL) {
 		log_warnx("no %s socket to reach %s",
 		    role == ROLE_INBOUND ? "inbound" : "outbound", log_sa(dst));

@@ -107,14 +107,6 @@ check "-j show phones: private and masqueraded contacts, transport" py \
     all(o['masq_contact'].endswith('@203.0.113.1:5060') and \
     o['transport'] == 'udp' and 0 < int(o['expires']) <= 300 for o in d)"
 
-# sdp_port NAME N MEDIA: the port of MEDIA in the Nth SDP NAME received.
-sdp_port() {
-	awk -v n="$2" -v m="m=$3" '
-	    /message received/ { r = 1; next }
-	    /^-----/ { r = 0 }
-	    r && index($1, m) == 1 { if (++c == n) { print $2; exit } }' \
-	    "$WORK/$1.msg" 2>/dev/null | grep .
-}
 DEBUG="packets relayed"
 check "no debug lines at silence_log = 1" sh -c \
     "! grep -q '$DEBUG' $WORK/siproxd.log"

@@ -83,14 +83,6 @@ lan_calls() {	# lan_calls NAME: phone1 calls wan@uas.test
 	bg_ok "wan-$1" && [ $_r -eq 0 ]
 }
 
-# As in rtp.sh: the port of MEDIA in the Nth SDP that NAME received.
-sdp_port() {
-	awk -v n="$2" -v m="m=$3" '
-	    /message received/ { r = 1; next }
-	    /^-----/ { r = 0 }
-	    r && index($1, m) == 1 { if (++c == n) { print $2; exit } }' \
-	    "$WORK/$1.msg" 2>/dev/null | grep .
-}
 # media_call NAME LANPORT WANPORT LANRTP WANRTP: phone1 on LAN:LANPORT calls
 # the WAN with media (rtp_uac.xml talks for 5 s, then BYE); both sipps in
 # the background.

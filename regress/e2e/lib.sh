@@ -7,7 +7,7 @@
 # Nothing is ever sent outside these namespaces.
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
-SIPROXD=$TOP/siproxd
+SIPROXD=${SIPROXD:-$TOP/siproxd}	# another binary: to run a test on old code
 TOOLS=$TOP/obj/regress/tools
 E2E=$TOP/regress/e2e
 T=$(basename "$0" .sh)
@@ -217,4 +217,52 @@ sipp_run() {
 bg_ok() {
 	eval "_p=\$BG_$(echo "$1" | tr -c 'a-zA-Z0-9\n' _)"
 	wait "$_p"
+}
+
+RTPTOOL=$TOOLS/rtptool
+need_rtptool() {
+	[ -x "$RTPTOOL" ] || { echo "FAIL - $T: no $RTPTOOL"; exit 1; }
+}
+
+# sdp_port NAME N MEDIA: the port of MEDIA in the Nth SDP NAME received.
+sdp_port() {
+	awk -v n="$2" -v m="m=$3" '
+	    /message received/ { r = 1; next }
+	    /^-----/ { r = 0 }
+	    r && index($1, m) == 1 { if (++c == n) { print $2; exit } }' \
+	    "$WORK/$1.msg" 2>/dev/null | grep .
+}
+# talk LANPORT LANDST WANPORT WANDST [lan source port] [tag]: the phone
+# (10.0.0.2) and the provider (203.0.113.2) through the relay, both sides
+# at once; each waits a moment after binding so the other end is bound
+# before the first packet, the LAN first so rtpd learns its port.
+talk() {
+	_t=${6:-a}
+	in_lan "$RTPTOOL" duplex -l "10.0.0.2:${5:-$1}" -r "10.0.0.1:$2" \
+	    -w 300 -n 50 -i 20 -t 3000 -s 111 -S 222 > "$WORK/talk-lan-$_t" 2>&1 &
+	_lp=$!
+	in_wan "$RTPTOOL" duplex -l "203.0.113.2:$3" -r "203.0.113.1:$4" \
+	    -w 500 -n 50 -i 20 -t 3000 -s 222 -S 111 > "$WORK/talk-wan-$_t" 2>&1
+	_wr=$?
+	wait $_lp
+	_lr=$?
+	sed 's/^/# lan: /' "$WORK/talk-lan-$_t"
+	sed 's/^/# wan: /' "$WORK/talk-wan-$_t"
+	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
+}
+
+
+# out_call NAME TARGET: phone1 (10.0.0.2:5061) calls wan@uas.test with
+# media, its INVITE sent to TARGET; both sipps in the background.  Sets
+# P_IN and P_OUT, the relay ports the phone and the provider were given.
+out_call() {
+	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5070 rtp_uas.xml -s wan \
+	    -key rtpport 26000
+	sipp_bg "lan-$1" "$NS_LAN" 10.0.0.2 5061 rtp_uac.xml -s phone1 \
+	    -key domain sip.test -key callee wan -key rdomain uas.test \
+	    -key rtpport 16000 "$2"
+	P_IN=$(wait_for 5 sdp_port "lan-$1" 1 audio &&
+	    sdp_port "lan-$1" 1 audio)
+	P_OUT=$(wait_for 5 sdp_port "wan-$1" 1 audio &&
+	    sdp_port "wan-$1" 1 audio)
 }

@@ -7,8 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 topo_up
 dns_up
-RTPTOOL=$TOOLS/rtptool
-[ -x "$RTPTOOL" ] || { echo "FAIL - $T: no $RTPTOOL"; exit 1; }
+need_rtptool
 ip -n "$NS_WAN" addr add 203.0.113.50/24 dev wan0	# a stranger
 
 CONF=$(write_conf <<CONF
@@ -19,14 +18,6 @@ start_siproxd "$CONF" || exit 1
 LAN=10.0.0.2
 WAN=203.0.113.2
 
-# sdp_port NAME N MEDIA: the port of MEDIA in the Nth SDP NAME received.
-sdp_port() {
-	awk -v n="$2" -v m="m=$3" '
-	    /message received/ { r = 1; next }
-	    /^-----/ { r = 0 }
-	    r && index($1, m) == 1 { if (++c == n) { print $2; exit } }' \
-	    "$WORK/$1.msg" 2>/dev/null | grep .
-}
 relay_ports() {	# relay_ports: RTP sockets rtpd holds in the range
 	ip netns exec "$NS_FW" ss -uanH | awk '{ print $4 }' |
 	    grep -cE ':70[7-8][0-9]$'
@@ -44,24 +35,6 @@ lan_call() {
 	    -key domain sip.test -key callee wan -key rdomain uas.test \
 	    -key rtpport 16000 -key vport 16010 "$@" 10.0.0.1:5060
 }
-# talk LANPORT LANDST WANPORT WANDST [lan source port] [tag]: both sides
-# at once; each waits a moment after binding so the other end is bound
-# before the first packet, the LAN first so rtpd learns its port.
-talk() {
-	_t=${6:-a}
-	in_lan "$RTPTOOL" duplex -l "$LAN:${5:-$1}" -r "10.0.0.1:$2" -w 300 \
-	    -n 50 -i 20 -t 3000 -s 111 -S 222 > "$WORK/talk-lan-$_t" 2>&1 &
-	_lp=$!
-	in_wan "$RTPTOOL" duplex -l "$WAN:$3" -r "203.0.113.1:$4" -w 500 \
-	    -n 50 -i 20 -t 3000 -s 222 -S 111 > "$WORK/talk-wan-$_t" 2>&1
-	_wr=$?
-	wait $_lp
-	_lr=$?
-	sed 's/^/# lan: /' "$WORK/talk-lan-$_t"
-	sed 's/^/# wan: /' "$WORK/talk-wan-$_t"
-	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
-}
-
 # 1. LAN->WAN call, media both ways.
 lan_call c1 rtp_uac.xml rtp_uas.xml
 P_IN=$(wait_for 5 sdp_port lan-c1 1 audio && sdp_port lan-c1 1 audio)

@@ -217,9 +217,17 @@ test_errors(void)
 	CHECK(rv == -1 && err_is("1: rtp_timeout: \"12x\" is not a number"),
 	    "not a number");
 	conf_free(c);
-	c = conf("rtp_timeout = 0x10\n", &rv);
-	CHECK(rv == -1 && err_is("1: rtp_timeout: \"0x10\" is not a number"),
-	    "hex only for debug_level");
+	c = conf("rtp_timeout = 0x10\nrtp_dscp = 0x2E\n", &rv);
+	CHECK(rv == 0 && c->rtp_timeout == 16 && c->rtp_dscp == 46 &&
+	    errs[0] == '\0', "hex for every number, as the classic's scanf");
+	conf_free(c);
+	c = conf("rtp_timeout = 0x\n", &rv);
+	CHECK(rv == -1 && err_is("1: rtp_timeout: \"0x\" is not a number"),
+	    "0x alone is no number");
+	conf_free(c);
+	c = conf("rtp_dscp = 0x40\n", &rv);
+	CHECK(rv == -1 && err_is("1: rtp_dscp: 0x40 is out of range (0..63)"),
+	    "hex out of range");
 	conf_free(c);
 	c = conf("sip_listen_port = 65536\n", &rv);
 	CHECK(rv == -1 && err_is("1: sip_listen_port: 65536 is out of range "
@@ -230,8 +238,46 @@ test_errors(void)
 	    "dscp out of range");
 	conf_free(c);
 	c = conf("rtp_timeout = 0\n", &rv);
-	CHECK(rv == -1 && err_is("1: rtp_timeout: 0 is out of range "
-	    "(1..86400)"), "zero timeout");
+	CHECK(rv == 0 && c->rtp_timeout == 300 &&
+	    err_is("1: rtp_timeout = 0 is not usable: using 300"),
+	    "zero rtp_timeout (classic accepts it): default, warning");
+	conf_free(c);
+	c = conf("default_expires = 0\ntcp_timeout = 0\n"
+	    "tcp_connect_timeout = 0\n", &rv);
+	CHECK(rv == 0 && c->default_expires == 600 && c->tcp_timeout == 600 &&
+	    c->tcp_connect_timeout == 500 && strstr(errs, "t.conf:1: "
+	    "default_expires = 0") != NULL && strstr(errs, "t.conf:2: "
+	    "tcp_timeout = 0") != NULL && strstr(errs, "t.conf:3: "
+	    "tcp_connect_timeout = 0") != NULL,
+	    "zero default_expires, tcp timeouts: defaults, one warning each");
+	conf_free(c);
+	c = conf("tcp_keepalive = 7200\n", &rv);
+	CHECK(rv == 0 && c->tcp_keepalive == 7200 && errs[0] == '\0',
+	    "tcp_keepalive 7200 (pfSense) as it is");
+	conf_free(c);
+	c = conf("rtp_input_dejitter = 2000000\n", &rv);
+	CHECK(rv == 0 && c->rtp_input_dejitter == 1500000 &&
+	    err_is("1: rtp_input_dejitter = 2000000 is above 1500000: "
+	    "using 1500000"), "dejitter above the cap: the cap, warning");
+	conf_free(c);
+	c = conf_new();
+	rv = parse(c, "rtp_timeout = 0\n", 1);
+	CHECK(rv == 0 && errs[0] == '\0', "no warning when quiet");
+	conf_free(c);
+	c = conf("hosts_allow_reg = localhost/32, 10.0.0.0/8\n", &rv);
+	CHECK(rv == 0 && acl_has(&c->hosts_allow_reg, "127.0.0.1") &&
+	    acl_has(&c->hosts_allow_reg, "10.1.2.3") &&
+	    !acl_has(&c->hosts_allow_reg, "127.0.0.2") &&
+	    strstr(errs, "t.conf:1: hosts_allow_reg: host localhost "
+	    "resolved") != NULL, "a host name in an access list is resolved");
+	conf_free(c);
+	c = conf("hosts_allow_sip = nosuchhost.invalid\n", &rv);
+	CHECK(rv == 0 && !TAILQ_EMPTY(&c->hosts_allow_sip) &&
+	    !acl_has(&c->hosts_allow_sip, "10.0.0.2") &&
+	    !acl_has(&c->hosts_allow_sip, "0.0.0.1") &&
+	    strstr(errs, "t.conf:1: hosts_allow_sip: host nosuchhost.invalid")
+	    != NULL, "a name that does not resolve matches no one, and the "
+	    "list does not become empty (allow all)");
 	conf_free(c);
 	c = conf("daemonize = 99999999999999999999999\n", &rv);
 	CHECK(rv == -1 && err_is("1: daemonize: 99999999999999999999999 is out "
@@ -271,8 +317,10 @@ test_errors(void)
 	c = conf("hosts_allow_sip = 10.0.0.0/\n", &rv);
 	CHECK(rv == -1, "empty prefix length");
 	conf_free(c);
-	c = conf("hosts_allow_sip = eth0/24\n", &rv);
-	CHECK(rv == -1, "a name is not a prefix");
+	c = conf("hosts_allow_sip = 10.0.0.0/8,eth0.invalid/24\n", &rv);
+	CHECK(rv == 0 && !acl_has(&c->hosts_allow_sip, "0.0.0.1") &&
+	    acl_has(&c->hosts_allow_sip, "10.0.0.1"),
+	    "a name with a prefix that does not resolve matches nothing");
 	conf_free(c);
 	c = conf("a = 1\nrtp_dscp = 99\nb\nsip_dscp = 1\n", &rv);
 	CHECK(rv == -1 && strcmp(errs,

@@ -1,0 +1,140 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# What installs of the classic siproxd do: its command lines, its config
+# search, killall -9, the values it accepts, a password file rewritten
+# without a signal, and a boot before the WAN link has an address.
+
+. "$(dirname "$0")/lib.sh"
+topo_up
+dns_up
+need_rtptool
+LAN=10.0.0.2
+WAN=203.0.113.2
+
+# 1. Command lines.
+check "-h prints the usage and exits 0" sh -c "$SIPROXD -h | grep -q usage"
+check "--help prints the usage and exits 0" \
+    sh -c "$SIPROXD --help | grep -q usage"
+printf 'if_inbound = in0\nif_outbound = out0\n' > "$WORK/min.conf"
+check "--config FILE" sh -c \
+    "$SIPROXD -n --config $WORK/min.conf 2>&1 | grep -qx 'configuration OK'"
+check "-c FILE" sh -c \
+    "$SIPROXD -n -c $WORK/min.conf 2>&1 | grep -qx 'configuration OK'"
+check "-d PATTERN sets the debug pattern (classic)" sh -c \
+    "$SIPROXD -nv -c $WORK/min.conf -d 0x200 | grep -qx 'debug_level = 0x00000200'"
+check "--debug PATTERN" sh -c \
+    "$SIPROXD -nv --debug 1024 -c $WORK/min.conf | grep -qx 'debug_level = 0x00000400'"
+check "-d alone still means the foreground, -d -1 is a pattern" sh -c \
+    "$SIPROXD -nv -d -1 -c $WORK/min.conf | grep -qx 'debug_level = 0xffffffff'"
+# The classic's search, in a mount namespace where /usr/local/etc is
+# empty but for siproxd/siproxd.conf.
+if [ -e /etc/siproxd.conf ] || [ -e /etc/siproxd/siproxd.conf ] ||
+    [ -e /usr/etc/siproxd.conf ] || [ ! -d /usr/local/etc ]; then
+	echo "# a siproxd.conf in /etc or no /usr/local/etc: search not tested"
+else
+	check "no -c: the classic locations are searched" sh -c "
+	    unshare -m sh -c 'mount -t tmpfs sx /usr/local/etc &&
+	    mkdir /usr/local/etc/siproxd &&
+	    printf \"if_inbound = sxsearch0\nif_outbound = out0\n\" \
+	    > /usr/local/etc/siproxd/siproxd.conf && $SIPROXD -nv' |
+	    grep -qx 'if_inbound = sxsearch0'"
+fi
+
+# 2. Values the classic starts with (the pfSense GUI writes them).
+CLASSIC=$(write_conf classic <<CONF
+rtp_timeout = 0
+default_expires = 0
+tcp_timeout = 0
+tcp_connect_timeout = 0
+tcp_keepalive = 7200
+rtp_input_dejitter = 2000000
+rtp_output_dejitter = 0
+debug_level = 0x00000000
+hosts_allow_reg = localhost,10.0.0.0/8
+hosts_allow_sip = 10.0.0.0/8,203.0.113.0/24
+daemonize = 0
+CONF
+)
+"$SIPROXD" -n -c "$CLASSIC" > /dev/null 2> "$WORK/n.out"
+RC=$?
+sed 's/^/# /' "$WORK/n.out"
+check "siproxd -n accepts the classic values" test $RC -eq 0
+for k in rtp_timeout default_expires tcp_timeout tcp_connect_timeout \
+    rtp_input_dejitter hosts_allow_reg; do
+	L=$(grep -n "^$k" "$CLASSIC" | tail -1 | cut -d: -f1)
+	check "siproxd -n reports $k at its line $L" \
+	    grep -q "^siproxd: $CLASSIC:$L: $k" "$WORK/n.out"
+done
+
+# 3. pfSense's start and stop: "siproxd -c FILE &", "killall -9 siproxd".
+# In a pid namespace of its own, so that killall sees only this daemon.
+cat > "$WORK/killall.sh" <<SH
+$SIPROXD -c $CLASSIC -s $WORK/ctl-k.sock > $WORK/killall.log 2>&1 &
+n=0
+while [ ! -s $WORK/siproxd.pid ] && [ \$n -lt 50 ]; do sleep 0.1; n=\$((n+1)); done
+[ -s $WORK/siproxd.pid ] || { echo "# did not start"; exit 2; }
+n=0
+while [ "\$(pgrep -c -x siproxd)" -lt 3 ] && [ \$n -lt 50 ]; do sleep 0.1; n=\$((n+1)); done
+echo "# before: \$(pgrep -c -x siproxd) processes"
+killall -9 siproxd
+n=0
+while pgrep -x siproxd > /dev/null && [ \$n -lt 20 ]; do sleep 0.1; n=\$((n+1)); done
+echo "# after: \$(pgrep -c -x siproxd) processes"
+! pgrep -x siproxd > /dev/null
+SH
+rm -f "$WORK/siproxd.pid"
+check "siproxd -c FILE & with daemonize = 1, then killall -9: none left in 2 s" \
+    ip netns exec "$NS_FW" unshare -pf --mount-proc sh "$WORK/killall.sh"
+
+# 4. The password file rewritten in place (pfSense's Users tab) counts
+# without a signal, as the classic read it at each check.
+printf 'phone1 secret1\n' > "$WORK/passwd"
+AUTH=$(write_conf auth <<CONF
+proxy_auth_realm = siproxd.test
+proxy_auth_pwfile = $WORK/passwd
+CONF
+)
+start_siproxd "$AUTH" || exit 1
+reg() {	# reg NAME USER PASS
+	sipp_bg "wan-$1" "$NS_WAN" $WAN 5060 wan_reg.xml
+	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 auth_reg.xml 10.0.0.1:5060 \
+	    -s "$2" -key domain sip.test -au "$2" -ap "$3"
+	_r=$?
+	kill "$(eval echo \$BG_wan_$1)" 2>/dev/null
+	return $_r
+}
+check "phone1 registers with its password" reg a1 phone1 secret1
+printf 'phone2 secret2\n' 1<> "$WORK/passwd"	# same inode, as fopen "w"
+truncate -s 15 "$WORK/passwd"
+check "a user added to the file registers within 7 s, with no SIGHUP" \
+    sh -c 'for i in 1 2 3 4 5 6 7; do sleep 1; grep -q "changed: reading" '"$WORK"'/siproxd.log && exit 0; done; exit 1'
+check "phone2 registers" reg a2 phone2 secret2
+if reg a3 phone1 secret1; then
+	fail "phone1, gone from the file, is refused"
+else
+	ok "phone1, gone from the file, is refused"
+fi
+kill "$SXD"
+wait_for 5 gone "$SXD"
+
+# 5. Boot without the WAN: out0 is down, siproxd starts all the same and
+# binds the outside when the address comes.
+ip -n "$NS_FW" link set out0 down
+: > "$WORK/siproxd.log"
+BOOT=$(write_conf boot </dev/null)
+start_siproxd "$BOOT"
+check "siproxd starts while if_outbound has no address" \
+    grep -q "if_outbound: interface out0 has no address yet" "$WORK/siproxd.log"
+ip -n "$NS_FW" link set out0 up
+check "the outside is bound when its address appears" wait_for 12 \
+    grep -q "listening on udp 203.0.113.1:5060" "$WORK/siproxd.log"
+sipp_bg wan-reg "$NS_WAN" $WAN 5060 wan_reg.xml
+check "then a phone registers" \
+    sipp_run lan-reg "$NS_LAN" $LAN 5061 phone_reg.xml 10.0.0.1:5060 \
+    -s phone1 -key domain sip.test -key expires 300
+bg_ok wan-reg
+out_call c1 10.0.0.1:5060
+check "and calls, media relayed" talk 16000 "$P_IN" 26000 "$P_OUT"
+check "the call ends" bg_ok lan-c1
+bg_ok wan-c1
+finish
