@@ -19,16 +19,7 @@ WAN=203.0.113.2
 REG=$WORK/registrations
 
 # reg NAME SCENARIO USER PASS: a LAN phone registers through the proxy.
-reg() {
-	sipp_bg "wan-$1" "$NS_WAN" $WAN 5060 wan_reg.xml
-	# sipp's digest uri is the proxy's address unless told: RFC 3261
-	# §22.4 wants the Request-URI, and the proxy holds phones to it.
-	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 "$2" 10.0.0.1:5060 -s "$3" \
-	    -key domain sip.test -au "$3" -ap "$4" -auth_uri sip.test
-	_r=$?
-	kill "$(eval echo \$BG_wan_$1)" 2>/dev/null
-	return $_r
-}
+reg() { auth_reg "$@"; }
 
 check "no credentials: 407 with a Digest challenge" \
     reg none auth_reg_none.xml phone1 x

@@ -95,14 +95,7 @@ proxy_auth_pwfile = $WORK/passwd
 CONF
 )
 start_siproxd "$AUTH" || exit 1
-reg() {	# reg NAME USER PASS
-	sipp_bg "wan-$1" "$NS_WAN" $WAN 5060 wan_reg.xml
-	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 auth_reg.xml 10.0.0.1:5060 \
-	    -s "$2" -key domain sip.test -au "$2" -ap "$3"
-	_r=$?
-	kill "$(eval echo \$BG_wan_$1)" 2>/dev/null
-	return $_r
-}
+reg() { auth_reg "$1" auth_reg.xml "$2" "$3"; }
 check "phone1 registers with its password" reg a1 phone1 secret1
 printf 'phone2 secret2\n' 1<> "$WORK/passwd"	# same inode, as fopen "w"
 truncate -s 15 "$WORK/passwd"

@@ -266,3 +266,16 @@ out_call() {
 	P_OUT=$(wait_for 5 sdp_port "wan-$1" 1 audio &&
 	    sdp_port "wan-$1" 1 audio)
 }
+
+# auth_reg NAME SCENARIO USER PASS: a LAN phone registers through the
+# proxy with digest credentials; the provider's registrar answers 200.
+# sipp's digest uri is the proxy's address unless told: RFC 3261 §22.4
+# wants the Request-URI, and the proxy holds phones to it.
+auth_reg() {
+	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5060 wan_reg.xml
+	sipp_run "lan-$1" "$NS_LAN" 10.0.0.2 5061 "$2" 10.0.0.1:5060 -s "$3" \
+	    -key domain sip.test -au "$3" -ap "$4" -auth_uri sip.test
+	_r=$?
+	kill "$(eval echo \$BG_wan_$1)" 2>/dev/null
+	return $_r
+}
