@@ -144,6 +144,32 @@ log_debug(const char *emsg, ...)
 	}
 }
 
+void
+log_limited(struct log_limit *l, int pri, const char *emsg, ...)
+{
+	struct timespec	ts;
+	va_list		ap;
+	char		buf[1024];
+
+	if (pri == LOG_INFO && verbose < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (l->last != 0 && ts.tv_sec == l->last) {
+		l->more++;
+		return;
+	}
+	va_start(ap, emsg);
+	vsnprintf(buf, sizeof(buf), emsg, ap);
+	va_end(ap);
+	if (l->more > 0)
+		logit(pri, "%s (%u more since the last such line)", buf,
+		    l->more);
+	else
+		logit(pri, "%s", buf);
+	l->last = ts.tv_sec;
+	l->more = 0;
+}
+
 static __attribute__((__noreturn__, __format__ (printf, 2, 0))) void
 vfatalc(int err, const char *emsg, va_list ap)
 {

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <stdarg.h>
+#include <time.h>
 
 void	 log_init(int, int);
 void	 log_procinit(const char *);
@@ -29,6 +30,16 @@ __attribute__((__noreturn__)) void fatal(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 __attribute__((__noreturn__)) void fatalx(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
+/*
+ * A line (LOG_INFO or LOG_ERR) about what the network sent: at most one a
+ * second per limiter, with a count of those left out since the last.
+ */
+struct log_limit {
+	time_t		last;
+	unsigned int	more;
+};
+void	 log_limited(struct log_limit *, int, const char *, ...)
+	    __attribute__((__format__ (printf, 3, 4)));
 const char	*log_sa(const struct sockaddr *);
 const char	*log_wire(const char *, size_t);
 

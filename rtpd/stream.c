@@ -10,6 +10,7 @@
 #include <event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -297,23 +298,10 @@ leg_set_peer(struct rleg *l, const struct msg_relay_open *o)
 static void
 exhausted(uint64_t call, unsigned int stream)
 {
-	static time_t		last;
-	static unsigned int	more;
-	time_t			now = now_sec();
+	static struct log_limit	lim;
 
-	if (now == last) {
-		more++;
-		return;
-	}
-	if (more > 0)
-		log_warnx("%016llx/%u: rtp port range exhausted (%u more "
-		    "refused since the last such line)",
-		    (unsigned long long)call, stream, more);
-	else
-		log_warnx("%016llx/%u: rtp port range exhausted",
-		    (unsigned long long)call, stream);
-	last = now;
-	more = 0;
+	log_limited(&lim, LOG_ERR, "%016llx/%u: rtp port range exhausted",
+	    (unsigned long long)call, stream);
 }
 
 void

@@ -39,6 +39,13 @@ opaque_hash(const void *p, size_t len)
 	return (siphash24(&hash_key, p, len));
 }
 
+/* A MAC under the key of the sealed values: only this run can make it. */
+uint64_t
+opaque_mac(const void *p, size_t len)
+{
+	return (siphash24(&mac_key, p, len));
+}
+
 static void
 opaque_xor(uint64_t mac, uint8_t *p, size_t len)
 {

@@ -9,6 +9,7 @@
 
 void	 opaque_init(void);
 uint64_t opaque_hash(const void *, size_t);
+uint64_t opaque_mac(const void *, size_t);
 char	*opaque_seal(const char *, size_t);
 char	*opaque_open(const char *, size_t, size_t *);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 
 #include "addr.h"
 #include "auth.h"
@@ -425,11 +426,17 @@ proxy_response(const struct sip_origin *o, osip_message_t *m)
 	char			 host[256];
 	const char		*errstr;
 	uint16_t		 port = 0;
-	int			 role, transport;
+	int			 role, left, transport;
+	static struct log_limit	 forged;
 
-	if ((role = rewrite_pop_via(m)) == -1) {
-		log_info("%s: response from %s not for us: dropped",
-		    proxy_cid(m), log_sa((const struct sockaddr *)&o->src));
+	/*
+	 * RFC 3261 §16.7: a response goes where our Via says.  Only a Via we
+	 * wrote, coming back from the side the request left by, says so.
+	 */
+	if ((role = rewrite_pop_via(m, &left)) == -1 || left != side_of(o)) {
+		log_limited(&forged, LOG_INFO, "%s: response from %s without "
+		    "a via of ours for that side: dropped", proxy_cid(m),
+		    log_sa((const struct sockaddr *)&o->src));
 		osip_message_free(m);
 		return;
 	}

@@ -22,9 +22,18 @@
 
 void	bad_sdp(struct sipx *);
 
-/* RFC 3261 §8.1.1.7 magic cookie, then our mark. */
+/*
+ * Our branch (RFC 3261 §16.6 step 8; §8.1.1.7 magic cookie, then our mark):
+ * the side the request came from, the side it left by, 'h' when the Vias
+ * below ours are sealed into the branch or 'p' when they stay in the
+ * message, the loop hash; then a dot and the tail.  The tail is the sealed
+ * text, or a MAC of it: either way a MAC keyed for this run covers the
+ * head and every Via below ours, so that a response is routed only by
+ * what we wrote ourselves.
+ */
 #define BRANCH_PREFIX	"z9hG4bKsxd"
 #define BRANCH_PLEN	(sizeof(BRANCH_PREFIX) - 1)
+#define BRANCH_HEAD	(3 + 16)	/* sides, form, loop hash */
 #define CALLID_MARK	"-sxd"
 
 void
@@ -103,24 +112,30 @@ rewrite_loop_check(osip_message_t *m, uint64_t lh)
 		if (!host_is_ours(v->host, v->port) ||
 		    (b = via_branch(v)) == NULL ||
 		    strncmp(b, BRANCH_PREFIX, BRANCH_PLEN) != 0 ||
-		    strlen(b) < BRANCH_PLEN + 2 + 16)
+		    strlen(b) < BRANCH_PLEN + BRANCH_HEAD)
 			continue;
-		if (strncmp(b + BRANCH_PLEN + 2, hex, 16) == 0)
+		if (strncmp(b + BRANCH_PLEN + 3, hex, 16) == 0)
 			return (1);
 	}
 	return (0);
 }
 
-/* All Vias as one text, one per line, to seal into our branch. */
+/*
+ * The Vias from the first'th on, one per line after the head of our
+ * branch: the text its MAC covers.
+ */
 static char *
-via_stack(osip_message_t *m)
+via_stack(osip_message_t *m, int first, const char *head)
 {
 	osip_via_t	*v;
-	char		*s, *all = NULL;
-	size_t		 len = 0, n;
+	char		*s, *all;
+	size_t		 len, n;
 	int		 i;
 
-	for (i = 0; (v = osip_list_get(&m->vias, i)) != NULL; i++) {
+	if (asprintf(&all, "%s\n", head) == -1)
+		fatal("%s", __func__);
+	len = strlen(all);
+	for (i = first; (v = osip_list_get(&m->vias, i)) != NULL; i++) {
 		if (osip_via_to_str(v, &s) != 0)
 			return (NULL);
 		n = strlen(s);
@@ -132,8 +147,7 @@ via_stack(osip_message_t *m)
 		all[len] = '\0';
 		osip_free(s);
 	}
-	if (all != NULL)
-		all[len - 1] = '\0';
+	all[len - 1] = '\0';
 	return (all);
 }
 
@@ -168,25 +182,29 @@ via_push(struct sipx *x, int from, uint64_t lh)
 {
 	osip_message_t	*m = x->msg;
 	osip_via_t	*v;
-	char		 host[256], bh[260], *stack = NULL, *tail, *str;
+	char		 host[256], bh[260], head[BRANCH_HEAD + 1];
+	char		*stack, *tail, *str;
 	int		 hide, r;
 
-	hide = x->role_out == ROLE_OUTBOUND && from == ROLE_INBOUND;
-	if ((stack = via_stack(m)) == NULL)
+	if (osip_list_size(&m->vias) < 1)
 		return (-1);
+	hide = x->role_out == ROLE_OUTBOUND && from == ROLE_INBOUND;
+	snprintf(head, sizeof(head), "%d%d%c%016llx", from, x->role_out,
+	    hide ? 'h' : 'p', (unsigned long long)lh);
+	stack = via_stack(m, 0, head);
 	if (hide)
 		tail = opaque_seal(stack, strlen(stack));
 	else if (asprintf(&tail, "%016llx", (unsigned long long)
-	    opaque_hash(stack, strlen(stack))) == -1)
+	    opaque_mac(stack, strlen(stack))) == -1)
 		tail = NULL;
 	free(stack);
 	if (tail == NULL)
 		return (-1);
 	our_host(x->role_out, x->dst.ss_family, host, sizeof(host));
-	r = asprintf(&str, "SIP/2.0/%s %s:%u;branch=%s%d%c%016llx.%s%s",
+	r = asprintf(&str, "SIP/2.0/%s %s:%u;branch=%s%s.%s%s",
 	    transport_name(x->transport), bracket(host, bh, sizeof(bh)),
-	    child->conf->sip_listen_port, BRANCH_PREFIX, from, hide ? 'h' : 'p',
-	    (unsigned long long)lh, tail, child->conf->use_rport &
+	    child->conf->sip_listen_port, BRANCH_PREFIX, head, tail,
+	    child->conf->use_rport &
 	    (x->role_out == ROLE_OUTBOUND ? 2 : 1) ? ";rport" : "");
 	free(tail);
 	if (r == -1)
@@ -203,8 +221,9 @@ via_push(struct sipx *x, int from, uint64_t lh)
 	return (0);
 }
 
+/* Our Via is on top: put back the ones sealed into it, if they verify. */
 static int
-via_unseal(osip_message_t *m, const char *sealed)
+via_unseal(osip_message_t *m, const char *head, const char *sealed)
 {
 	osip_via_t	*v;
 	char		*plain, *line, *next;
@@ -212,7 +231,13 @@ via_unseal(osip_message_t *m, const char *sealed)
 
 	if ((plain = opaque_open(sealed, strlen(sealed), &len)) == NULL)
 		return (-1);
-	for (line = plain; line != NULL; line = next) {
+	if (strncmp(plain, head, BRANCH_HEAD) != 0 ||
+	    plain[BRANCH_HEAD] != '\n') {
+		free(plain);
+		return (-1);
+	}
+	via_clear(m);
+	for (line = plain + BRANCH_HEAD + 1; line != NULL; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
 		if (osip_via_init(&v) != 0 || osip_via_parse(v, line) != 0) {
@@ -226,36 +251,63 @@ via_unseal(osip_message_t *m, const char *sealed)
 	return (0);
 }
 
-/*
- * Take our Via off a response: the side the request came from, or -1 if
- * the Via is not ours (or was forged).
- */
-int
-rewrite_pop_via(osip_message_t *m)
+/* Our Via is on top: take it off if its MAC covers the ones below. */
+static int
+via_verify(osip_message_t *m, const char *head, const char *mac)
 {
 	osip_via_t	*v;
-	const char	*b, *dot;
-	char		*copy;
-	int		 role, hidden, r = 0;
+	char		*stack, hex[17];
+
+	stack = via_stack(m, 1, head);
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)
+	    opaque_mac(stack, strlen(stack)));
+	free(stack);
+	if (strcmp(mac, hex) != 0)
+		return (-1);
+	v = osip_list_get(&m->vias, 0);
+	osip_list_remove(&m->vias, 0);
+	osip_via_free(v);
+	return (0);
+}
+
+/*
+ * Take our Via off a response: the side the request came from (and in
+ * *left, if not NULL, the side it left by), or -1 if the top Via is not
+ * one we wrote, the message then half undone.
+ */
+int
+rewrite_pop_via(osip_message_t *m, int *left)
+{
+	osip_via_t	*v;
+	const char	*b;
+	char		 head[BRANCH_HEAD + 1], *tail;
+	int		 from, to, r;
 
 	if ((v = osip_list_get(&m->vias, 0)) == NULL ||
 	    !host_is_ours(v->host, v->port) || (b = via_branch(v)) == NULL ||
 	    strncmp(b, BRANCH_PREFIX, BRANCH_PLEN) != 0 ||
-	    strlen(b) < BRANCH_PLEN + 3 + 16 ||
-	    (dot = strchr(b + BRANCH_PLEN, '.')) == NULL)
+	    strlen(b) < BRANCH_PLEN + BRANCH_HEAD + 1 ||
+	    b[BRANCH_PLEN + BRANCH_HEAD] != '.')
 		return (-1);
-	role = b[BRANCH_PLEN] - '0';
-	hidden = b[BRANCH_PLEN + 1] == 'h';
-	if (role < 0 || role >= ROLE_MAX)
+	strlcpy(head, b + BRANCH_PLEN, sizeof(head));
+	from = head[0] - '0';
+	to = head[1] - '0';
+	if (from < 0 || from >= ROLE_MAX || to < 0 || to >= ROLE_MAX)
 		return (-1);
-	if ((copy = strdup(dot + 1)) == NULL)
+	if ((tail = strdup(b + BRANCH_PLEN + BRANCH_HEAD + 1)) == NULL)
 		fatal("%s", __func__);
-	osip_list_remove(&m->vias, 0);
-	osip_via_free(v);
-	if (hidden)
-		r = via_unseal(m, copy);
-	free(copy);
-	return (r == -1 ? -1 : role);
+	if (head[2] == 'h')
+		r = via_unseal(m, head, tail);
+	else if (head[2] == 'p')
+		r = via_verify(m, head, tail);
+	else
+		r = -1;
+	free(tail);
+	if (r == -1)
+		return (-1);
+	if (left != NULL)
+		*left = to;
+	return (from);
 }
 
 static void

@@ -16,7 +16,7 @@ int	 rewrite_loop_check(osip_message_t *, uint64_t);
 void	 rewrite_set_body(osip_message_t *, const char *, size_t);
 void	 rewrite_callid_reveal(osip_message_t *);
 void	 rewrite_mask(osip_message_t *, int);
-int	 rewrite_pop_via(osip_message_t *);
+int	 rewrite_pop_via(osip_message_t *, int *);
 int	 rewrite_request(struct sipx *, int);
 int	 rewrite_response(struct sipx *, int);
 int	 rewrite_sdp_finish(struct sipx *);

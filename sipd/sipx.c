@@ -76,7 +76,7 @@ sipx_reply(struct sipx *x, int code)
 {
 	if (!MSG_IS_REQUEST(x->msg) || MSG_IS_ACK(x->msg))
 		return;
-	rewrite_pop_via(x->msg);
+	rewrite_pop_via(x->msg, NULL);
 	rewrite_callid_reveal(x->msg);
 	sip_reply(&x->from, NULL, 0, x->msg, code, NULL);
 }

@@ -1,0 +1,196 @@
+# SPDX-License-Identifier: ISC
+# Made-up SIP responses and the hosts that must never see them (forge.sh).
+#
+#   forge.py sink ADDR PORT SECONDS
+#       count UDP datagrams and TCP connections to ADDR:PORT; prints
+#       "udp=N tcp=N" at the end
+#   forge.py send udp|tcp SRC DST PORT KIND [COUNT]
+#       send COUNT (1) made-up responses of KIND (see KINDS) from SRC to
+#       DST:PORT
+#   forge.py phone ADDR PORT honest|reflect|wanside SECONDS
+#       a LAN phone: registers with siproxd itself, answers the first
+#       OPTIONS with 200, its Vias as they came (honest), with the
+#       second pointed at 203.0.113.50:5099 (reflect), or as they came
+#       but to siproxd's WAN address (wanside)
+#   forge.py ask SRC PORT SECONDS
+#       a WAN host: OPTIONS to phone9 through siproxd; prints "answered"
+#       or "silent"
+# Every address is one the test's namespaces own.
+
+import socket
+import sys
+import time
+
+SDP_STREAMS = 10
+
+
+def fake_branch(side):
+    # What the old code took for ours: the mark, a side, "p", 16 hex, a dot.
+    return "z9hG4bKsxd%dp%s.anything" % (side, "0123456789abcdef")
+
+
+def sdp(n):
+    body = ("v=0\r\no=- 1 1 IN IP4 203.0.113.2\r\ns=-\r\n"
+            "c=IN IP4 203.0.113.2\r\nt=0 0\r\n")
+    for i in range(n):
+        body += "m=audio %d RTP/AVP 0\r\n" % (30000 + 2 * i)
+    return body
+
+
+def response(side, nextvia, body=None, method="OPTIONS"):
+    msg = ("SIP/2.0 200 OK\r\n"
+           "Via: SIP/2.0/UDP 203.0.113.1:5060;branch=%s\r\n"
+           "Via: %s\r\n"
+           "From: <sip:a@sip.test>;tag=f1\r\n"
+           "To: <sip:b@sip.test>;tag=t1\r\n"
+           "Call-ID: forged-%s@203.0.113.2\r\n"
+           "CSeq: 1 %s\r\n"
+           "Contact: <sip:b@203.0.113.2:5099>\r\n"
+           % (fake_branch(side), nextvia, method, method))
+    if body is None:
+        return (msg + "Content-Length: 0\r\n\r\n").encode()
+    return (msg + "Content-Type: application/sdp\r\n"
+            "Content-Length: %d\r\n\r\n%s" % (len(body), body)).encode()
+
+
+# Each: a response whose next Via names a place it must never go.
+KINDS = {
+    "lan": lambda: response(0, "SIP/2.0/UDP 10.0.0.2:5099;branch=z9hG4bKx1"),
+    "loopback": lambda: response(0, "SIP/2.0/UDP 10.0.0.2:5099;"
+                                 "branch=z9hG4bKx2;received=127.0.0.1;"
+                                 "rport=5099"),
+    "reflect": lambda: response(1, "SIP/2.0/UDP 203.0.113.50:5099;"
+                                "branch=z9hG4bKx3"),
+    "lantcp": lambda: response(0, "SIP/2.0/TCP 10.0.0.2:5099;"
+                               "branch=z9hG4bKx4"),
+    "sdp": lambda: response(0, "SIP/2.0/UDP 10.0.0.2:5099;branch=z9hG4bKx5",
+                            sdp(SDP_STREAMS), "INVITE"),
+}
+
+
+def sink(addr, port, secs):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind((addr, port))
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind((addr, port))
+    t.listen(16)
+    u.setblocking(False)
+    t.setblocking(False)
+    nu = nt = 0
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        try:
+            u.recv(65536)
+            nu += 1
+        except BlockingIOError:
+            pass
+        try:
+            c, _ = t.accept()
+            c.close()
+            nt += 1
+        except BlockingIOError:
+            pass
+        time.sleep(0.01)
+    print("udp=%d tcp=%d" % (nu, nt))
+
+
+def send(proto, src, dst, port, kind, count):
+    data = KINDS[kind]()
+    if proto == "udp":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((src, 0))
+        for _ in range(count):
+            s.sendto(data, (dst, port))
+    else:
+        s = socket.create_connection((dst, port), 2, (src, 0))
+        s.sendall(data)
+        time.sleep(0.5)
+    s.close()
+
+
+def headers(msg):
+    return msg.split("\r\n\r\n", 1)[0].split("\r\n")
+
+
+def answer(req, mode):
+    lines = headers(req)
+    vias = [h for h in lines if h.lower().startswith("via:")]
+    if mode == "reflect" and len(vias) > 1:
+        vias[1] = ("Via: SIP/2.0/UDP 203.0.113.50:5099;branch=z9hG4bKx6;"
+                   "received=203.0.113.50;rport=5099")
+    keep = [h for h in lines if h.split(":", 1)[0].lower() in
+            ("from", "to", "call-id", "cseq")]
+    return ("SIP/2.0 200 OK\r\n" + "\r\n".join(vias + keep) +
+            "\r\nContent-Length: 0\r\n\r\n").encode()
+
+
+def udp(addr, port, secs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((addr, port))
+    s.settimeout(secs)
+    return s
+
+
+def request(method, ruri, addr, port, user, to, extra=""):
+    return ("%s %s SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%s1;rport\r\n"
+            "Max-Forwards: 70\r\n"
+            "From: <sip:%s>;tag=t%s\r\nTo: <%s>\r\n"
+            "Call-ID: %s1@%s\r\nCSeq: 1 %s\r\n%s"
+            "Content-Length: 0\r\n\r\n" % (method, ruri, addr, port, method,
+                                           user, method, to, method, addr,
+                                           method, extra)).encode()
+
+
+def phone(addr, port, mode, secs):
+    s = udp(addr, port, secs)
+    reg = request("REGISTER", "sip:10.0.0.1", addr, port,
+                  "phone9@10.0.0.1", "sip:phone9@10.0.0.1",
+                  "Contact: <sip:phone9@%s:%d>\r\nExpires: 300\r\n"
+                  % (addr, port))
+    s.sendto(reg, ("10.0.0.1", 5060))
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        try:
+            data, peer = s.recvfrom(65536)
+        except socket.timeout:
+            break
+        msg = data.decode(errors="replace")
+        if msg.startswith("SIP/2.0 200"):
+            print("registered")
+            sys.stdout.flush()
+        elif msg.startswith("OPTIONS "):
+            s.sendto(answer(msg, mode), ("203.0.113.1", 5060)
+                     if mode == "wanside" else peer)
+            print("answered an OPTIONS (%s)" % mode)
+            return
+    print("no OPTIONS came")
+
+
+def ask(src, port, secs):
+    s = udp(src, port, secs)
+    s.sendto(request("OPTIONS", "sip:phone9@203.0.113.1", src, port,
+                     "wan@sip.test", "sip:phone9@203.0.113.1"),
+             ("203.0.113.1", 5060))
+    try:
+        data, _ = s.recvfrom(65536)
+        print("answered" if data.startswith(b"SIP/2.0 200") else "other")
+    except socket.timeout:
+        print("silent")
+
+
+def main():
+    a = sys.argv[1:]
+    if a[0] == "sink":
+        sink(a[1], int(a[2]), float(a[3]))
+    elif a[0] == "send":
+        send(a[1], a[2], a[3], int(a[4]), a[5],
+             int(a[6]) if len(a) > 6 else 1)
+    elif a[0] == "phone":
+        phone(a[1], int(a[2]), a[3], float(a[4]))
+    elif a[0] == "ask":
+        ask(a[1], int(a[2]), float(a[3]))
+
+
+main()
