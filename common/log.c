@@ -236,12 +236,10 @@ log_sa(const struct sockaddr *sa)
  * vis(3) and capped, so a peer cannot forge log lines or flood the log.
  */
 const char *
-log_wire(const char *p, size_t len)
+log_wire_buf(char *buf, const char *p, size_t len)
 {
-	static char	buf[4 * 200 + 1];
-
-	if (len > 200)
-		len = 200;
+	if (len > LOG_WIRE_MAX)
+		len = LOG_WIRE_MAX;
 	strvisx(buf, p, len, VIS_SAFE | VIS_NL | VIS_CSTYLE);
 	return (buf);
 }

@@ -41,6 +41,16 @@ struct log_limit {
 void	 log_limited(struct log_limit *, int, const char *, ...)
 	    __attribute__((__format__ (printf, 3, 4)));
 const char	*log_sa(const struct sockaddr *);
-const char	*log_wire(const char *, size_t);
+
+/*
+ * Bytes off the wire, escaped and capped for a log line, written into the
+ * caller's buf of LOG_WIRE_SIZE bytes.  log_wire() gives each call its
+ * own buffer in the caller's block, so that one log line may hold several.
+ */
+#define LOG_WIRE_MAX	200
+#define LOG_WIRE_SIZE	(4 * LOG_WIRE_MAX + 1)
+const char	*log_wire_buf(char *, const char *, size_t);
+#define log_wire(p, len)	log_wire_buf((char [LOG_WIRE_SIZE]){ 0 }, \
+				    (p), (len))
 
 #endif /* SIPROXD_LOG_H */

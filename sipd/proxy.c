@@ -21,6 +21,7 @@
 #include "resolve.h"
 #include "rewrite.h"
 #include "sipd.h"
+#include "sipframe.h"
 #include "sipmsg.h"
 
 
@@ -473,31 +474,16 @@ static void
 proxy_rawbody(struct sip_origin *o, const osip_message_t *m, const char *buf,
     size_t len)
 {
-	const char	*errstr;
-	size_t		 i, cl;
+	const char	*why;
+	size_t		 off, blen;
 
 	o->body = NULL;
 	o->bodylen = 0;
-	for (i = 0; i + 1 < len; i++) {
-		if (buf[i] == '\n' && buf[i + 1] == '\n') {
-			i += 2;
-			break;
-		}
-		if (i + 3 < len && memcmp(buf + i, "\r\n\r\n", 4) == 0) {
-			i += 4;
-			break;
-		}
+	if (osip_list_size(&m->bodies) > 0 &&
+	    sipframe_body(buf, len, &off, &blen, &why) == 0) {
+		o->body = buf + off;
+		o->bodylen = blen;
 	}
-	if (i >= len)
-		return;
-	cl = len - i;
-	if (m->content_length != NULL && m->content_length->value != NULL) {
-		cl = strtonum(m->content_length->value, 0, len - i, &errstr);
-		if (errstr != NULL)
-			return;
-	}
-	o->body = buf + i;
-	o->bodylen = cl;
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "opaque.h"
+#include "sipframe.h"
 #include "sipmsg.h"
 
 #define CSEQ_MAX	2147483647LL	/* RFC 3261 §8.1.1.5: below 2^31 */
@@ -33,7 +34,9 @@ struct lex {
 	const char	*start;		/* start line, in the datagram */
 	size_t		 startlen;
 	struct wbuf	 hdrs;		/* "name: value\r\n" each */
-	size_t		 bodyoff;	/* body offset in the datagram */
+	struct sipframe	 f;		/* where the headers end */
+	int		 frame_err;	/* Content-Length is bad: why */
+	const char	*frame_why;
 };
 
 struct hdr {
@@ -75,7 +78,7 @@ static size_t	 eol_any(const char *, size_t, size_t);
 static size_t	 next_line(const char *, size_t, size_t);
 static int	 mime_ctype_repeated(const char *, size_t);
 static int	 frame(const struct lex *, const char *, size_t, size_t *,
-		    const char **);
+		    size_t *, const char **);
 static int	 check_counts(const struct lex *, const char **);
 static int	 via_values(const struct lex *);
 static int	 check_headers(const osip_message_t *, const char **);
@@ -322,26 +325,21 @@ lex(const char *buf, size_t len, int strict, struct lex *lx, const char **why)
 	int	 inhdr = 0;
 
 	memset(lx, 0, sizeof(*lx));
-	for (i = 0; i < len && (buf[i] == '\r' || buf[i] == '\n'); i++)
-		;
-	if (i == len) {
+	lx->frame_err = sipframe_scan(buf, len, len, &lx->f, &lx->frame_why);
+	if ((i = lx->f.start) == len) {
 		*why = "empty message";
 		return (-1);
 	}
+	len = lx->f.hdrend;
 	e = line_end(buf, len, i, &next);
 	lx->start = buf + i;
 	lx->startlen = e - i;
-	lx->bodyoff = len;
 	if (strict && !is_clean(lx->start, lx->startlen)) {
 		*why = "control character in start line";
 		return (-1);
 	}
 	for (i = next; i < len; i = next) {
 		e = line_end(buf, len, i, &next);
-		if (e == i) {
-			lx->bodyoff = next;
-			break;
-		}
 		if (is_wsp(buf[i])) {
 			if (inhdr && is_clean(buf + i, e - i)) {
 				add_segment(&lx->hdrs, buf + i, e - i);
@@ -650,43 +648,26 @@ mime_ctype_repeated(const char *p, size_t n)
  * body is the rest of the datagram.  A body needs a Content-Type (§20.15).
  */
 static int
-frame(const struct lex *lx, const char *buf, size_t len, size_t *bodylen,
-    const char **why)
+frame(const struct lex *lx, const char *buf, size_t len, size_t *bodyoff,
+    size_t *bodylen, const char **why)
 {
 	struct hdr	 h;
-	size_t		 off = 0, avail = len - lx->bodyoff, i;
-	long long	 cl = -1;
-	int		 ncl = 0, ctype = 0, multipart = 0, r;
+	size_t		 off = 0, i;
+	int		 ctype = 0, multipart = 0;
 
-	while (hdr_next(&lx->hdrs, &off, &h)) {
+	if (lx->frame_err == -1 || sipframe_body(buf, len, bodyoff, bodylen,
+	    why) == -1) {
+		if (lx->frame_err == -1)
+			*why = lx->frame_why;
+		return (-1);
+	}
+	while (hdr_next(&lx->hdrs, &off, &h))
 		if (hdr_is(&h, "content-type", 'c')) {
 			ctype = 1;
 			multipart |= count_ci(h.val, h.vallen, "multipart") > 0;
 		}
-		if (!hdr_is(&h, "content-length", 'l'))
-			continue;
-		if (++ncl > 1) {
-			*why = "repeated content-length";
-			return (-1);
-		}
-		if (h.vallen > 0 && h.val[0] == '-') {
-			*why = "negative content-length";
-			return (-1);
-		}
-		if ((r = number(h.val, h.vallen, SIPMSG_MAXLEN, &cl)) == -1) {
-			*why = "content-length not a number";
-			return (-1);
-		}
-		if (r == -2 || (size_t)cl > avail) {
-			*why = "content-length beyond the datagram";
-			return (-1);
-		}
-	}
-	if (cl >= 0)
-		*bodylen = cl;
-	else {
-		*bodylen = avail;
-		for (i = lx->bodyoff; i < len; i++)
+	if (lx->f.cl == -1) {
+		for (i = *bodyoff; i < len; i++)
 			if (!is_wsp(buf[i]) && buf[i] != '\r' && buf[i] != '\n')
 				break;
 		if (i == len && !ctype)
@@ -696,7 +677,7 @@ frame(const struct lex *lx, const char *buf, size_t len, size_t *bodylen,
 		*why = "body without content-type";
 		return (-1);
 	}
-	if (multipart && mime_ctype_repeated(buf + lx->bodyoff, *bodylen)) {
+	if (multipart && mime_ctype_repeated(buf + *bodyoff, *bodylen)) {
 		*why = "mime part with two content-types";
 		return (-1);
 	}
@@ -1113,7 +1094,7 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
 	struct lex	 lx;
 	struct wbuf	 wire = { NULL, 0, 0 };
 	osip_message_t	*m = NULL;
-	size_t		 i, bodylen;
+	size_t		 i, bodyoff, bodylen;
 	int		 isreq, rc;
 
 	*msgp = NULL;
@@ -1146,7 +1127,7 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
 		rc = check_statusline(&lx, &wire, why);
 	if (rc == -1)
 		goto fail;
-	if (frame(&lx, buf, len, &bodylen, why) == -1)
+	if (frame(&lx, buf, len, &bodyoff, &bodylen, why) == -1)
 		goto fail;
 	if ((rc = check_counts(&lx, why)) == -2)
 		*code = 0;	/* answering would copy every Via back */
@@ -1155,7 +1136,7 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
 	wb_add(&wire, "\r\n", 2);
 	wb_add(&wire, lx.hdrs.p, lx.hdrs.len);
 	wb_add(&wire, "\r\n", 2);
-	wb_add(&wire, buf + lx.bodyoff, bodylen);
+	wb_add(&wire, buf + bodyoff, bodylen);
 
 	if (osip_message_init(&m) != 0)
 		fatalx("%s: osip_message_init", __func__);

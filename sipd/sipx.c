@@ -219,33 +219,44 @@ sipx_resolved(void *arg, int error, const struct sockaddr_storage *addrs,
 }
 
 /*
- * Serialise with the body as it arrived: the headers with no body but the
- * right Content-Length (libosip2 writes it last), then the bytes.
+ * Serialise with the body as it arrived: libosip2 writes a message without
+ * bodies with "Content-Length: 0" and the empty line last; that line
+ * becomes the body's length, then the bytes follow (RFC 3261 §20.14).
  */
 static int
 sipx_to_buf(struct sipx *x, char **buf, size_t *len)
 {
-	char	*hdr, *all, cl[16];
-	size_t	 hlen;
+	static const char	 zero[] = "Content-Length: 0\r\n\r\n";
+	char			*hdr, *all;
+	size_t			 hlen, zlen = sizeof(zero) - 1, n;
+	int			 cl;
 
 	if (x->rawbody == NULL)
 		return (sip_to_buf(x->msg, buf, len));
 	osip_list_special_free(&x->msg->bodies,
 	    (void (*)(void *))osip_body_free);
-	snprintf(cl, sizeof(cl), "%zu", x->rawlen);
 	osip_content_length_free(x->msg->content_length);
 	x->msg->content_length = NULL;
-	osip_message_set_content_length(x->msg, cl);
 	if (sip_to_buf(x->msg, &hdr, &hlen) == -1)
 		return (-1);
-	if ((all = malloc(hlen + x->rawlen + 1)) == NULL)
+	if (hlen < zlen || memcmp(hdr + hlen - zlen, zero, zlen) != 0) {
+		osip_free(hdr);
+		return (-1);
+	}
+	hlen -= zlen;
+	n = hlen + 64 + x->rawlen;
+	if ((all = malloc(n)) == NULL)
 		fatal("%s", __func__);
 	memcpy(all, hdr, hlen);
-	memcpy(all + hlen, x->rawbody, x->rawlen);
-	all[hlen + x->rawlen] = '\0';
 	osip_free(hdr);
+	cl = snprintf(all + hlen, n - hlen, "Content-Length: %zu\r\n\r\n",
+	    x->rawlen);
+	if (cl < 0 || (size_t)cl >= n - hlen)
+		fatalx("%s: snprintf", __func__);
+	memcpy(all + hlen + cl, x->rawbody, x->rawlen);
+	all[hlen + cl + x->rawlen] = '\0';
 	*buf = all;
-	*len = hlen + x->rawlen;
+	*len = hlen + cl + x->rawlen;
 	return (0);
 }
 

@@ -22,6 +22,7 @@
 #include "conf.h"
 #include "log.h"
 #include "sipd.h"
+#include "sipframe.h"
 #include "tcp.h"
 
 #define TCP_RCHUNK	16384		/* read at most this much at once */
@@ -84,114 +85,6 @@ RB_PROTOTYPE(tcp_peers, tcp_conn, by_peer, tcp_peer_cmp)
 RB_GENERATE(tcp_ids, tcp_conn, by_id, tcp_id_cmp)
 RB_GENERATE(tcp_peers, tcp_conn, by_peer, tcp_peer_cmp)
 
-static int
-is_wsp(char c)
-{
-	return (c == ' ' || c == '\t');
-}
-
-/*
- * The length of the header block (start-line, headers, empty line), or 0
- * if its end is not in the first TCP_MAXHDR bytes of buf.
- */
-static size_t
-hdr_end(const char *buf, size_t len)
-{
-	const char	*p, *nl;
-	size_t		 max = len < TCP_MAXHDR ? len : TCP_MAXHDR;
-
-	for (p = buf; (nl = memchr(p, '\n', max - (p - buf))) != NULL;
-	    p = nl + 1)
-		if (nl == p || (nl == p + 1 && *p == '\r'))
-			return (nl + 1 - buf);
-	return (0);
-}
-
-/* A header name, then optional whitespace and the colon: the value. */
-static const char *
-hdr_value(const char *p, const char *end, const char *name, char compact)
-{
-	const char	*q = p;
-	size_t		 n = strlen(name);
-
-	while (q < end && *q != ':' && !is_wsp(*q))
-		q++;
-	if (!((size_t)(q - p) == n && strncasecmp(p, name, n) == 0) &&
-	    !(q - p == 1 && (*p | 0x20) == compact))
-		return (NULL);
-	while (q < end && is_wsp(*q))
-		q++;
-	return (q);
-}
-
-/*
- * The Content-Length of a header block: mandatory on a stream (RFC 3261
- * §18.3, §20.14), once, a plain number, at most TCP_MAXBODY.
- */
-static int
-content_length(const char *buf, size_t hdrlen, size_t *cl, const char **why)
-{
-	const char	*p, *end = buf + hdrlen, *eol, *v;
-	size_t		 n;
-	int		 seen = 0, prevcl = 0;
-
-	/* Past the start-line; the block ends in an empty line. */
-	for (p = (const char *)memchr(buf, '\n', hdrlen) + 1; p < end;
-	    p = eol + 1) {
-		eol = memchr(p, '\n', end - p);
-		if (eol == p || (eol == p + 1 && *p == '\r'))
-			break;
-		if (is_wsp(*p)) {
-			if (prevcl) {
-				*why = "folded content-length";
-				return (-1);
-			}
-			continue;
-		}
-		prevcl = 0;
-		if ((v = hdr_value(p, eol, "content-length", 'l')) == NULL)
-			continue;
-		if (*v != ':') {
-			*why = "malformed content-length";
-			return (-1);
-		}
-		if (seen++) {
-			*why = "repeated content-length";
-			return (-1);
-		}
-		prevcl = 1;
-		for (v++; is_wsp(*v); v++)
-			;
-		if (*v == '-') {
-			*why = "negative content-length";
-			return (-1);
-		}
-		if (*v < '0' || *v > '9') {
-			*why = "content-length not a number";
-			return (-1);
-		}
-		for (n = 0; *v >= '0' && *v <= '9'; v++)
-			if ((n = n * 10 + (*v - '0')) > TCP_MAXBODY) {
-				*why = "content-length too large";
-				return (-1);
-			}
-		while (is_wsp(*v))
-			v++;
-		if (*v == '\r')
-			v++;
-		if (v != eol) {
-			*why = "content-length not a number";
-			return (-1);
-		}
-		*cl = n;
-	}
-	if (!seen) {
-		*why = "no content-length";
-		return (-1);
-	}
-	return (0);
-}
-
 /*
  * Find the next thing at the start of a stream buffer: a whole message
  * (*used is its length), a keep-alive (RFC 5626 §4.4.1; *used bytes), or
@@ -202,7 +95,8 @@ content_length(const char *buf, size_t hdrlen, size_t *cl, const char **why)
 int
 tcp_frame(const char *buf, size_t len, size_t *used, const char **why)
 {
-	size_t	hdrlen, cl = 0;
+	struct sipframe	f;
+	int		r;
 
 	*used = 0;
 	*why = NULL;
@@ -219,15 +113,25 @@ tcp_frame(const char *buf, size_t len, size_t *used, const char **why)
 	}
 	if (len == 0 || (len == 1 && buf[0] == '\r'))
 		return (TCP_FRAME_MORE);
-	if ((hdrlen = hdr_end(buf, len)) == 0) {
+	r = sipframe_scan(buf, len, TCP_MAXHDR, &f, why);
+	if (f.bodyoff == 0) {
+		*why = NULL;
 		if (len < TCP_MAXHDR)
 			return (TCP_FRAME_MORE);
 		*why = "header block too long";
 		return (TCP_FRAME_ERR);
 	}
-	if (content_length(buf, hdrlen, &cl, why) == -1)
+	if (r == -1)
 		return (TCP_FRAME_ERR);
-	*used = hdrlen + cl;
+	if (f.cl == -1) {
+		*why = "no content-length";
+		return (TCP_FRAME_ERR);
+	}
+	if (f.cl > TCP_MAXBODY) {
+		*why = "content-length too large";
+		return (TCP_FRAME_ERR);
+	}
+	*used = f.bodyoff + f.cl;
 	return (len < *used ? TCP_FRAME_MORE : TCP_FRAME_MSG);
 }
 

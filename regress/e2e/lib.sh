@@ -33,6 +33,13 @@ need_root() {
 	fi
 }
 
+need_python() {
+	if ! command -v python3 >/dev/null; then
+		echo "SKIPPED: no python3 ($T)"
+		exit 0
+	fi
+}
+
 in_lan() { ip netns exec "$NS_LAN" "$@"; }
 in_fw() { ip netns exec "$NS_FW" "$@"; }
 in_wan() { ip netns exec "$NS_WAN" "$@"; }

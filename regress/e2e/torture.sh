@@ -12,10 +12,7 @@ if [ ! -d "$CORPUS/rfc4475" ] || [ ! -d "$CORPUS/rfc5118" ]; then
 	exit 1
 fi
 need_root
-if ! command -v python3 >/dev/null; then
-	echo "SKIPPED: no python3 ($T)"
-	exit 0
-fi
+need_python
 
 # What each file gets, sent from the LAN and from the WAN: a status code,
 # "none" (dropped, or forwarded to a host that does not answer) or "fwd"
@@ -221,22 +218,48 @@ sdp6() {
 }
 check "ipv6-in-sdp: the SDP names us, not the caller" sdp6
 # RFC 4475 §3.1.1.11: the body is framed by Content-Length and leaves
-# unchanged (an Identity header signs it, RFC 4474).
+# unchanged (an Identity header signs it, RFC 4474), with a Content-Length
+# that says so.
 body_exact() {
 	python3 - "$CORPUS/rfc4475/mpart01.dat" "$CAP/mpart01r.dat.0" <<'EOF'
 import sys
 a = open(sys.argv[1], "rb").read().split(b"\r\n\r\n", 1)[1]
 try:
-    b = open(sys.argv[2], "rb").read().split(b"\r\n\r\n", 1)[1]
-except OSError:
+    h, b = open(sys.argv[2], "rb").read().split(b"\r\n\r\n", 1)
+except (OSError, ValueError):
     sys.exit(1)
-if a != b:
-    print("# %d bytes sent, %d forwarded; first forwarded: %r" %
-          (len(a), len(b), b[:24]))
-sys.exit(a != b)
+cl = [ln.split(b":", 1)[1].strip() for ln in h.split(b"\r\n")
+      if ln.split(b":", 1)[0].strip().lower() in (b"content-length", b"l")]
+if a != b or cl != [b"%d" % len(b)]:
+    print("# %d bytes sent, %d forwarded, Content-Length %r; first "
+          "forwarded: %r" % (len(a), len(b), cl, b[:24]))
+    sys.exit(1)
 EOF
 }
 check "mpart01: the multipart body is forwarded byte for byte" body_exact
+# Every forwarded datagram: one Content-Length, equal to what follows the
+# headers, so a receiver that trusts it sees the whole body.
+cl_all() {
+	# shellcheck disable=SC2086
+	python3 - $FWD <<'EOF'
+import sys
+bad = 0
+for f in sys.argv[1:]:
+    d = open(f, "rb").read()
+    if b"\r\n\r\n" not in d:
+        continue
+    h, b = d.split(b"\r\n\r\n", 1)
+    cl = [ln.split(b":", 1)[1].strip() for ln in h.split(b"\r\n")
+          if ln.split(b":", 1)[0].strip().lower() in (b"content-length",
+                                                      b"l")]
+    if cl != [b"%d" % len(b)]:
+        print("# %s: Content-Length %r, body %d bytes" %
+              (f.rsplit("/", 1)[1], cl, len(b)))
+        bad = 1
+sys.exit(bad)
+EOF
+}
+check "every forwarded message: Content-Length equals its body" cl_all
 check "no REGISTER of the corpus left a binding (esc02 is no REGISTER)" \
     sh -c "! grep -q '@' $REG 2>/dev/null"
 
