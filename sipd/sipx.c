@@ -260,6 +260,13 @@ sipx_to_buf(struct sipx *x, char **buf, size_t *len)
 	return (0);
 }
 
+/* The largest UDP payload: 65535 less the IP and UDP headers. */
+static size_t
+udp_max(const struct sockaddr_storage *ss)
+{
+	return (ss->ss_family == AF_INET6 ? 65535 - 8 : 65535 - 20 - 8);
+}
+
 void
 sipx_send(struct sipx *x)
 {
@@ -270,6 +277,17 @@ sipx_send(struct sipx *x)
 		log_warnx("cannot serialise a message to %s",
 		    log_sa((struct sockaddr *)&x->dst));
 		sipx_free(x);
+		return;
+	}
+	/*
+	 * Grown past what one datagram holds: the sender learns it (RFC
+	 * 3261 §21.5.14) rather than waiting for an answer that never comes.
+	 */
+	if (x->transport == TRANSPORT_UDP && len > udp_max(&x->dst)) {
+		osip_free(buf);
+		if (MSG_IS_INVITE(x->msg))
+			relay_close(x->callkey, RELAY_F_UNANSWERED);
+		sipx_fail(x, 513, "too large for a datagram");
 		return;
 	}
 	sip_send_buf(x->transport, x->role_out, (struct sockaddr *)&x->dst, 0,

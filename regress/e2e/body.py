@@ -134,7 +134,28 @@ def main():
     if m is not None:
         wan.reply(m, 200)
         phone.recv(1)
+    oversize(phone)
     return 0 if ok else 1
+
+
+def oversize(phone):
+    """A MESSAGE that fits in a datagram (or comes over TCP) but grows past
+    one with our Via, for a next hop on UDP: 513 (RFC 3261 §21.5.14)."""
+    global ok
+    head = request("MESSAGE", "sip:wan@203.0.113.2:5070", phone,
+                   "<sip:phone@203.0.113.2>", "<sip:wan@203.0.113.2>",
+                   "text/plain", b"")
+    size = 65500 if TR == "udp" else 65536
+    body = b"x" * (size - len(head) - 8)
+    phone.send(request("MESSAGE", "sip:wan@203.0.113.2:5070", phone,
+                       "<sip:phone@203.0.113.2>", "<sip:wan@203.0.113.2>",
+                       "text/plain", body))
+    m = phone.recv(5)
+    good = m is not None and m.code == 513
+    print("%s %s MESSAGE of %d bytes for UDP: %s" % (
+        "ok" if good else "FAIL", TR, size,
+        m.start if m is not None else "no answer"))
+    ok = ok and good
 
 
 if __name__ == "__main__":

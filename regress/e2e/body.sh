@@ -4,7 +4,8 @@
 # kind a phone or a provider sends (SDP with the RTP proxy on and off,
 # text/plain, DTMF, message summary, dialog info, sipfrag, multipart),
 # over UDP and TCP, in requests and responses, both ways; a message after
-# CRLFs keeps its body; the log names the right things.
+# CRLFs keeps its body; the log names the right things; a message that
+# would grow past a datagram is answered with 513.
 
 . "$(dirname "$0")/lib.sh"
 need_root
@@ -22,6 +23,9 @@ run_bodies() {
 		sed 's/^/# /' "$WORK/body-$tr-$1.out"
 		check "$tr, rtp proxy $1: every body arrives whole, both ways" \
 		    [ $_r -eq 0 ]
+		check "$tr, rtp proxy $1: too large for UDP once forwarded: 513" \
+		    grep -q "^ok .* for UDP: SIP/2.0 513 " \
+		    "$WORK/body-$tr-$1.out"
 	done
 }
 
