@@ -21,6 +21,16 @@
 #include "conf.h"
 #include "log.h"
 
+/*
+ * The built-in modules (sipd/mod) judge their own lines.  Weak, so that a
+ * program without sipd (a unit test) links no module and keeps the lines
+ * as plain ignored ones; siproxd always has them.
+ */
+int	mod_conf_key(const char *) __attribute__((__weak__));
+int	mod_conf(struct siproxd_conf *, const char *, int)
+	    __attribute__((__weak__));
+void	mod_set_free(struct mod_set *) __attribute__((__weak__));
+
 #define CONF_LINE_MAX	4096		/* longer lines are an error */
 #define SIP_PORT	5060
 
@@ -152,7 +162,6 @@ static void	 conf_debug(struct conf_parse *, const struct conf_key *,
 		    const char *);
 static void	 conf_acl_list(struct conf_parse *, const struct conf_key *,
 		    const char *);
-static int	 conf_acl_parse(const char *, struct conf_acl *);
 static int	 conf_acl_host(struct conf_parse *, const struct conf_key *,
 		    struct conf_acl_list *, const char *);
 static int	 conf_mask_plen(const char *, int);
@@ -239,6 +248,8 @@ conf_free(struct siproxd_conf *conf)
 	}
 	conf_free_strs(&conf->mask_hosts);
 	conf_free_strs(&conf->ignored);
+	if (mod_set_free != NULL)
+		mod_set_free(conf->mods);
 	/* the struct holds proxy_auth_passwd */
 	freezero(conf, sizeof(*conf));
 }
@@ -706,7 +717,7 @@ conf_acl_host(struct conf_parse *p, const struct conf_key *k,
 }
 
 /* "addr", "addr/len" or "a.b.c.d/m.m.m.m"; host bits are cleared. */
-static int
+int
 conf_acl_parse(const char *s, struct conf_acl *a)
 {
 	static const uint8_t v4mapped[12] = {
@@ -915,7 +926,11 @@ conf_ignored(struct conf_parse *p, const char *key, const char *val)
 		free(s);
 		return;
 	}
+	s->line = p->lineno;
 	TAILQ_INSERT_TAIL(&p->conf->ignored, s, entry);
+	/* the modules judge their own lines (conf_finish) */
+	if (mod_conf_key != NULL && mod_conf_key(key))
+		return;
 	if (!seen && !p->quiet)
 		log_warnx("%s:%zu: key \"%s\" is accepted but not supported "
 		    "by this version", p->name, p->lineno, log_wire(key, klen));
@@ -960,6 +975,11 @@ conf_finish(struct conf_parse *p)
 			    "mask_host \"%s\" has no masked_host",
 			    log_wire(s->s, strlen(s->s)));
 		i++;
+	}
+	if (mod_conf != NULL) {
+		mod_set_free(conf->mods);
+		conf->mods = NULL;
+		p->errors += mod_conf(conf, p->name, p->quiet);
 	}
 }
 

@@ -37,8 +37,11 @@ struct conf_str {
 	TAILQ_ENTRY(conf_str)	 entry;
 	char			 s[CONF_STRLEN];
 	char			 s2[CONF_STRLEN];	/* masked_host of a pair */
+	size_t			 line;		/* where it was read */
 };
 TAILQ_HEAD(conf_str_list, conf_str);
+
+struct mod_set;
 
 struct siproxd_conf {
 	char			 if_inbound[CONF_STRLEN];
@@ -89,6 +92,10 @@ struct siproxd_conf {
 	struct conf_str_list	 mask_hosts;		/* s: mask, s2: masked */
 	struct conf_str_list	 ignored;		/* accepted, not acted on:
 							   "key = value" as read */
+	struct mod_set		*mods;			/* the built-in modules
+							   (sipd/mod), parsed
+							   from load_plugin and
+							   plugin_* lines */
 };
 
 struct siproxd_conf	*conf_new(void);
@@ -98,6 +105,7 @@ int			 conf_parse_buf(struct siproxd_conf *, const char *,
 			    const char *, size_t, int);
 int			 conf_print(FILE *, const struct siproxd_conf *);
 char			*conf_text(const struct siproxd_conf *, size_t *);
+int			 conf_acl_parse(const char *, struct conf_acl *);
 int			 conf_acl_match(const struct conf_acl_list *,
 			    const struct sockaddr *);
 

@@ -16,6 +16,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mod.h"
 #include "opaque.h"
 #include "reg.h"
 #include "resolve.h"
@@ -35,6 +36,7 @@ proxy_init(void)
 		fatalx("cannot set up the resolver");
 	registrar_init();
 	invite_init();
+	mod_running();
 }
 
 void
@@ -381,6 +383,8 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 	lh = rewrite_loop_hash(m);
 	if (rewrite_loop_check(m, lh))
 		return (proxy_refuse(o, m, 482, "loop detected"));
+	if (mod_msg(MOD_TARGET, o, m))
+		return;
 	proxy_mark_via(m, o);
 	proxy_pop_routes(m);
 	if (MSG_IS_REGISTER(m)) {
@@ -405,8 +409,11 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 		return (proxy_refuse(o, m, 404, "request for the proxy"));
 	}
 	if (side == ROLE_OUTBOUND || uri_is_ours(m->req_uri)) {
-		if ((b = proxy_find_phone(m->req_uri)) == NULL)
+		if ((b = proxy_find_phone(m->req_uri)) == NULL) {
+			if (mod_msg(MOD_UNKNOWN, o, m))
+				return;
 			return (proxy_refuse(o, m, 404, "no such phone"));
+		}
 		if (proxy_to_phone(m, o, b, lh) == -1)
 			return (proxy_refuse(o, m, 500, "bad contact"));
 		return;
@@ -430,6 +437,8 @@ proxy_response(const struct sip_origin *o, osip_message_t *m)
 	int			 role, left, transport;
 	static struct log_limit	 forged;
 
+	if (mod_msg(MOD_TARGET, o, m))
+		return;
 	/*
 	 * RFC 3261 §16.7: a response goes where our Via says.  Only a Via we
 	 * wrote, coming back from the side the request left by, says so.
@@ -496,6 +505,8 @@ sip_input_msg(const struct sip_origin *from, const char *buf, size_t len)
 	int			 code;
 
 	sipd.stat_in++;
+	if (mod_raw(o, buf, len))
+		return;
 	if (sipmsg_parse(buf, len, &m, &code, &unsup, &why) == -1) {
 		if (why != NULL && strcmp(why, "keepalive") == 0)
 			return;
@@ -511,6 +522,8 @@ sip_input_msg(const struct sip_origin *from, const char *buf, size_t len)
 		osip_message_free(m);
 		return;
 	}
+	if (mod_msg(MOD_VALIDATE, o, m))
+		return;
 	proxy_rawbody(o, m, buf, len);
 	if (MSG_IS_REQUEST(m))
 		proxy_request(o, m);
@@ -524,6 +537,8 @@ proxy_prepare(struct sipx *x)
 {
 	int	from = side_of(&x->from);
 
+	if (mod_out(MOD_PRE, x))
+		return (-1);
 	if (MSG_IS_REQUEST(x->msg))
 		return (rewrite_request(x, from));
 	return (rewrite_response(x, from));

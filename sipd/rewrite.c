@@ -507,7 +507,7 @@ ua_set(osip_message_t *m)
 		osip_message_set_user_agent(m, child->conf->ua_string);
 }
 
-static int
+int
 body_is_sdp(const osip_message_t *m)
 {
 	const osip_content_type_t	*ct = m->content_type;

@@ -13,6 +13,7 @@ struct sip_origin;
 void	 rewrite_via_param(osip_via_t *, const char *, const char *);
 uint64_t rewrite_loop_hash(osip_message_t *);
 int	 rewrite_loop_check(osip_message_t *, uint64_t);
+int	 body_is_sdp(const osip_message_t *);
 void	 rewrite_set_body(osip_message_t *, const char *, size_t);
 void	 rewrite_callid_reveal(osip_message_t *);
 void	 rewrite_mask(osip_message_t *, int);

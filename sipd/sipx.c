@@ -12,6 +12,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mod.h"
 #include "resolve.h"
 #include "rewrite.h"
 #include "sdp.h"
@@ -273,6 +274,10 @@ sipx_send(struct sipx *x)
 	char	*buf;
 	size_t	 len;
 
+	if (mod_out(MOD_POST, x)) {
+		sipx_free(x);
+		return;
+	}
 	if (sipx_to_buf(x, &buf, &len) == -1) {
 		log_warnx("cannot serialise a message to %s",
 		    log_sa((struct sockaddr *)&x->dst));

@@ -220,6 +220,19 @@ sipp_run() {
 	    -error_file "$WORK/$_n.err" "$@" "$_r" < /dev/null > /dev/null 2>&1
 }
 
+# The SIP messages NAME's sipp received (sipp -trace_msg), without CRs and
+# with header names in lower case, as they are case-insensitive.
+received() {
+	awk '/^-----/ { keep = 0 } / message received / { keep = 1; next }
+	    keep { sub(/\r$/, "")
+		if (match($0, /^[A-Za-z-]+:/))
+			$0 = tolower(substr($0, 1, RLENGTH)) \
+			    substr($0, RLENGTH + 1)
+		print }' "$WORK/$1.msg" 2>/dev/null
+}
+# got NAME REGEXP: NAME's sipp received a line matching REGEXP.
+got() { received "$1" | grep -q -E "$2"; }
+
 # bg_ok NAME: the background sipp NAME ended with success.
 bg_ok() {
 	eval "_p=\$BG_$(echo "$1" | tr -c 'a-zA-Z0-9\n' _)"

@@ -32,18 +32,6 @@ restart() {
 	start_siproxd "$_conf"
 }
 
-# The SIP messages NAME's sipp received (sipp -trace_msg), without CRs and
-# with header names in lower case, as they are case-insensitive.
-received() {
-	awk '/^-----/ { keep = 0 } / message received / { keep = 1; next }
-	    keep { sub(/\r$/, "")
-		if (match($0, /^[A-Za-z-]+:/))
-			$0 = tolower(substr($0, 1, RLENGTH)) \
-			    substr($0, RLENGTH + 1)
-		print }' "$WORK/$1.msg" 2>/dev/null
-}
-# got NAME REGEXP: NAME's sipp received a line matching REGEXP.
-got() { received "$1" | grep -q -E "$2"; }
 # bg_end NAME SECONDS: the background sipp NAME ends, or is ended; 0 if it
 # succeeded.
 bg_end() {

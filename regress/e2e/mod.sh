@@ -1,0 +1,133 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# The built-in modules (the classic's plugins) with the classic's
+# load_plugin lines and keys: each one's effect seen by a sipp peer or in
+# the log.  MOD_SKIP=name leaves that module's load_plugin line out, to
+# see its checks fail.
+
+. "$(dirname "$0")/lib.sh"
+topo_up
+dns_up
+
+LAN=10.0.0.2
+WAN=203.0.113.2
+FW_IN=10.0.0.1:5060
+FW_OUT=203.0.113.1:5060
+
+CONF=$(grep -v "^load_plugin = plugin_${MOD_SKIP:-none}.la" <<'MODS' | write_conf
+load_plugin = plugin_logcall.la
+load_plugin = plugin_defaulttarget.la
+plugin_defaulttarget_target = sip:operator@10.0.0.2:5069
+plugin_defaulttarget_log = 1
+load_plugin = plugin_fix_bogus_via.la
+plugin_fix_bogus_via_networks = 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16
+load_plugin = plugin_stripheader.la
+plugin_stripheader_remove = X-Secret
+plugin_stripheader_remove = Supported:100rel
+plugin_stripheader_remove = Allow:INFO
+load_plugin = plugin_codecfilter.la
+plugin_codecfilter_blacklist = PCMA
+plugin_codecfilter_blacklist = g722
+load_plugin = plugin_shortdial.la
+plugin_shortdial_akey = *00
+plugin_shortdial_entry = 5551234
+plugin_shortdial_entry = wan
+load_plugin = plugin_prefix.la
+plugin_prefix_akey = 0
+load_plugin = plugin_demo.la
+plugin_demo_string = This_is_a_string_passed_to_the_demo_plugin
+MODS
+)
+start_siproxd "$CONF" || exit 1
+check "no warning about plugins at start" \
+    sh -c "! grep -q -i plugin $WORK/siproxd.log"
+
+sipp_bg wan-reg "$NS_WAN" $WAN 5060 wan_reg.xml
+check "phone1 registers" sipp_run lan-reg "$NS_LAN" $LAN 5061 phone_reg.xml \
+    $FW_IN -s phone1 -key domain sip.test -key expires 300
+bg_ok wan-reg
+
+# One call from the WAN to phone1 shows most modules at once.
+sipp_bg lan-call "$NS_LAN" $LAN 5061 mod_uas.xml -s phone1 \
+    -key expect_media 10.0.0.1
+check "WAN->LAN call through every module" \
+    sipp_run wan-call "$NS_WAN" $WAN 5080 mod_uac.xml $FW_OUT -s provider \
+    -key domain sip.test -key callee phone1 -key rdomain 203.0.113.1
+check "the phone answered" bg_ok lan-call
+
+# not_got NAME REGEXP: no line NAME's sipp received matches
+not_got() { ! got "$@"; }
+check "codecfilter: PCMA and G722 left the offer, PCMU and DTMF kept" \
+    got lan-call '^m=audio [0-9]+ RTP/AVP 0 101$'
+check "codecfilter: their rtpmap lines too" not_got lan-call 'PCMA|G722'
+check "codecfilter: the DTMF fmtp stays" got lan-call '^a=fmtp:101 0-16$'
+check "codecfilter: PCMA left the answer on its way to the WAN" \
+    got wan-call '^m=audio [0-9]+ RTP/AVP 0$'
+check "stripheader: X-Secret is gone" not_got lan-call '^x-secret:'
+check "stripheader: Supported lost 100rel only" got lan-call '^supported: timer$'
+check "stripheader: Allow kept INVITE" got lan-call '^allow: INVITE$'
+check "stripheader: Allow lost INFO" not_got lan-call '^allow: .*INFO'
+# (the ACK and BYE name the real address themselves: only the INVITE's
+# Via, with the private address and port, tells)
+check "fix_bogus_via: the provider's private Via is replaced" \
+    not_got lan-call '^via: .*192\.168\.1\.50|:5099'
+check "logcall: the start is logged" grep -q -E \
+    'call start, incoming: provider@sip.test -> phone1@203.0.113.1, call-id' \
+    "$WORK/siproxd.log"
+check "logcall: the answer is logged" \
+    grep -q -E 'call answer 200, incoming: provider@' "$WORK/siproxd.log"
+check "logcall: the end is logged" \
+    grep -q -E 'call end \(BYE\), incoming: provider@' "$WORK/siproxd.log"
+
+# defaulttarget: a call for nobody we know goes to the target.
+check "defaulttarget: a call for nobody gets 302" \
+    sipp_run wan-dt "$NS_WAN" $WAN 5081 uac_302.xml $FW_OUT -s provider \
+    -key domain sip.test -key callee nobody -key rdomain 203.0.113.1
+check "defaulttarget: its Contact is the target" \
+    got wan-dt '^contact: <sip:operator@10\.0\.0\.2:5069>'
+check "defaulttarget: logged" grep -q \
+    'unknown target nobody@203.0.113.1 (from provider@sip.test): redirected' \
+    "$WORK/siproxd.log"
+
+# shortdial before prefix: load order is the order they run in.
+check "shortdial: *02 is answered 302" \
+    sipp_run lan-sd "$NS_LAN" $LAN 5062 uac_302.xml $FW_IN -s phone1 \
+    -key domain sip.test -key callee '*02' -key rdomain uas.test
+check "shortdial: to entry 2" got lan-sd '^contact: <sip:wan@uas\.test>'
+
+# prefix: an outgoing call comes back with the prefix, then goes out.
+check "prefix: a LAN call is answered 302" \
+    sipp_run lan-px "$NS_LAN" $LAN 5063 uac_302.xml $FW_IN -s phone1 \
+    -key domain sip.test -key callee wan -key rdomain uas.test
+check "prefix: to the prefixed number, marked" \
+    got lan-px '^contact: <sip:0wan@uas\.test;redirected=prefix>'
+sipp_bg wan-px2 "$NS_WAN" $WAN 5070 call_uas.xml -s wan \
+    -key expect_media 203.0.113.1
+check "prefix: the redirected call goes through" \
+    sipp_run lan-px2 "$NS_LAN" $LAN 5063 call_uac.xml $FW_IN -s phone1 \
+    -key domain sip.test -key callee 0wan \
+    -key rdomain 'uas.test;redirected=prefix' -key expect_media 10.0.0.1
+check "prefix: the provider got it" bg_ok wan-px2
+
+# A bad module value: refused at start, and kept out at a reload.
+BAD=$WORK/bad.conf
+sed 's/^plugin_defaulttarget_target = .*/plugin_defaulttarget_target = <sip:/' \
+    "$CONF" > "$BAD"
+L=$(grep -n '^plugin_defaulttarget_target' "$BAD" | cut -d: -f1)
+check "a bad module value stops the start, with file:line" sh -c \
+    "ip netns exec $NS_FW timeout 10 $SIPROXD -d -f $BAD -s $WORK/bad.sock \
+    2> $WORK/bad.log; [ \$? = 1 ] &&
+    grep -q '$BAD:$L: plugin_defaulttarget_target: ' $WORK/bad.log"
+cp "$BAD" "$CONF"
+kill -HUP "$SXD"
+check "at SIGHUP it is logged with file:line" wait_for 5 grep -q \
+    "$CONF:$L: plugin_defaulttarget_target: " "$WORK/siproxd.log"
+check "and the running configuration is kept" \
+    grep -q "reload failed: keeping the running configuration" \
+    "$WORK/siproxd.log"
+check "defaulttarget still redirects after the failed reload" \
+    sipp_run wan-dt2 "$NS_WAN" $WAN 5082 uac_302.xml $FW_OUT -s provider \
+    -key domain sip.test -key callee nobody2 -key rdomain 203.0.113.1
+check "to the old target" got wan-dt2 '^contact: <sip:operator@10\.0\.0\.2:5069>'
+
+finish

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: ISC */
+/* The built-in modules that stand in for the classic siproxd's plugins. */
+
+#ifndef SIPROXD_MOD_H
+#define SIPROXD_MOD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <stddef.h>
+
+#include <osipparser2/osip_parser.h>
+
+struct siproxd_conf;
+struct conf_acl_list;
+struct sip_origin;
+struct sipx;
+
+/*
+ * Where sipd calls the modules, in the order a message meets them; the
+ * classic's plugin stages of the same names (plugins.h there).
+ */
+enum mod_hook {
+	MOD_TIMER,	/* once a second; no message */
+	MOD_RAW,	/* a datagram or framed message, not yet parsed */
+	MOD_VALIDATE,	/* parsed, passed the access lists */
+	MOD_TARGET,	/* a request that passed the loop checks, a response */
+	MOD_PRE,	/* next hop known, before our rewriting */
+	MOD_UNKNOWN,	/* a request from the WAN for no phone we know */
+	MOD_POST,	/* rewritten, about to be sent */
+	MOD_NHOOK
+};
+#define MOD_BIT(h)	(1U << (h))
+
+/* What a module says of a message. */
+enum mod_verdict {
+	MOD_GO,		/* go on */
+	MOD_DROP,	/* drop it silently */
+	MOD_DONE	/* the module answered it: drop it */
+};
+
+/*
+ * What a module sees: the message and where it came from, never a
+ * socket.  At MOD_PRE and MOD_POST x is the message on its way out (its
+ * msg is m); at MOD_RAW only raw/rawlen are set; at MOD_TIMER nothing.
+ */
+struct mod_msg {
+	enum mod_hook		 hook;
+	const struct sip_origin	*from;
+	int			 side;		/* ROLE_* it came from */
+	osip_message_t		*m;
+	struct sipx		*x;
+	const char		*raw;
+	size_t			 rawlen;
+};
+
+/*
+ * One key, "plugin_<module>_<name>".  set() gets the value as read and
+ * returns 0, or -1 with a message (no file:line: the caller adds it).
+ */
+struct mod_key {
+	const char	*name;
+	int		(*set)(void *, const char *, char *, size_t);
+};
+
+struct mod_def {
+	const char		*name;		/* plugin_<name>.la */
+	unsigned int		 hooks;		/* MOD_BIT()s */
+	size_t			 cfgsize;	/* its config, calloc'd */
+	const struct mod_key	*keys;		/* NULL-terminated */
+	/* after all keys: -1 and a message if the config is unusable */
+	int			(*check)(void *, char *, size_t);
+	void			(*cfgfree)(void *);
+	enum mod_verdict	(*run)(void *, struct mod_msg *);
+};
+
+/* One loaded module: load_plugin order is the order they run in. */
+struct mod_inst {
+	TAILQ_ENTRY(mod_inst)	 entry;
+	const struct mod_def	*def;
+	void			*cfg;
+	size_t			 line;		/* its load_plugin line */
+	int			 bad;		/* a key of it was refused */
+};
+TAILQ_HEAD(mod_list, mod_inst);
+
+struct mod_set {
+	struct mod_list		 mods;
+	unsigned int		 hooks;		/* the union of theirs */
+};
+
+/* mod.c: config (called by conf.c, in every process that reads one) */
+int	 mod_conf_key(const char *);
+int	 mod_conf(struct siproxd_conf *, const char *, int);
+void	 mod_set_free(struct mod_set *);
+
+/* mod.c: values, for the modules' key setters */
+struct mod_strs {
+	char		**v;
+	size_t		  n;
+};
+int	 mod_bool(int *, const char *, char *, size_t);
+void	 mod_strs_add(struct mod_strs *, const char *);
+void	 mod_strs_free(struct mod_strs *);
+int	 mod_networks(struct conf_acl_list *, const char *, char *, size_t);
+void	 mod_networks_free(struct conf_acl_list *);
+
+/* mod.c: sipd's hooks; each returns 0 to go on, 1 when the message was
+   consumed (and freed) by a module */
+void	 mod_running(void);
+int	 mod_raw(const struct sip_origin *, const char *, size_t);
+int	 mod_msg(enum mod_hook, const struct sip_origin *, osip_message_t *);
+int	 mod_out(enum mod_hook, struct sipx *);
+
+/* mod.c: helpers for modules */
+#define MOD_REDIRECTED	"redirected"	/* the classic's mark on a 302 */
+int	 mod_redirect(const struct sip_origin *, const osip_message_t *,
+	    const osip_uri_t *);
+int	 mod_redirect_user(const struct sip_origin *,
+	    const osip_message_t *, const char *, const char *);
+void	 mod_set_body(struct mod_msg *, const char *, size_t);
+const char *mod_str(const char *);
+
+/* the modules, one file each */
+extern const struct mod_def	mod_codecfilter;
+extern const struct mod_def	mod_defaulttarget;
+extern const struct mod_def	mod_demo;
+extern const struct mod_def	mod_fix_bogus_via;
+extern const struct mod_def	mod_logcall;
+extern const struct mod_def	mod_prefix;
+extern const struct mod_def	mod_shortdial;
+extern const struct mod_def	mod_stripheader;
+
+/* logcall.c: also what log_calls = 1 turns on */
+enum mod_verdict logcall_run(void *, struct mod_msg *);
+
+#endif /* SIPROXD_MOD_H */
