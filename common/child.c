@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "child.h"
@@ -164,7 +163,9 @@ child_main(const struct child_ops *ops, int foreground)
 	const char	*name = proc_name(ops->proc);
 
 	proc_title(name);
-	log_init(foreground, LOG_DAEMON);
+	if (fcntl(5, F_SETFD, FD_CLOEXEC) == -1)
+		exit(1);
+	log_init_fd(5);
 	log_procinit(name);
 	signal(SIGPIPE, SIG_IGN);
 	/* The parent handles these; a terminal's ^C must not hit us first. */

@@ -1,23 +1,31 @@
 /* SPDX-License-Identifier: ISC */
-/* Logging to syslog, or to stderr in the foreground. */
+/*
+ * Logging to syslog, or to stderr in the foreground.  The children log
+ * through the parent: they hold no terminal and no syslog socket.
+ */
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <paths.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 #include <vis.h>
 
 #include "log.h"
+#include "msg.h"
 
 static int		 log_to_stderr;
+static int		 log_fd = -1;	/* a child's channel to the parent */
 static int		 verbose;
 static const char	*log_procname = "siproxd";
 
@@ -34,6 +42,39 @@ log_init(int debug, int facility)
 	if (!debug)
 		openlog(__progname, LOG_PID | LOG_NDELAY, facility);
 	tzset();
+}
+
+/*
+ * A child: every line goes to the parent over fd, one message each, and
+ * the parent writes it where its own lines go.  A blocking send, so that
+ * fatal()'s last word gets out before the exit.
+ */
+void
+log_init_fd(int fd)
+{
+	log_to_stderr = 0;
+	log_fd = fd;
+	tzset();
+}
+
+/* Whether a syslog daemon listens on _PATH_LOG (datagram or stream). */
+int
+log_syslog_reachable(void)
+{
+	struct sockaddr_un	sun;
+	int			s, ok, type;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	(void)strlcpy(sun.sun_path, _PATH_LOG, sizeof(sun.sun_path));
+	for (type = SOCK_DGRAM; ; type = SOCK_STREAM) {
+		if ((s = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
+			return (0);
+		ok = connect(s, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+		close(s);
+		if (ok || errno != EPROTOTYPE || type == SOCK_STREAM)
+			return (ok);
+	}
 }
 
 void
@@ -65,24 +106,66 @@ logit(int pri, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void
+log_emit(int pri, const char *name, const char *line)
+{
+	if (log_to_stderr) {
+		fprintf(stderr, "%s: %s\n", name, line);
+		fflush(stderr);
+	} else
+		syslog(pri, "%s: %s", name, line);
+}
+
+static void
+log_send(int pri, const char *line)
+{
+	struct {
+		struct msg_log	l;
+		char		text[MSG_LOGMAX];
+	}	m;
+	size_t	n;
+
+	m.l.pri = pri;
+	if ((n = strlen(line)) > sizeof(m.text))
+		n = sizeof(m.text);
+	memcpy(m.text, line, n);
+	if (n == 0)
+		m.text[n++] = ' ';	/* a message holds at least a byte */
+	(void)msg_write(log_fd, MSG_LOG, &m, sizeof(m.l) + n);
+}
+
 void
 vlog(int pri, const char *fmt, va_list ap)
 {
-	char	buf[1024];
+	char	buf[MSG_LOGMAX];
 	int	saved_errno = errno;
 
 	/* silence_log = 4: nothing but the reason we die. */
 	if (verbose <= -2 && pri != LOG_CRIT)
 		return;
-	if (log_to_stderr) {
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		fprintf(stderr, "%s: %s\n", log_procname, buf);
-		fflush(stderr);
-	} else {
-		vsnprintf(buf, sizeof(buf), fmt, ap);
-		syslog(pri, "%s: %s", log_procname, buf);
-	}
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (log_fd != -1)
+		log_send(pri, buf);
+	else
+		log_emit(pri, log_procname, buf);
 	errno = saved_errno;
+}
+
+/*
+ * A line a child sent: its priority was checked by the caller, its text
+ * may hold anything, so it is escaped (no forged lines, no terminal
+ * codes); a backslash stays one, so lines read as the child wrote them.
+ */
+void
+log_child(int pri, const char *name, const char *text, size_t len)
+{
+	char	buf[4 * MSG_LOGMAX + 1];
+
+	if (len > MSG_LOGMAX)
+		len = MSG_LOGMAX;
+	strvisx(buf, text, len, VIS_OCTAL | VIS_TAB | VIS_NL | VIS_CSTYLE |
+	    VIS_NOSLASH);
+	log_emit(pri, name, buf);
 }
 
 static void __attribute__((__format__ (printf, 3, 0)))

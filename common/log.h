@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Logging to syslog, or to stderr in the foreground. */
+/* Logging to syslog, or to stderr in the foreground; children via the parent. */
 
 #ifndef SIPROXD_LOG_H
 #define SIPROXD_LOG_H
@@ -11,7 +11,10 @@
 #include <time.h>
 
 void	 log_init(int, int);
+void	 log_init_fd(int);
+int	 log_syslog_reachable(void);
 void	 log_procinit(const char *);
+void	 log_child(int, const char *, const char *, size_t);
 void	 log_setverbose(int);
 int	 log_getverbose(void);
 void	 log_warn(const char *, ...)

@@ -61,6 +61,8 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	[MSG_CTL_END] =		FIXED("ctl-end", struct msg_result, FD_NO),
 	[MSG_VERBOSE] =		FIXED("verbose", struct msg_verbose, FD_NO),
 	[MSG_SHUTDOWN] =	EMPTY("shutdown"),
+	[MSG_LOG] =		{ "log", sizeof(struct msg_log) + 1,
+				    sizeof(struct msg_log) + MSG_LOGMAX, FD_NO },
 };
 
 static void	msgchan_cb(int, short, void *);
@@ -149,6 +151,7 @@ msgchan_clear(struct msgchan *c)
 			close(mb->fd);
 		free(mb);
 	}
+	c->outlen = 0;
 	if (c->rev != NULL)
 		event_free(c->rev);
 	if (c->wev != NULL)
@@ -159,6 +162,28 @@ msgchan_clear(struct msgchan *c)
 	c->fd = -1;
 }
 
+/*
+ * A peer that lets more than outmax bytes pile up for it is not reading:
+ * drop what we meant to send and, from the event loop, tell the owner as
+ * if the peer had gone.  Our memory stays bounded whatever the peer does.
+ */
+static int
+msg_overflow(struct msgchan *c, size_t len, int fd)
+{
+	if (c->outmax == 0 || (!c->full && c->outlen + len <= c->outmax))
+		return (0);
+	if (fd != -1)
+		close(fd);
+	if (!c->full) {
+		c->full = 1;
+		log_warnx("%s does not read: over %zu bytes queued for it",
+		    c->peer, c->outmax);
+		if (c->wev != NULL)
+			event_active(c->wev, EV_WRITE, 0);
+	}
+	return (1);
+}
+
 /* Queue a message; the fd, if any, is ours from now on and closed once sent. */
 void
 msg_send(struct msgchan *c, uint16_t type, uint32_t id, int fd,
@@ -167,6 +192,8 @@ msg_send(struct msgchan *c, uint16_t type, uint32_t id, int fd,
 	struct msgbuf	*mb;
 	const char	*why;
 
+	if (msg_overflow(c, sizeof(*mb) + len, fd))
+		return;
 	if ((mb = malloc(sizeof(*mb) + len)) == NULL)
 		fatal("%s", __func__);
 	memset(&mb->hdr, 0, sizeof(mb->hdr));
@@ -181,6 +208,7 @@ msg_send(struct msgchan *c, uint16_t type, uint32_t id, int fd,
 	if (len > 0)
 		memcpy(mb->data, data, len);
 	TAILQ_INSERT_TAIL(&c->outq, mb, entry);
+	c->outlen += sizeof(*mb) + len;
 	if (msg_flush(c) == -1)
 		log_debug("%s: peer gone", c->peer);
 }
@@ -225,12 +253,41 @@ msg_flush(struct msgchan *c)
 				return (-1);
 			fatal("sendmsg to %s", c->peer);
 		}
+		c->outlen -= sizeof(*mb) + mb->len;
 		TAILQ_REMOVE(&c->outq, mb, entry);
 		if (mb->fd != -1)
 			close(mb->fd);
 		free(mb);
 	}
 	return (0);
+}
+
+/*
+ * One message straight onto a blocking socket, outside any queue: for a
+ * child's log lines, which must get out even from fatal().  0 or -1.
+ */
+int
+msg_write(int fd, uint16_t type, const void *data, size_t len)
+{
+	struct msg_hdr	 hdr;
+	struct msghdr	 mh;
+	struct iovec	 iov[2];
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.type = type;
+	hdr.len = len;
+	if (msg_check(&hdr, len, 0) != NULL) {
+		errno = EINVAL;
+		return (-1);
+	}
+	memset(&mh, 0, sizeof(mh));
+	iov[0].iov_base = &hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (void *)data;
+	iov[1].iov_len = len;
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	return (sendmsg(fd, &mh, MSG_NOSIGNAL) == -1 ? -1 : 0);
 }
 
 static int
@@ -323,6 +380,12 @@ msgchan_cb(int fd, short ev, void *arg)
 	struct msg	 m;
 	int		 r;
 
+	if (c->full) {
+		if (c->rev != NULL)
+			event_del(c->rev);
+		c->dispatch(c, NULL, c->arg);
+		return;
+	}
 	if (ev & EV_WRITE) {
 		if (msg_flush(c) == -1)
 			c->dispatch(c, NULL, c->arg);

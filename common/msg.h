@@ -42,6 +42,7 @@ enum msg_type {
 	MSG_CTL_END,		/* child -> parent -> siproxctl: answer done */
 	MSG_VERBOSE,		/* parent -> child: new log verbosity */
 	MSG_SHUTDOWN,		/* parent -> child: flush state and exit */
+	MSG_LOG,		/* child -> parent: a log line, on its own channel */
 	MSG_TYPE_MAX
 };
 
@@ -169,6 +170,13 @@ struct msg_verbose {
 	int32_t		verbose;
 };
 
+/* A child's log line: the priority, then the text (no NUL, no newline). */
+#define MSG_LOGMAX	1024
+
+struct msg_log {
+	int32_t		pri;		/* LOG_EMERG .. LOG_DEBUG */
+};
+
 /* A received message: valid until the next msg_recv on the channel. */
 struct msg {
 	struct msg_hdr	 hdr;
@@ -198,6 +206,9 @@ struct msgchan {
 	msg_dispatch		 dispatch;
 	void			*arg;
 	int			 untrusted;	/* bad input closes, not fatal */
+	size_t			 outlen;	/* bytes in outq */
+	size_t			 outmax;	/* 0, or the most outq may hold */
+	int			 full;		/* outmax was passed: peer lost */
 	uint8_t			 rbuf[sizeof(struct msg_hdr) + MSG_MAXDATA + 1];
 };
 
@@ -212,6 +223,7 @@ void		 msgchan_clear(struct msgchan *);
 void		 msg_send(struct msgchan *, uint16_t, uint32_t, int,
 		    const void *, size_t);
 int		 msg_flush(struct msgchan *);
+int		 msg_write(int, uint16_t, const void *, size_t);
 int		 msg_recv(struct msgchan *, struct msg *);
 void		 msg_send_blob(struct msgchan *, uint16_t, uint16_t,
 		    const char *, size_t);

@@ -114,13 +114,12 @@ static const int sc_common[] = {
 	SCMP_SYS(getpeername), SCMP_SYS(shutdown), SCMP_SYS(dup),
 	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(sched_yield),
 	SCMP_SYS(pipe2), SCMP_SYS(eventfd2), SCMP_SYS(restart_syscall),
-	SCMP_SYS(kill), SCMP_SYS(uname),
+	SCMP_SYS(uname),
 };
 
 /* sipd also opens TCP connections and DNS sockets (c-ares). */
 static const int sc_sipd[] = {
 	SCMP_SYS(connect), SCMP_SYS(accept4), SCMP_SYS(accept),
-	SCMP_SYS(ioctl),
 };
 
 static void
@@ -134,22 +133,41 @@ sc_allow(scmp_filter_ctx ctx, const int *list, size_t n)
 			fatalx("seccomp_rule_add %d", list[i]);
 }
 
-static int
-sc_allow_socket(scmp_filter_ctx ctx, int family)
+/* Allow call only when its first argument is arg0. */
+static void
+sc_allow_arg0(scmp_filter_ctx ctx, int call, scmp_datum_t arg0)
 {
 	struct scmp_arg_cmp	cmp;
 
 	memset(&cmp, 0, sizeof(cmp));
 	cmp.arg = 0;
 	cmp.op = SCMP_CMP_EQ;
-	cmp.datum_a = family;
-	return (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket),
-	    1, &cmp));
+	cmp.datum_a = arg0;
+	if (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, call, 1, &cmp) < 0)
+		fatalx("seccomp_rule_add %d", call);
+}
+
+/*
+ * Signals only to ourselves (abort() and raise() in a library, so that a
+ * crash reads as one): never to the parent, the sibling or anyone else.
+ * No ioctl: the code needs none, and with no terminal there is none to
+ * take; it fails as on a file that is no tty, so that an isatty() in a
+ * library is answered and TIOCSTI goes nowhere.
+ */
+static void
+sc_self(scmp_filter_ctx ctx)
+{
+	sc_allow_arg0(ctx, SCMP_SYS(kill), getpid());
+	sc_allow_arg0(ctx, SCMP_SYS(tgkill), getpid());
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOTTY), SCMP_SYS(ioctl),
+	    0) < 0)
+		fatalx("seccomp_rule_add ioctl");
 }
 
 /*
  * A deny-by-default allow-list.  SIPROXD_SECCOMP_LOG in the environment
- * logs instead of killing, to find a missing syscall while developing.
+ * logs instead of killing, to find a missing syscall while developing;
+ * the parent passes it on only with -d (siproxd.c).
  */
 void
 proc_sandbox(int proc)
@@ -158,17 +176,20 @@ proc_sandbox(int proc)
 	uint32_t	 def = SCMP_ACT_KILL_PROCESS;
 	int		 r;
 
-	if (getenv("SIPROXD_SECCOMP_LOG") != NULL)
+	if (getenv("SIPROXD_SECCOMP_LOG") != NULL) {
+		log_warnx("WARNING: SIPROXD_SECCOMP_LOG: this filter only "
+		    "logs, it does not protect");
 		def = SCMP_ACT_LOG;
+	}
 	if ((ctx = seccomp_init(def)) == NULL)
 		fatalx("seccomp_init");
 	sc_allow(ctx, sc_common, sizeof(sc_common) / sizeof(sc_common[0]));
+	sc_self(ctx);
 	if (proc == PROC_SIPD) {
 		sc_allow(ctx, sc_sipd, sizeof(sc_sipd) / sizeof(sc_sipd[0]));
 		/* New sockets only for the Internet families. */
-		if (sc_allow_socket(ctx, AF_INET) < 0 ||
-		    sc_allow_socket(ctx, AF_INET6) < 0)
-			fatalx("seccomp_rule_add socket");
+		sc_allow_arg0(ctx, SCMP_SYS(socket), AF_INET);
+		sc_allow_arg0(ctx, SCMP_SYS(socket), AF_INET6);
 	}
 	if ((r = seccomp_load(ctx)) < 0)
 		fatalx("seccomp_load: %s", strerror(-r));

@@ -19,6 +19,7 @@
 #include "proc.h"
 
 #define CTL_CLIENTS	16	/* at once; siproxctl asks one thing and goes */
+#define CTL_QUEUE_MAX	(16 * 1024 * 1024)	/* unread answer: closed */
 
 struct ctlconn {
 	TAILQ_ENTRY(ctlconn)	 entry;
@@ -78,6 +79,7 @@ control_accept(int fd, short ev, void *arg)
 	cc->id = ++ctl_ids;
 	msgchan_init(&cc->chan, s, "siproxctl", control_dispatch, p);
 	cc->chan.untrusted = 1;
+	cc->chan.outmax = CTL_QUEUE_MAX;
 	msgchan_attach(&cc->chan, p->base);
 	TAILQ_INSERT_TAIL(&ctlconns, cc, entry);
 	nctl++;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -21,14 +22,44 @@
 
 #define STOP_GRACE_MS	1500	/* a stopping child gets this long */
 #define IFWATCH_SECONDS	5	/* how often interface addresses are checked */
+/*
+ * The most a child may leave unread on its channel: far above anything
+ * we send at once (the config, the registration file), far below what
+ * would hurt the host.  A child past it is stuck or hostile.
+ */
+#define CHILD_QUEUE_MAX	(16 * 1024 * 1024)
 
 struct parent		*parent;
 
 static void	parent_dispatch_sipd(struct msgchan *, struct msg *, void *);
 static void	parent_dispatch_rtpd(struct msgchan *, struct msg *, void *);
+static void	parent_dispatch_log(struct msgchan *, struct msg *, void *);
+
+/*
+ * The child's own session, so that no terminal is its controlling tty;
+ * nothing on fds 0-2; its channels at 3 (parent), 4 (sibling), 5 (log).
+ * The fds are first moved above 5, so that no dup2 overwrites another.
+ */
+static void
+parent_child_fds(int chan, int sibling, int logfd)
+{
+	int	fds[3] = { chan, sibling, logfd };
+	int	i, null;
+
+	if (setsid() == -1)
+		fatal("setsid");
+	for (i = 0; i < 3; i++)
+		if ((fds[i] = fcntl(fds[i], F_DUPFD, 6)) == -1)
+			fatal("fcntl F_DUPFD");
+	if ((null = open("/dev/null", O_RDWR)) == -1)
+		fatal("/dev/null");
+	for (i = 0; i < 3; i++)
+		if (dup2(null, i) == -1 || dup2(fds[i], 3 + i) == -1)
+			fatal("dup2");
+}
 
 static pid_t
-parent_fork(struct parent *p, int proc, int chan, int sibling)
+parent_fork(struct parent *p, int proc, int chan, int sibling, int logfd)
 {
 	char	*argv[6];
 	int	 argc = 0;
@@ -49,44 +80,81 @@ parent_fork(struct parent *p, int proc, int chan, int sibling)
 	default:
 		return (pid);
 	}
-	/* dup2 clears close-on-exec: the child finds its channels at 3, 4. */
-	if (dup2(chan, 3) == -1 || dup2(sibling, 4) == -1)
-		fatal("dup2");
+	parent_child_fds(chan, sibling, logfd);
 	execv(p->self, argv);
 	fatal("execv %s", p->self);
+}
+
+/*
+ * A child's channels.  A child that sends garbage is compromised: it is
+ * not trusted to stop us with a fatal error, the daemon stops in order
+ * instead; one that stops reading does not grow our memory either.
+ */
+static void
+parent_child_init(struct parent *p, int proc, int chan, int logfd,
+    msg_dispatch d)
+{
+	struct child	*c = &p->child[proc];
+
+	c->proc = proc;
+	c->alive = 1;
+	msgchan_init(&c->chan, chan, proc_name(proc), d, p);
+	c->chan.untrusted = 1;
+	c->chan.outmax = CHILD_QUEUE_MAX;
+	msgchan_attach(&c->chan, p->base);
+	msgchan_init(&c->logchan, logfd, proc_name(proc), parent_dispatch_log,
+	    c);
+	c->logchan.untrusted = 1;
+	msgchan_attach(&c->logchan, p->base);
 }
 
 static void
 parent_start_children(struct parent *p)
 {
-	int	ps[2], pr[2], sr[2];
+	int	ps[2], pr[2], sr[2], ls[2], lr[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ps) == -1 ||
 	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pr) == -1 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sr) == -1)
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sr) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ls) == -1 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, lr) == -1)
 		fatal("socketpair");
-	p->child[PROC_SIPD].pid = parent_fork(p, PROC_SIPD, ps[1], sr[0]);
-	p->child[PROC_RTPD].pid = parent_fork(p, PROC_RTPD, pr[1], sr[1]);
+	p->child[PROC_SIPD].pid = parent_fork(p, PROC_SIPD, ps[1], sr[0],
+	    ls[1]);
+	p->child[PROC_RTPD].pid = parent_fork(p, PROC_RTPD, pr[1], sr[1],
+	    lr[1]);
 	close(ps[1]);
 	close(pr[1]);
 	close(sr[0]);
 	close(sr[1]);
-	p->child[PROC_SIPD].proc = PROC_SIPD;
-	p->child[PROC_SIPD].alive = 1;
-	/*
-	 * A child that sends garbage is compromised: it is not trusted to
-	 * stop us with a fatal error, the daemon stops in order instead.
-	 */
-	msgchan_init(&p->child[PROC_SIPD].chan, ps[0], "sipd",
-	    parent_dispatch_sipd, p);
-	p->child[PROC_SIPD].chan.untrusted = 1;
-	msgchan_attach(&p->child[PROC_SIPD].chan, p->base);
-	p->child[PROC_RTPD].proc = PROC_RTPD;
-	p->child[PROC_RTPD].alive = 1;
-	msgchan_init(&p->child[PROC_RTPD].chan, pr[0], "rtpd",
-	    parent_dispatch_rtpd, p);
-	p->child[PROC_RTPD].chan.untrusted = 1;
-	msgchan_attach(&p->child[PROC_RTPD].chan, p->base);
+	close(ls[1]);
+	close(lr[1]);
+	parent_child_init(p, PROC_SIPD, ps[0], ls[0], parent_dispatch_sipd);
+	parent_child_init(p, PROC_RTPD, pr[0], lr[0], parent_dispatch_rtpd);
+}
+
+/*
+ * rtpd relays media: it gets the settings it reads and nothing else (no
+ * passwords, no registrar or ACL settings), the defaults for the rest.
+ */
+static struct siproxd_conf *
+parent_rtpd_conf(const struct siproxd_conf *conf)
+{
+	struct siproxd_conf	*rc = conf_new();
+
+	memcpy(rc->user, conf->user, sizeof(rc->user));
+	memcpy(rc->chrootjail, conf->chrootjail, sizeof(rc->chrootjail));
+	rc->silence_log = conf->silence_log;
+	rc->log_calls = conf->log_calls;
+	rc->debug_level = conf->debug_level;
+	rc->rtp_proxy_enable = conf->rtp_proxy_enable;
+	rc->rtp_port_low = conf->rtp_port_low;
+	rc->rtp_port_high = conf->rtp_port_high;
+	rc->rtp_timeout = conf->rtp_timeout;
+	rc->rtp_dscp = conf->rtp_dscp;
+	rc->rtp_input_dejitter = conf->rtp_input_dejitter;
+	rc->rtp_output_dejitter = conf->rtp_output_dejitter;
+	return (rc);
 }
 
 static void
@@ -94,14 +162,21 @@ parent_send_config(struct parent *p, struct child *c)
 {
 	struct msg_ifaddr	 m;
 	struct msg_verbose	 v;
+	struct siproxd_conf	*rc;
 	char			*text;
 	size_t			 len;
 	int			 role, i;
 
-	if ((text = conf_text(p->conf, &len)) == NULL)
+	if (c->proc == PROC_RTPD) {
+		rc = parent_rtpd_conf(p->conf);
+		text = conf_text(rc, &len);
+		conf_free(rc);
+	} else
+		text = conf_text(p->conf, &len);
+	if (text == NULL)
 		fatal("conf_text");
 	msg_send_blob(&c->chan, MSG_CONFIG_TEXT, MSG_CONFIG_END, text, len);
-	free(text);
+	freezero(text, len);
 	for (role = 0; role < ROLE_MAX; role++) {
 		memset(&m, 0, sizeof(m));
 		m.role = role;
@@ -139,13 +214,20 @@ parent_write_pidfile(struct parent *p)
 static void
 parent_exit(struct parent *p)
 {
-	int	i;
+	struct msg	m;
+	int		i;
 
 	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
 		if (p->child[i].alive)
 			kill(p->child[i].pid, SIGKILL);
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+	/* A child's last words (why it died) may still wait for us. */
+	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
+		while (p->child[i].logchan.fd != -1 &&
+		    msg_recv(&p->child[i].logchan, &m) == 1)
+			parent_dispatch_log(&p->child[i].logchan, &m,
+			    &p->child[i]);
 	if (p->pidfile != NULL && p->pidfile[0] != '\0')
 		unlink(p->pidfile);
 	control_cleanup(p);
@@ -381,14 +463,41 @@ parent_sig(int sig, short ev, void *arg)
 }
 
 static int
-parent_child_eof(struct parent *p, struct msg *m, const char *name)
+parent_child_eof(struct parent *p, struct msgchan *c, struct msg *m)
 {
 	if (m != NULL)
 		return (0);
 	if (!p->stopping)
-		log_warnx("%s closed its channel: stopping", name);
+		log_warnx("%s %s: stopping", c->peer, c->full ?
+		    "stopped reading its channel" : "closed its channel");
 	parent_stop(p->stopping ? 0 : 1);
 	return (1);
+}
+
+/* A child's log line, written where ours go, under the child's name. */
+static void
+parent_dispatch_log(struct msgchan *c, struct msg *m, void *arg)
+{
+	struct child	*ch = arg;
+	struct msg_log	 l;
+
+	if (parent_child_eof(parent, c, m))
+		return;
+	if (m->hdr.type != MSG_LOG) {
+		log_warnx("unexpected %s on %s's log channel: stopping",
+		    msg_typename(m->hdr.type), c->peer);
+		parent_stop(1);
+		return;
+	}
+	memcpy(&l, m->data, sizeof(l));
+	if (l.pri < LOG_EMERG || l.pri > LOG_DEBUG) {
+		log_warnx("%s sent a log line of priority %d: stopping",
+		    c->peer, l.pri);
+		parent_stop(1);
+		return;
+	}
+	log_child(l.pri, proc_name(ch->proc), (const char *)m->data +
+	    sizeof(l), m->hdr.len - sizeof(l));
 }
 
 static void
@@ -396,7 +505,7 @@ parent_dispatch_sipd(struct msgchan *c, struct msg *m, void *arg)
 {
 	struct parent	*p = arg;
 
-	if (parent_child_eof(p, m, "sipd"))
+	if (parent_child_eof(p, c, m))
 		return;
 	switch (m->hdr.type) {
 	case MSG_REG_DATA:
@@ -410,8 +519,12 @@ parent_dispatch_sipd(struct msgchan *c, struct msg *m, void *arg)
 		control_answer(p, PROC_SIPD, m);
 		break;
 	case MSG_SIP_SOCKETS_FLUSH:
-		if (!p->relisten)
-			fatalx("sipd flushed sockets unasked");
+		if (!p->relisten) {
+			log_warnx("sipd flushed its sockets unasked: "
+			    "stopping");
+			parent_stop(1);
+			break;
+		}
 		p->relisten = 0;
 		priv_unlisten(p);
 		priv_listen(p);
@@ -428,7 +541,7 @@ parent_dispatch_rtpd(struct msgchan *c, struct msg *m, void *arg)
 {
 	struct parent	*p = arg;
 
-	if (parent_child_eof(p, m, "rtpd"))
+	if (parent_child_eof(p, c, m))
 		return;
 	switch (m->hdr.type) {
 	case MSG_RTP_SOCKET_REQ:

@@ -17,6 +17,7 @@ struct child {
 	pid_t			 pid;
 	int			 alive;
 	struct msgchan		 chan;
+	struct msgchan		 logchan;	/* its log lines */
 };
 
 /* A SIP listener the parent bound and handed to sipd. */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <paths.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,11 +140,56 @@ child_exec(const char *name, int foreground, int verbose)
 		proc = PROC_RTPD;
 	else
 		errx(1, "unknown process %s", name);
-	if (fcntl(3, F_GETFD) == -1 || fcntl(4, F_GETFD) == -1)
+	if (fcntl(3, F_GETFD) == -1 || fcntl(4, F_GETFD) == -1 ||
+	    fcntl(5, F_GETFD) == -1)
 		errx(1, "-P is for the daemon's own children");
 	if (proc == PROC_SIPD)
 		sipd_main(foreground, verbose);
 	rtpd_main(foreground, verbose);
+}
+
+/*
+ * Detach.  Where no syslog daemon listens (a container, a minimal host)
+ * the lines would vanish: then stderr stays open and takes them.
+ */
+static void
+daemonize(void)
+{
+	int	tosyslog, null;
+
+	if (!(tosyslog = log_syslog_reachable()))
+		log_warnx("no syslog at %s: logging to stderr", _PATH_LOG);
+	if (daemon(0, 1) == -1)
+		fatal("daemon");
+	if ((null = open("/dev/null", O_RDWR)) == -1 ||
+	    dup2(null, STDIN_FILENO) == -1 || dup2(null, STDOUT_FILENO) == -1 ||
+	    (tosyslog && dup2(null, STDERR_FILENO) == -1))
+		fatal("/dev/null");
+	if (null > STDERR_FILENO)
+		close(null);
+	if (tosyslog)
+		log_init(0, LOG_DAEMON);
+}
+
+/*
+ * SIPROXD_SECCOMP_LOG turns the children's filters into log-only: a
+ * debugging aid, never for a daemon someone relies on.  It needs -d, and
+ * it says so where the admin looks.
+ */
+static void
+seccomp_log_check(int debug)
+{
+	if (getenv("SIPROXD_SECCOMP_LOG") == NULL)
+		return;
+	if (!debug) {
+		log_warnx("SIPROXD_SECCOMP_LOG ignored: it needs -d");
+		if (unsetenv("SIPROXD_SECCOMP_LOG") == -1)
+			fatal("unsetenv");
+		return;
+	}
+	log_warnx("WARNING: SIPROXD_SECCOMP_LOG is set: the seccomp filters "
+	    "of sipd and rtpd only log forbidden calls, they do not stop "
+	    "them");
 }
 
 int
@@ -242,11 +288,10 @@ main(int argc, char *argv[])
 		log_warnx("not started as root: no chroot, no change of user, "
 		    "and only ports from 1024 up");
 
-	if (!p.foreground && p.conf->daemonize) {
-		if (daemon(0, 0) == -1)
-			fatal("daemon");
-		log_init(0, LOG_DAEMON);
-	} else if (!p.foreground)
+	seccomp_log_check(p.foreground);
+	if (!p.foreground && p.conf->daemonize)
+		daemonize();
+	else if (!p.foreground)
 		p.foreground = 1;
 	parent_main(&p);
 	return (0);

@@ -135,6 +135,22 @@ fi
 for f in siproxd.rc.openbsd siproxd.rc.freebsd; do
 	check "sh -n conf/$f" sh -n "conf/$f"
 done
+# The unit's user for the children, created in a scratch root.
+sysusers() {
+	line=$(sed -n 's/^ExecStartPre=+.*systemd-sysusers --inline "\(.*\)"$/\1/p' \
+	    conf/siproxd.service)
+	[ -n "$line" ] && mkdir -p "$D/sys/etc" &&
+	    systemd-sysusers --root="$D/sys" --inline "$line" > /dev/null 2>&1 &&
+	    grep -q '^siproxd:x:[1-9][0-9]*:[1-9][0-9]*:.*:/usr/sbin/nologin$' \
+	    "$D/sys/etc/passwd"
+}
+if command -v systemd-sysusers >/dev/null; then
+	check "siproxd.service creates the user siproxd" sysusers
+fi
+check "the rc.d scripts create a user of their own" sh -c \
+    "grep -q 'useradd -L daemon' conf/siproxd.rc.openbsd &&
+    grep -q -- '-r 100..999 _siproxd$' conf/siproxd.rc.openbsd &&
+    grep -q 'pw useradd -n siproxd ' conf/siproxd.rc.freebsd"
 check "the rc.d scripts match the parent's title" \
     grep -q '^pexp="siproxd: parent"$' conf/siproxd.rc.openbsd
 

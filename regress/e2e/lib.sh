@@ -125,12 +125,13 @@ CONF
 }
 
 # start_siproxd CONF: run it in fw in the foreground; wait for its pid file.
+# START_FLAGS replaces -d; START_WRAP is a command to run it under.
 start_siproxd() {
 	rm -f "$WORK/siproxd.pid"
 	# Not through in_fw: a function in the background is a subshell, and
 	# the test waits for the daemon itself to read its exit status.
-	ip netns exec "$NS_FW" "$SIPROXD" -d -f "$1" -s "$WORK/ctl.sock" \
-	    >> "$WORK/siproxd.log" 2>&1 &
+	ip netns exec "$NS_FW" ${START_WRAP:-} "$SIPROXD" ${START_FLAGS--d} \
+	    -f "$1" -s "$WORK/ctl.sock" >> "$WORK/siproxd.log" 2>&1 &
 	SXD=$!
 	PIDS="$PIDS $SXD"
 	if ! wait_for 5 test -s "$WORK/siproxd.pid"; then
@@ -157,6 +158,27 @@ child_pid() {
 gone() {
 	! kill -0 "$1" 2>/dev/null ||
 	    grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# mem_has PID STRING: STRING is somewhere in the memory of process PID.
+mem_has() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+pid, needle, found = sys.argv[1], sys.argv[2].encode(), False
+with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb") as mem:
+    for line in maps:
+        lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+        if "r" not in line.split()[1]:
+            continue
+        try:
+            mem.seek(lo)
+            if needle in mem.read(hi - lo):
+                found = True
+                break
+        except (OSError, ValueError, OverflowError):
+            pass
+sys.exit(0 if found else 1)
+PY
 }
 
 finish() {

@@ -6,6 +6,9 @@
  * chanpoke PID FD garbage		send a packet no type allows
  * chanpoke PID FD short		send half a header
  * chanpoke PID FD tos		print the socket's IP_TOS (DSCP << 2)
+ * chanpoke PID FD flood N ROLE PORT	N RTP socket requests, as fast as
+ *				the peer takes them (until it hangs up)
+ * chanpoke PID FD flush		send a sipd's "sockets flushed"
  *
  * The fd is taken from the process with pidfd_getfd(2) (Linux 5.6, root),
  * so the daemon under test is the real one, not a build with test hooks.
@@ -52,10 +55,12 @@ main(int argc, char *argv[])
 		struct msg_rtp_socket_req	req;
 	}		pkt;
 	size_t		len = sizeof(pkt);
+	long		n;
 	int		s;
 
 	if (argc < 4)
-		errx(2, "usage: chanpoke pid fd rtpreq|garbage|short|tos ...");
+		errx(2, "usage: chanpoke pid fd "
+		    "rtpreq|garbage|short|tos|flood|flush ...");
 	s = grab(atoi(argv[1]), atoi(argv[2]));
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.hdr.type = MSG_RTP_SOCKET_REQ;
@@ -76,6 +81,19 @@ main(int argc, char *argv[])
 		return (0);
 	} else if (strcmp(argv[3], "short") == 0) {
 		len = sizeof(pkt.hdr) / 2;
+	} else if (strcmp(argv[3], "flood") == 0 && argc == 7) {
+		pkt.req.role = atoi(argv[5]);
+		pkt.req.family = MSG_AF_INET;
+		pkt.req.port = atoi(argv[6]);
+		for (n = atol(argv[4]); n > 0; n--)
+			if (send(s, &pkt, len, MSG_NOSIGNAL) == -1)
+				break;
+		printf("%ld requests not sent\n", n);
+		return (0);
+	} else if (strcmp(argv[3], "flush") == 0) {
+		pkt.hdr.type = MSG_SIP_SOCKETS_FLUSH;
+		pkt.hdr.len = 0;
+		len = sizeof(pkt.hdr);
 	} else
 		errx(2, "unknown action %s", argv[3]);
 	if (send(s, &pkt, len, 0) == -1)

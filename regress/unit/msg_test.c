@@ -47,6 +47,72 @@ dies(void (*fn)(void))
 	return (WIFEXITED(st) && WEXITSTATUS(st) == 1);
 }
 
+static int	gone_called;
+
+static void
+gone_dispatch(struct msgchan *c, struct msg *m, void *arg)
+{
+	if (m == NULL)
+		gone_called++;
+}
+
+/*
+ * A peer that reads nothing: the queue stops at outmax, the rest is
+ * dropped, and the owner hears "gone" once, from the event loop.
+ */
+static void
+test_outq_cap(void)
+{
+	struct event_base	*base = event_base_new();
+	struct msgchan		 c;
+	struct msg_verbose	 v = { 0 };
+	int			 sp[2], i;
+
+	socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp);
+	msgchan_init(&c, sp[0], "sleeper", gone_dispatch, NULL);
+	c.outmax = 64 * 1024;
+	msgchan_attach(&c, base);
+	for (i = 0; i < 100000; i++)
+		msg_send(&c, MSG_VERBOSE, 0, -1, &v, sizeof(v));
+	CHECK(c.full && c.outlen <= c.outmax && c.outlen > 0,
+	    "a peer that reads nothing: the queue stops at its cap (%zu)",
+	    c.outlen);
+	CHECK(gone_called == 0, "and the owner is not called from msg_send");
+	event_base_loop(base, EVLOOP_NONBLOCK);
+	CHECK(gone_called == 1, "but from the event loop, once");
+	msgchan_clear(&c);
+	CHECK(c.outlen == 0, "clearing the channel empties the count");
+	close(sp[1]);
+	event_base_free(base);
+}
+
+/* A log line on a blocking socket: framed, checked, read back. */
+static void
+test_log_write(void)
+{
+	struct {
+		struct msg_log	l;
+		char		t[4];
+	}		 lm = { { 6 }, "abcd" };
+	struct msgchan	 c;
+	struct msg	 m;
+	int		 sp[2];
+
+	socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp);
+	CHECK(msg_write(sp[0], MSG_LOG, &lm, sizeof(lm)) == 0,
+	    "msg_write sends a log line");
+	msgchan_init(&c, sp[1], "child", nodispatch, NULL);
+	CHECK(msg_recv(&c, &m) == 1 && m.hdr.type == MSG_LOG &&
+	    m.hdr.len == sizeof(lm) && memcmp(m.data + 4, "abcd", 4) == 0,
+	    "and it arrives as one message");
+	CHECK(msg_write(sp[0], MSG_LOG, &lm, sizeof(lm.l)) == -1,
+	    "a log message without text is refused before it is sent");
+	CHECK(msg_write(sp[0], MSG_SHUTDOWN, NULL, 0) == 0,
+	    "msg_write sends an empty message too");
+	close(sp[0]);
+	close(sp[1]);
+}
+
 static void
 recv_one(void)
 {
@@ -227,5 +293,7 @@ main(void)
 	    ntohs(sin6->sin6_port) == 7070, "IPv6 address round trip");
 	ma.family = 9;
 	CHECK(msg_addr_to_sa(&ma, &st) == -1, "unknown family refused");
+	test_outq_cap();
+	test_log_write();
 	UNIT_DONE();
 }
