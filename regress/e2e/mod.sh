@@ -28,6 +28,17 @@ plugin_stripheader_remove = Allow:INFO
 load_plugin = plugin_codecfilter.la
 plugin_codecfilter_blacklist = PCMA
 plugin_codecfilter_blacklist = g722
+load_plugin = plugin_regex.la
+plugin_regex_desc = international
+plugin_regex_pattern = ^(sips?:)00
+plugin_regex_replace = \1+
+plugin_regex_desc = never
+plugin_regex_pattern = ^sip:nomatch
+plugin_regex_replace = sip:x
+load_plugin = plugin_regex_body.la
+plugin_regex_body_desc = session name
+plugin_regex_body_pattern = s=-
+plugin_regex_body_replace = s=rewritten
 load_plugin = plugin_shortdial.la
 plugin_shortdial_akey = *00
 plugin_shortdial_entry = 5551234
@@ -79,6 +90,10 @@ check "logcall: the answer is logged" \
 check "logcall: the end is logged" \
     grep -q -E 'call end \(BYE\), incoming: provider@' "$WORK/siproxd.log"
 
+check "regex_body: the offer's session name rewritten" \
+    got lan-call '^s=rewritten$'
+check "regex_body: and the answer's" got wan-call '^s=rewritten$'
+
 # defaulttarget: a call for nobody we know goes to the target.
 check "defaulttarget: a call for nobody gets 302" \
     sipp_run wan-dt "$NS_WAN" $WAN 5081 uac_302.xml $FW_OUT -s provider \
@@ -88,6 +103,15 @@ check "defaulttarget: its Contact is the target" \
 check "defaulttarget: logged" grep -q \
     'unknown target nobody@203.0.113.1 (from provider@sip.test): redirected' \
     "$WORK/siproxd.log"
+
+# regex: the first rule that matches the To URI makes the new target.
+check "regex: 0049... is answered 302" \
+    sipp_run lan-rx "$NS_LAN" $LAN 5064 uac_302.xml $FW_IN -s phone1 \
+    -key domain sip.test -key callee 0049301234 -key rdomain uas.test
+check "regex: to +49..., marked" \
+    got lan-rx '^contact: <sip:\+49301234@uas\.test;redirected=regex>'
+check "regex: the rule is named in the log" \
+    grep -q 'regex: rule "international": redirecting' "$WORK/siproxd.log"
 
 # shortdial before prefix: load order is the order they run in.
 check "shortdial: *02 is answered 302" \

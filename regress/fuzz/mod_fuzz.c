@@ -23,6 +23,8 @@ static const char	preamble[] =
     "load_plugin = plugin_codecfilter.la\n"
     "load_plugin = plugin_shortdial.la\n"
     "load_plugin = plugin_prefix.la\n"
+    "load_plugin = plugin_regex.la\n"
+    "load_plugin = plugin_regex_body.la\n"
     "load_plugin = plugin_demo.la\n";
 
 int

@@ -155,33 +155,12 @@ cf_judge(const struct cf_cfg *cfg, struct cf_media *md, const char *l,
 		md->drop[pt] = cf_listed(cfg, p + 1, l + len - p - 1);
 }
 
-struct cf_buf {
-	char	*s;
-	size_t	 len, cap;
-};
-
-static void
-cf_put(struct cf_buf *b, const char *s, size_t len)
-{
-	char	*n;
-
-	if (b->len + len + 1 > b->cap) {
-		b->cap = (b->len + len + 1) * 2;
-		if ((n = realloc(b->s, b->cap)) == NULL)
-			fatal("%s", __func__);
-		b->s = n;
-	}
-	memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
 /*
  * The m= line without the dropped formats.  With none left the stream is
  * refused: port 0 and its first format (RFC 3264 §6).
  */
 static void
-cf_mline(struct cf_buf *b, const struct cf_media *md, const char *l,
+cf_mline(struct mod_buf *b, const struct cf_media *md, const char *l,
     size_t len)
 {
 	const char	*fmts, *p, *f, *e = l + len, *sp, *sp2;
@@ -189,15 +168,15 @@ cf_mline(struct cf_buf *b, const struct cf_media *md, const char *l,
 	int		 pt, rtp, kept = 0;
 
 	fmts = cf_fmts(l, len, &rtp);
-	cf_put(b, l, fmts - l);
+	mod_put(b, l, fmts - l);
 	for (p = fmts; p < e; p = f) {
 		for (f = p; f < e && *f != ' '; f++)
 			;
 		pt = cf_num(p, f - p);
 		if (pt == -1 || !md->drop[pt]) {
 			if (kept++)
-				cf_put(b, " ", 1);
-			cf_put(b, p, f - p);
+				mod_put(b, " ", 1);
+			mod_put(b, p, f - p);
 		}
 		while (f < e && *f == ' ')
 			f++;
@@ -206,12 +185,12 @@ cf_mline(struct cf_buf *b, const struct cf_media *md, const char *l,
 	    (sp2 = memchr(sp + 1, ' ', e - sp - 1)) == NULL)
 		return;
 	b->len = start;
-	cf_put(b, l, sp - l);
-	cf_put(b, " 0", 2);
-	cf_put(b, sp2, fmts - sp2);
+	mod_put(b, l, sp - l);
+	mod_put(b, " 0", 2);
+	mod_put(b, sp2, fmts - sp2);
 	for (f = fmts; f < e && *f != ' '; f++)
 		;
-	cf_put(b, fmts, f - fmts);
+	mod_put(b, fmts, f - fmts);
 }
 
 /* Lines whose payload type went with its m= format go too. */
@@ -250,7 +229,7 @@ cf_line(const char *p, const char *e, size_t *full)
 /* Two passes: judge each media section, then write it without the drops. */
 static int
 cf_filter(const struct cf_cfg *cfg, const char *body, size_t blen,
-    struct cf_buf *out)
+    struct mod_buf *out)
 {
 	struct cf_media	*md = NULL, *cur = NULL, *n;
 	const char	*p, *e = body + blen;
@@ -279,13 +258,13 @@ cf_filter(const struct cf_cfg *cfg, const char *body, size_t blen,
 			cur = &md[i++];
 			if (cur->rtp) {
 				cf_mline(out, cur, p, len);
-				cf_put(out, p + len, full - len);
+				mod_put(out, p + len, full - len);
 				continue;
 			}
 		} else if (cur != NULL && cur->rtp &&
 		    cf_attr_dropped(cur, p, len))
 			continue;
-		cf_put(out, p, full);
+		mod_put(out, p, full);
 	}
 	free(md);
 	return (any);
@@ -295,7 +274,7 @@ static enum mod_verdict
 cf_run(void *cfgp, struct mod_msg *mm)
 {
 	struct cf_cfg	*cfg = cfgp;
-	struct cf_buf	 out = { NULL, 0, 0 };
+	struct mod_buf	 out = { NULL, 0, 0 };
 	osip_body_t	*body;
 
 	if (cfg->black.n == 0 || !body_is_sdp(mm->m) ||

@@ -37,8 +37,8 @@ static const struct mod_entry {
 	{ "fix_fbox_anoncall",	NULL },
 	{ "logcall",		&mod_logcall },
 	{ "prefix",		&mod_prefix },
-	{ "regex",		NULL },
-	{ "regex_body",		NULL },
+	{ "regex",		&mod_regex },
+	{ "regex_body",		&mod_regex_body },
 	{ "shortdial",		&mod_shortdial },
 	{ "siptrunk",		NULL },
 	{ "stats",		NULL },
@@ -312,6 +312,22 @@ mod_strs_free(struct mod_strs *l)
 	l->n = 0;
 }
 
+void
+mod_put(struct mod_buf *b, const char *s, size_t len)
+{
+	char	*n;
+
+	if (b->len + len + 1 > b->cap) {
+		b->cap = (b->len + len + 1) * 2;
+		if ((n = realloc(b->s, b->cap)) == NULL)
+			fatal("%s", __func__);
+		b->s = n;
+	}
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
 /*
  * A list of networks as the classic writes them ("10.0.0.0/8,
  * 192.168.0.0/255.255.0.0"); each line adds to the list.  The list may be
@@ -523,6 +539,19 @@ mod_redirect_user(const struct sip_origin *o, const osip_message_t *req,
 	rc = mod_redirect(o, req, u);
 	osip_uri_free(u);
 	return (rc);
+}
+
+/* Does the URI carry the mark of a 302 of ours (redirected=val)? */
+int
+mod_marked(const osip_uri_t *u, const char *val)
+{
+	osip_uri_param_t	*p = NULL;
+
+	if (u == NULL)
+		return (0);
+	osip_uri_param_get_byname((osip_list_t *)&u->url_params,
+	    MOD_REDIRECTED, &p);
+	return (p != NULL && p->gvalue != NULL && strcmp(p->gvalue, val) == 0);
 }
 
 /* A new body: the one that arrived is no longer what leaves. */

@@ -102,6 +102,27 @@ struct mod_strs {
 int	 mod_bool(int *, const char *, char *, size_t);
 void	 mod_strs_add(struct mod_strs *, const char *);
 void	 mod_strs_free(struct mod_strs *);
+/* a growable, NUL-terminated string */
+struct mod_buf {
+	char		 *s;
+	size_t		  len, cap;
+};
+void	 mod_put(struct mod_buf *, const char *, size_t);
+
+/* regsub.c: plugin_regex and plugin_regex_body's rules */
+struct mod_rx {
+	struct mod_strs	  desc;
+	struct mod_strs	  pat;
+	struct mod_strs	  rep;
+	void		 *re;		/* regex_t, one per pattern */
+};
+int	 mod_rx_desc(struct mod_rx *, const char *, char *, size_t);
+int	 mod_rx_pattern(struct mod_rx *, const char *, char *, size_t);
+int	 mod_rx_replace(struct mod_rx *, const char *, char *, size_t);
+int	 mod_rx_check(const struct mod_rx *, char *, size_t);
+void	 mod_rx_free(struct mod_rx *);
+int	 mod_rx_sub(const struct mod_rx *, size_t, const char *, int,
+	    char **);
 int	 mod_networks(struct conf_acl_list *, const char *, char *, size_t);
 void	 mod_networks_free(struct conf_acl_list *);
 
@@ -118,6 +139,7 @@ int	 mod_redirect(const struct sip_origin *, const osip_message_t *,
 	    const osip_uri_t *);
 int	 mod_redirect_user(const struct sip_origin *,
 	    const osip_message_t *, const char *, const char *);
+int	 mod_marked(const osip_uri_t *, const char *);
 void	 mod_set_body(struct mod_msg *, const char *, size_t);
 const char *mod_str(const char *);
 
@@ -128,6 +150,8 @@ extern const struct mod_def	mod_demo;
 extern const struct mod_def	mod_fix_bogus_via;
 extern const struct mod_def	mod_logcall;
 extern const struct mod_def	mod_prefix;
+extern const struct mod_def	mod_regex;
+extern const struct mod_def	mod_regex_body;
 extern const struct mod_def	mod_shortdial;
 extern const struct mod_def	mod_stripheader;
 

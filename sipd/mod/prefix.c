@@ -35,20 +35,6 @@ prefix_free(void *cfgp)
 	free(cfg->akey);
 }
 
-/* The mark the 302 carried: the phone's new INVITE must go through. */
-static int
-prefix_marked(const osip_uri_t *u)
-{
-	osip_uri_param_t	*p = NULL;
-
-	if (u == NULL)
-		return (0);
-	osip_uri_param_get_byname((osip_list_t *)&u->url_params,
-	    MOD_REDIRECTED, &p);
-	return (p != NULL && p->gvalue != NULL &&
-	    strcmp(p->gvalue, "prefix") == 0);
-}
-
 static enum mod_verdict
 prefix_run(void *cfgp, struct mod_msg *mm)
 {
@@ -59,7 +45,8 @@ prefix_run(void *cfgp, struct mod_msg *mm)
 	if (cfg->akey == NULL || cfg->akey[0] == '\0' || !MSG_IS_INVITE(m) ||
 	    mm->side != ROLE_INBOUND || uri_is_ours(m->req_uri) ||
 	    m->req_uri->username == NULL || m->to->url->username == NULL ||
-	    prefix_marked(m->req_uri) || prefix_marked(m->to->url))
+	    mod_marked(m->req_uri, "prefix") ||
+	    mod_marked(m->to->url, "prefix"))
 		return (MOD_GO);
 	if (asprintf(&user, "%s%s", cfg->akey, m->to->url->username) == -1)
 		fatal("%s", __func__);

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: ISC */
+/* plugin_regex_body: message bodies rewritten by rules, in both directions. */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mod.h"
+
+static int
+rb_desc(void *cfg, const char *val, char *err, size_t errlen)
+{
+	return (mod_rx_desc(cfg, val, err, errlen));
+}
+
+static int
+rb_pattern(void *cfg, const char *val, char *err, size_t errlen)
+{
+	return (mod_rx_pattern(cfg, val, err, errlen));
+}
+
+static int
+rb_replace(void *cfg, const char *val, char *err, size_t errlen)
+{
+	return (mod_rx_replace(cfg, val, err, errlen));
+}
+
+static int
+rb_check(void *cfg, char *err, size_t errlen)
+{
+	return (mod_rx_check(cfg, err, errlen));
+}
+
+static void
+rb_free(void *cfg)
+{
+	mod_rx_free(cfg);
+}
+
+/*
+ * Every rule in turn, each on what the one before left, every match
+ * replaced.  Before our own rewriting: an SDP body is then read as the
+ * rules left it.
+ */
+static enum mod_verdict
+rb_run(void *cfgp, struct mod_msg *mm)
+{
+	struct mod_rx	*rx = cfgp;
+	osip_body_t	*body;
+	char		*cur, *next;
+	size_t		 i;
+	int		 rc, changed = 0;
+
+	if ((body = osip_list_get(&mm->m->bodies, 0)) == NULL ||
+	    body->body == NULL || body->length == 0 ||
+	    memchr(body->body, '\0', body->length) != NULL)
+		return (MOD_GO);
+	if ((cur = strndup(body->body, body->length)) == NULL)
+		fatal("%s", __func__);
+	for (i = 0; i < rx->pat.n; i++) {
+		if ((rc = mod_rx_sub(rx, i, cur, 1, &next)) == -1) {
+			log_info("regex_body: rule \"%s\": result too long",
+			    mod_str(rx->desc.v[i]));
+			break;
+		}
+		if (rc == 0)
+			continue;
+		log_debug("regex_body: rule \"%s\" matched",
+		    mod_str(rx->desc.v[i]));
+		free(cur);
+		cur = next;
+		changed = 1;
+	}
+	if (changed)
+		mod_set_body(mm, cur, strlen(cur));
+	free(cur);
+	return (MOD_GO);
+}
+
+static const struct mod_key rb_keys[] = {
+	{ "desc",	rb_desc },
+	{ "pattern",	rb_pattern },
+	{ "replace",	rb_replace },
+	{ NULL,		NULL }
+};
+
+const struct mod_def mod_regex_body = {
+	.name =		"regex_body",
+	.hooks =	MOD_BIT(MOD_PRE),
+	.cfgsize =	sizeof(struct mod_rx),
+	.keys =		rb_keys,
+	.check =	rb_check,
+	.cfgfree =	rb_free,
+	.run =		rb_run,
+};
