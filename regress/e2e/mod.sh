@@ -21,6 +21,8 @@ plugin_defaulttarget_target = sip:operator@10.0.0.2:5069
 plugin_defaulttarget_log = 1
 load_plugin = plugin_fix_bogus_via.la
 plugin_fix_bogus_via_networks = 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16
+load_plugin = plugin_fix_DTAG.la
+plugin_fix_DTAG_networks = 203.0.113.2/32
 load_plugin = plugin_stripheader.la
 plugin_stripheader_remove = X-Secret
 plugin_stripheader_remove = Supported:100rel
@@ -103,6 +105,18 @@ check "defaulttarget: its Contact is the target" \
 check "defaulttarget: logged" grep -q \
     'unknown target nobody@203.0.113.1 (from provider@sip.test): redirected' \
     "$WORK/siproxd.log"
+
+# fix_DTAG: the provider's 200 names the provider in our Via.
+sipp_bg wan-dtag "$NS_WAN" $WAN 5071 dtag_uas.xml -s dtag
+check "fix_DTAG: the call completes though our Via came back altered" \
+    sipp_run lan-dtag "$NS_LAN" $LAN 5065 call_uac.xml $FW_IN -s phone1 \
+    -key domain sip.test -key callee dtag \
+    -key rdomain '203.0.113.2:5071;redirected=prefix' \
+    -key expect_media 10.0.0.1
+check "fix_DTAG: the provider's end too" bg_ok wan-dtag
+check "logcall: the answer names the Call-ID as the phone wrote it" sh -c \
+    "grep 'call answer 200, outgoing: phone1@sip.test -> dtag@' \
+    $WORK/siproxd.log | grep -q -v -- '-sxd'"
 
 # regex: the first rule that matches the To URI makes the new target.
 check "regex: 0049... is answered 302" \

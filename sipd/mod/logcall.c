@@ -9,6 +9,7 @@
 #include "addr.h"
 #include "log.h"
 #include "mod.h"
+#include "rewrite.h"
 #include "sipd.h"
 
 static int
@@ -60,13 +61,16 @@ logcall_uri(const osip_uri_t *u, char *buf, size_t len)
 enum mod_verdict
 logcall_run(void *cfg, struct mod_msg *mm)
 {
-	const osip_message_t	*m = mm->m;
+	osip_message_t		*m = mm->m;
 	const char		*ev;
 	char			 a[600], b[600];
 	int			 out;
 
 	if ((ev = logcall_event(m)) == NULL)
 		return (MOD_GO);
+	/* the Call-ID as the caller wrote it, not as we sealed it */
+	if (mm->side == ROLE_OUTBOUND)
+		rewrite_callid_reveal(mm->m);
 	out = MSG_IS_REQUEST(m) ? mm->side == ROLE_INBOUND :
 	    mm->side == ROLE_OUTBOUND;
 	if (MSG_IS_REQUEST(m))

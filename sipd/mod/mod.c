@@ -32,7 +32,7 @@ static const struct mod_entry {
 	{ "codecfilter",	&mod_codecfilter },
 	{ "defaulttarget",	&mod_defaulttarget },
 	{ "demo",		&mod_demo },
-	{ "fix_DTAG",		NULL },
+	{ "fix_DTAG",		&mod_fix_DTAG },
 	{ "fix_bogus_via",	&mod_fix_bogus_via },
 	{ "fix_fbox_anoncall",	NULL },
 	{ "logcall",		&mod_logcall },

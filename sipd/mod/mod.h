@@ -147,6 +147,7 @@ const char *mod_str(const char *);
 extern const struct mod_def	mod_codecfilter;
 extern const struct mod_def	mod_defaulttarget;
 extern const struct mod_def	mod_demo;
+extern const struct mod_def	mod_fix_DTAG;
 extern const struct mod_def	mod_fix_bogus_via;
 extern const struct mod_def	mod_logcall;
 extern const struct mod_def	mod_prefix;
