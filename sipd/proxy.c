@@ -410,9 +410,11 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 	}
 	if (side == ROLE_OUTBOUND || uri_is_ours(m->req_uri)) {
 		if ((b = proxy_find_phone(m->req_uri)) == NULL) {
-			if (mod_msg(MOD_UNKNOWN, o, m))
+			if (mod_unknown(o, m, &b))
 				return;
-			return (proxy_refuse(o, m, 404, "no such phone"));
+			if (b == NULL)
+				return (proxy_refuse(o, m, 404,
+				    "no such phone"));
 		}
 		if (proxy_to_phone(m, o, b, lh) == -1)
 			return (proxy_refuse(o, m, 500, "bad contact"));

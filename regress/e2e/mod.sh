@@ -16,6 +16,10 @@ FW_OUT=203.0.113.1:5060
 
 CONF=$(grep -v "^load_plugin = plugin_${MOD_SKIP:-none}.la" <<'MODS' | write_conf
 load_plugin = plugin_logcall.la
+load_plugin = plugin_siptrunk.la
+plugin_siptrunk_name = Example Trunk, 555-123100 ... 555-123112
+plugin_siptrunk_account = sip:trunk@sip.test
+plugin_siptrunk_numbers_regex = ^555123(10[0-9]|11[012])$
 load_plugin = plugin_defaulttarget.la
 plugin_defaulttarget_target = sip:operator@10.0.0.2:5069
 plugin_defaulttarget_log = 1
@@ -105,6 +109,26 @@ check "defaulttarget: its Contact is the target" \
 check "defaulttarget: logged" grep -q \
     'unknown target nobody@203.0.113.1 (from provider@sip.test): redirected' \
     "$WORK/siproxd.log"
+
+# siptrunk: a number of the block reaches the trunk's phone; one outside
+# it is nobody's, and defaulttarget (loaded after) takes it.
+sipp_bg wan-reg2 "$NS_WAN" $WAN 5060 wan_reg.xml
+check "the trunk's phone registers" sipp_run lan-reg2 "$NS_LAN" $LAN 5066 \
+    phone_reg.xml $FW_IN -s trunk -key domain sip.test -key expires 300
+bg_ok wan-reg2
+sipp_bg lan-trunk "$NS_LAN" $LAN 5066 call_uas.xml -s trunk \
+    -key expect_media 10.0.0.1
+check "siptrunk: a call for 555123105 reaches the trunk's phone" \
+    sipp_run wan-trunk "$NS_WAN" $WAN 5083 call_uac.xml $FW_OUT -s provider \
+    -key domain sip.test -key callee 555123105 -key rdomain 203.0.113.1 \
+    -key expect_media 203.0.113.1
+check "siptrunk: the phone answered" bg_ok lan-trunk
+check "siptrunk: with the number dialled in To" \
+    got lan-trunk '^to: <sip:555123105@'
+check "siptrunk: a number outside the block is not the trunk's" \
+    sipp_run wan-trunk2 "$NS_WAN" $WAN 5084 uac_302.xml $FW_OUT \
+    -s provider -key domain sip.test -key callee 555123200 \
+    -key rdomain 203.0.113.1
 
 # fix_DTAG: the provider's 200 names the provider in our Via.
 sipp_bg wan-dtag "$NS_WAN" $WAN 5071 dtag_uas.xml -s dtag

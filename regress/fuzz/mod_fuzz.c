@@ -26,6 +26,7 @@ static const char	preamble[] =
     "load_plugin = plugin_prefix.la\n"
     "load_plugin = plugin_regex.la\n"
     "load_plugin = plugin_regex_body.la\n"
+    "load_plugin = plugin_siptrunk.la\n"
     "load_plugin = plugin_demo.la\n";
 
 int

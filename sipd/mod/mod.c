@@ -40,7 +40,7 @@ static const struct mod_entry {
 	{ "regex",		&mod_regex },
 	{ "regex_body",		&mod_regex_body },
 	{ "shortdial",		&mod_shortdial },
-	{ "siptrunk",		NULL },
+	{ "siptrunk",		&mod_siptrunk },
 	{ "stats",		NULL },
 	{ "stripheader",	&mod_stripheader },
 	{ "stun",		NULL },
@@ -401,6 +401,9 @@ mod_run(struct mod_msg *mm)
 	TAILQ_FOREACH(i, &set->mods, entry) {
 		if (!(i->def->hooks & MOD_BIT(mm->hook)))
 			continue;
+		/* a phone named: the request has its target */
+		if (mm->phone != NULL)
+			break;
 		if ((v = i->def->run(i->cfg, mm)) != MOD_GO) {
 			log_debug("module %s: message %s", i->def->name,
 			    v == MOD_DONE ? "answered" : "dropped");
@@ -464,6 +467,33 @@ mod_msg(enum mod_hook h, const struct sip_origin *o, osip_message_t *m)
 		return (0);
 	osip_message_free(m);
 	return (1);
+}
+
+/*
+ * A request from the WAN for no phone we know: 1 when a module answered
+ * it (and it is freed), else 0 and in *bp the phone a module named, or
+ * NULL.
+ */
+int
+mod_unknown(const struct sip_origin *o, osip_message_t *m,
+    struct reg_binding **bp)
+{
+	struct mod_msg	mm;
+
+	*bp = NULL;
+	if (mod_active(MOD_UNKNOWN) == NULL)
+		return (0);
+	memset(&mm, 0, sizeof(mm));
+	mm.hook = MOD_UNKNOWN;
+	mm.from = o;
+	mm.side = side_of(o);
+	mm.m = m;
+	if (mod_run(&mm) != MOD_GO) {
+		osip_message_free(m);
+		return (1);
+	}
+	*bp = mm.phone;
+	return (0);
 }
 
 /* The caller frees x when this returns 1. */

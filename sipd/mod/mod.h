@@ -15,6 +15,7 @@ struct siproxd_conf;
 struct conf_acl_list;
 struct sip_origin;
 struct sipx;
+struct reg_binding;
 
 /*
  * Where sipd calls the modules, in the order a message meets them; the
@@ -52,6 +53,8 @@ struct mod_msg {
 	struct sipx		*x;
 	const char		*raw;
 	size_t			 rawlen;
+	struct reg_binding	*phone;		/* MOD_UNKNOWN: a module may
+						   name the phone it goes to */
 };
 
 /*
@@ -119,6 +122,7 @@ struct mod_rx {
 int	 mod_rx_desc(struct mod_rx *, const char *, char *, size_t);
 int	 mod_rx_pattern(struct mod_rx *, const char *, char *, size_t);
 int	 mod_rx_replace(struct mod_rx *, const char *, char *, size_t);
+int	 mod_rx_match(const struct mod_rx *, size_t, const char *);
 int	 mod_rx_check(const struct mod_rx *, char *, size_t);
 void	 mod_rx_free(struct mod_rx *);
 int	 mod_rx_sub(const struct mod_rx *, size_t, const char *, int,
@@ -132,6 +136,8 @@ void	 mod_running(void);
 int	 mod_raw(const struct sip_origin *, const char *, size_t);
 int	 mod_msg(enum mod_hook, const struct sip_origin *, osip_message_t *);
 int	 mod_out(enum mod_hook, struct sipx *);
+int	 mod_unknown(const struct sip_origin *, osip_message_t *,
+	    struct reg_binding **);
 
 /* mod.c: helpers for modules */
 #define MOD_REDIRECTED	"redirected"	/* the classic's mark on a 302 */
@@ -154,6 +160,7 @@ extern const struct mod_def	mod_prefix;
 extern const struct mod_def	mod_regex;
 extern const struct mod_def	mod_regex_body;
 extern const struct mod_def	mod_shortdial;
+extern const struct mod_def	mod_siptrunk;
 extern const struct mod_def	mod_stripheader;
 
 /* logcall.c: also what log_calls = 1 turns on */

@@ -56,12 +56,21 @@ int
 mod_rx_check(const struct mod_rx *rx, char *err, size_t errlen)
 {
 	if (rx->pat.n != rx->rep.n || rx->pat.n != rx->desc.n) {
-		snprintf(err, errlen, "%zu patterns, %zu replacements and %zu "
-		    "descriptions: they go in threes", rx->pat.n, rx->rep.n,
-		    rx->desc.n);
+		snprintf(err, errlen, "its three keys go in threes, and there "
+		    "are %zu, %zu and %zu lines", rx->desc.n, rx->pat.n,
+		    rx->rep.n);
 		return (-1);
 	}
 	return (0);
+}
+
+/* Does pattern i match s (NULL never does)? */
+int
+mod_rx_match(const struct mod_rx *rx, size_t i, const char *s)
+{
+	const regex_t	*re = (const regex_t *)rx->re + i;
+
+	return (s != NULL && regexec(re, s, 0, NULL, 0) == 0);
 }
 
 void

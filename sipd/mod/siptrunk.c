@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: ISC */
+/* plugin_siptrunk: calls for a block of numbers go to one registered account. */
+
+#include <sys/types.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mod.h"
+#include "reg.h"
+#include "sipd.h"
+
+/* name, account, numbers_regex: the classic's threes, as mod_rx keeps them */
+static int
+st_name(void *cfg, const char *val, char *err, size_t errlen)
+{
+	return (mod_rx_desc(cfg, val, err, errlen));
+}
+
+static int
+st_numbers(void *cfg, const char *val, char *err, size_t errlen)
+{
+	return (mod_rx_pattern(cfg, val, err, errlen));
+}
+
+/* A SIP URI, the address of record the trunk's phone registers. */
+static int
+st_account(void *cfg, const char *val, char *err, size_t errlen)
+{
+	osip_uri_t	*u;
+	char		*aor = NULL;
+	int		 rc = -1;
+
+	if (osip_uri_init(&u) == 0 && osip_uri_parse(u, val) == 0 &&
+	    (aor = uri_aor(u)) != NULL) {
+		rc = mod_rx_replace(cfg, aor, err, errlen);
+		free(aor);
+	} else
+		snprintf(err, errlen, "\"%s\" is not a SIP URI",
+		    log_wire(val, strlen(val)));
+	osip_uri_free(u);
+	return (rc);
+}
+
+static int
+st_check(void *cfg, char *err, size_t errlen)
+{
+	return (mod_rx_check(cfg, err, errlen));
+}
+
+static void
+st_free(void *cfg)
+{
+	mod_rx_free(cfg);
+}
+
+/*
+ * A request from the WAN for no phone we know: if its Request-URI's or
+ * To's user is in a trunk's block, the trunk's registered phone gets it
+ * (the To header keeps the number dialled).
+ */
+static enum mod_verdict
+st_run(void *cfgp, struct mod_msg *mm)
+{
+	struct mod_rx		*rx = cfgp;
+	const osip_message_t	*m = mm->m;
+	struct reg_binding	*b;
+	size_t			 i;
+
+	for (i = 0; i < rx->pat.n; i++)
+		if (mod_rx_match(rx, i, m->req_uri->username) ||
+		    mod_rx_match(rx, i, m->to->url->username))
+			break;
+	if (i == rx->pat.n)
+		return (MOD_GO);
+	if ((b = reg_first_aor(rx->rep.v[i])) == NULL) {
+		log_info("siptrunk: %s is not registered for trunk \"%s\"",
+		    mod_str(rx->rep.v[i]), mod_str(rx->desc.v[i]));
+		return (MOD_GO);
+	}
+	log_debug("siptrunk: trunk \"%s\" takes it", mod_str(rx->desc.v[i]));
+	mm->phone = b;
+	return (MOD_GO);
+}
+
+static const struct mod_key st_keys[] = {
+	{ "name",		st_name },
+	{ "account",		st_account },
+	{ "numbers_regex",	st_numbers },
+	{ NULL,			NULL }
+};
+
+const struct mod_def mod_siptrunk = {
+	.name =		"siptrunk",
+	.hooks =	MOD_BIT(MOD_UNKNOWN),
+	.cfgsize =	sizeof(struct mod_rx),
+	.keys =		st_keys,
+	.check =	st_check,
+	.cfgfree =	st_free,
+	.run =		st_run,
+};
