@@ -12,14 +12,15 @@ SIPD=$(child_pid sipd)
 RTPD=$(child_pid rtpd)
 check "sipd and rtpd run" test -n "$SIPD" -a -n "$RTPD"
 
-# Listeners: the interfaces' addresses, never a wildcard.
+# Listeners: the interfaces' addresses and loopback (for a firewall's
+# redirect), never a wildcard.
 LS=$( (in_fw ss -lnuH; in_fw ss -lntH) | awk '{ print $4 }')
 for a in 10.0.0.1:5060 203.0.113.1:5060 '[fd00:1::1]:5060' \
-    '[2001:db8:1::1]:5060'; do
+    '[2001:db8:1::1]:5060' 127.0.0.1:5060 '[::1]:5060'; do
 	check "udp and tcp listeners on $a" \
 	    test "$(echo "$LS" | grep -cxF "$a")" -eq 2
 done
-check "nothing else listens" test "$(echo "$LS" | wc -l)" -eq 8
+check "nothing else listens" test "$(echo "$LS" | wc -l)" -eq 12
 check "no wildcard listener" sh -c \
     "! echo '$LS' | grep -qE '^(0\.0\.0\.0|\*|\[::\]):'"
 
