@@ -192,4 +192,43 @@ check "defaulttarget still redirects after the failed reload" \
     -key domain sip.test -key callee nobody2 -key rdomain 203.0.113.1
 check "to the old target" got wan-dt2 '^contact: <sip:operator@10\.0\.0\.2:5069>'
 
+# stun, with a daemon of its own: what the STUN server in wan sees is
+# 203.0.113.9, as if a NAT of the provider's stood between (fw's nftables
+# rewrites the source of what goes to port 3478; wan reaches .9 by a
+# static neighbour entry).  stund wants two addresses.
+kill "$SXD"
+wait_for 5 gone "$SXD"
+in_fw nft -f - <<'NFT'
+table ip stunnat {
+	chain post {
+		type nat hook postrouting priority 100;
+		ip daddr 203.0.113.2 udp dport 3478 snat to 203.0.113.9
+	}
+}
+NFT
+in_wan ip neigh replace 203.0.113.9 dev wan0 \
+    lladdr "$(in_fw cat /sys/class/net/out0/address)"
+in_wan ip addr add 203.0.113.3/24 dev wan0
+in_wan stund -h 203.0.113.2 -a 203.0.113.3 > "$WORK/stund.log" 2>&1 &
+PIDS="$PIDS $!"
+CONF2=$(grep -v "^load_plugin = plugin_${MOD_SKIP:-none}.la" <<'MODS' |
+load_plugin = plugin_stun.la
+plugin_stun_server = 203.0.113.2
+plugin_stun_port = 3478
+plugin_stun_period = 10
+MODS
+    write_conf stun)
+start_siproxd "$CONF2" || exit 1
+check "stun: the public address is learned" wait_for 10 grep -q \
+    "stun: public address 203.0.113.9" "$WORK/siproxd.log"
+sipp_bg wan-stun "$NS_WAN" $WAN 5072 call_uas.xml -s wan \
+    -key expect_media 203.0.113.9
+check "stun: a LAN call offers media at the public address" \
+    sipp_run lan-stun "$NS_LAN" $LAN 5067 call_uac.xml $FW_IN -s phone9 \
+    -key domain sip.test -key callee wan -key rdomain 203.0.113.2:5072 \
+    -key expect_media 10.0.0.1
+check "stun: the provider saw it" bg_ok wan-stun
+check "stun: and our Contact names it" got wan-stun \
+    '^contact: <sip:[^@]*@203\.0\.113\.9'
+
 finish

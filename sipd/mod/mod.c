@@ -43,7 +43,7 @@ static const struct mod_entry {
 	{ "siptrunk",		&mod_siptrunk },
 	{ "stats",		NULL },
 	{ "stripheader",	&mod_stripheader },
-	{ "stun",		NULL },
+	{ "stun",		&mod_stun },
 };
 #define NMODS	(sizeof(mod_table) / sizeof(mod_table[0]))
 

@@ -162,6 +162,7 @@ extern const struct mod_def	mod_regex_body;
 extern const struct mod_def	mod_shortdial;
 extern const struct mod_def	mod_siptrunk;
 extern const struct mod_def	mod_stripheader;
+extern const struct mod_def	mod_stun;
 
 /* logcall.c: also what log_calls = 1 turns on */
 enum mod_verdict logcall_run(void *, struct mod_msg *);
