@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "auth.h"
+#include "backroute.h"
 #include "authguard.h"
 #include "child.h"
 #include "conf.h"
@@ -319,24 +320,53 @@ proxy_find_phone(const osip_uri_t *u)
 	return (b);
 }
 
-/* Send a request to a phone on the LAN: its registered Contact. */
+/* Send a request to a phone on the LAN: its Contact, where it is. */
 static int
 proxy_to_phone(osip_message_t *m, const struct sip_origin *o,
-    struct reg_binding *b, uint64_t lh)
+    const char *contact, const struct sockaddr_storage *src, int transport,
+    uint64_t lh)
 {
 	osip_uri_t	*u;
 	char		 host[64];
 
-	if (osip_uri_init(&u) != 0 || osip_uri_parse(u, b->contact) != 0) {
+	if (osip_uri_init(&u) != 0 || osip_uri_parse(u, contact) != 0) {
 		osip_uri_free(u);
 		return (-1);
 	}
 	osip_uri_free(m->req_uri);
 	m->req_uri = u;
-	addr_ntop((struct sockaddr *)&b->src, host, sizeof(host));
-	sipx_start(m, o, ROLE_INBOUND, b->transport == REG_TCP ?
-	    TRANSPORT_TCP : TRANSPORT_UDP, host,
-	    addr_port((struct sockaddr *)&b->src), lh);
+	addr_ntop((const struct sockaddr *)src, host, sizeof(host));
+	sipx_start(m, o, ROLE_INBOUND, transport, host,
+	    addr_port((const struct sockaddr *)src), lh);
+	return (0);
+}
+
+/*
+ * A registered phone, or one whose Contact we sealed (backroute.c): 0 if
+ * on its way, -1 if a module took it, else the code to refuse it with.
+ */
+static int
+proxy_phone(osip_message_t *m, const struct sip_origin *o, uint64_t lh)
+{
+	struct reg_binding	*b;
+	struct sockaddr_storage	 src;
+	char			*contact;
+	int			 transport, r;
+
+	if (backroute_open(m->req_uri, &contact, &src, &transport) == 0) {
+		r = proxy_to_phone(m, o, contact, &src, transport, lh);
+		free(contact);
+		return (r == -1 ? 500 : 0);
+	}
+	if ((b = proxy_find_phone(m->req_uri)) == NULL) {
+		if (mod_unknown(o, m, &b))
+			return (-1);
+		if (b == NULL)
+			return (404);
+	}
+	if (proxy_to_phone(m, o, b->contact, &b->src, b->transport == REG_TCP ?
+	    TRANSPORT_TCP : TRANSPORT_UDP, lh) == -1)
+		return (500);
 	return (0);
 }
 
@@ -363,11 +393,10 @@ proxy_refuse(const struct sip_origin *o, osip_message_t *m, int code,
 static void
 proxy_request(const struct sip_origin *o, osip_message_t *m)
 {
-	struct reg_binding	*b;
 	char			 host[256];
 	uint64_t		 lh;
 	uint16_t		 port;
-	int			 side = side_of(o), mf, transport;
+	int			 side = side_of(o), mf, transport, code;
 
 	mf = proxy_maxfwd(m);
 	if (mf == 0) {
@@ -409,15 +438,9 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 		return (proxy_refuse(o, m, 404, "request for the proxy"));
 	}
 	if (side == ROLE_OUTBOUND || uri_is_ours(m->req_uri)) {
-		if ((b = proxy_find_phone(m->req_uri)) == NULL) {
-			if (mod_unknown(o, m, &b))
-				return;
-			if (b == NULL)
-				return (proxy_refuse(o, m, 404,
-				    "no such phone"));
-		}
-		if (proxy_to_phone(m, o, b, lh) == -1)
-			return (proxy_refuse(o, m, 500, "bad contact"));
+		if ((code = proxy_phone(m, o, lh)) > 0)
+			return (proxy_refuse(o, m, code, code == 404 ?
+			    "no such phone" : "bad contact"));
 		return;
 	}
 	if (proxy_wan_target(m, host, sizeof(host), &port, &transport) == -1)

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "backroute.h"
 #include "child.h"
 #include "conf.h"
 #include "log.h"
@@ -372,12 +373,13 @@ contacts_masq(struct sipx *x, const osip_from_t *aorhdr)
 		if (!uri_is_sip(c->url))
 			continue;
 		b = NULL;
-		if (aor != NULL && (cs = uri_str(c->url)) != NULL) {
+		if ((cs = uri_str(c->url)) != NULL && aor != NULL)
 			b = reg_lookup(aor, cs);
-			osip_free(cs);
-		}
 		uri_masq(c->url, b != NULL ? b->masq_user : NULL, x->role_out,
 		    x->dst.ss_family, x->transport);
+		if (b == NULL && cs != NULL)
+			backroute_seal(c->url, cs, &x->from);
+		osip_free(cs);
 	}
 	free(aor);
 }

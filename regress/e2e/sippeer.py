@@ -167,7 +167,8 @@ class Peer:
                 return None
             self.buf += d
 
-    def reply(self, req, code, ctype=None, body=b"", contact=None):
+    def reply(self, req, code, ctype=None, body=b"", contact=None,
+              totag=None, extra=()):
         """A response to req, back where it came from (RFC 3261 §8.2.6)."""
         out = ["SIP/2.0 %d %s" % (code, "OK" if code == 200 else "X")]
         for v in req.all("via"):
@@ -176,30 +177,34 @@ class Peer:
             out.append("Record-Route: " + v)
         to = req.get("to") or ""
         if ";tag=" not in to:
-            to += ";tag=r%d" % random.randrange(1 << 30)
+            to += ";tag=%s" % (totag or "r%d" % random.randrange(1 << 30))
         out += ["From: " + req.get("from"), "To: " + to,
                 "Call-ID: " + req.get("call-id"), "CSeq: " + req.get("cseq")]
         if contact:
             out.append("Contact: " + contact)
+        out += list(extra)
         if ctype:
             out.append("Content-Type: " + ctype)
         out.append("Content-Length: %d" % len(body))
         data = ("\r\n".join(out) + "\r\n\r\n").encode() + body
         self.send(data, getattr(self, "last_src", None))
+        return to
 
 
 _n = [0]
 
 
 def request(method, ruri, peer, frm, to, ctype=None, body=b"", extra=(),
-            callid=None, cseq=1, contact=None, prefix=b""):
-    """A request from peer, as its bytes."""
+            callid=None, cseq=1, contact=None, prefix=b"", ftag=None):
+    """A request from peer, as its bytes; From gets a new tag unless ftag
+    is "" (frm has its own)."""
     _n[0] += 1
     via = "SIP/2.0/%s %s:%d;branch=z9hG4bK%x%d;rport" % (
         peer.tr.upper(), peer.addr, peer.port, random.randrange(1 << 30),
         _n[0])
     out = ["%s %s SIP/2.0" % (method, ruri), "Via: " + via,
-           "Max-Forwards: 70", "From: %s;tag=f%d" % (frm, _n[0]),
+           "Max-Forwards: 70",
+           "From: " + (frm if ftag == "" else "%s;tag=f%d" % (frm, _n[0])),
            "To: " + to,
            "Call-ID: %s" % (callid or "c%d-%x" % (_n[0],
                                                  random.randrange(1 << 30))),
