@@ -27,6 +27,8 @@ load_plugin = plugin_fix_bogus_via.la
 plugin_fix_bogus_via_networks = 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16
 load_plugin = plugin_fix_DTAG.la
 plugin_fix_DTAG_networks = 203.0.113.2/32
+load_plugin = plugin_fix_fbox_anoncall.la
+plugin_fix_fbox_anoncall_networks = 192.168.0.0/16,10.0.0.0/8,172.16.0.0/20
 load_plugin = plugin_stripheader.la
 plugin_stripheader_remove = X-Secret
 plugin_stripheader_remove = Supported:100rel
@@ -129,6 +131,22 @@ check "siptrunk: a number outside the block is not the trunk's" \
     sipp_run wan-trunk2 "$NS_WAN" $WAN 5084 uac_302.xml $FW_OUT \
     -s provider -key domain sip.test -key callee 555123200 \
     -key rdomain 203.0.113.1
+
+# fix_fbox_anoncall: a Fritzbox answers with "anonymous" as its Contact's
+# user; the provider's ACK and BYE must still find it.
+sipp_bg wan-reg3 "$NS_WAN" $WAN 5060 wan_reg.xml
+check "the Fritzbox registers" sipp_run lan-reg3 "$NS_LAN" $LAN 5068 \
+    fbox_reg.xml $FW_IN -s fbox -key domain sip.test -key expires 300
+bg_ok wan-reg3
+sipp_bg lan-fbox "$NS_LAN" $LAN 5068 fbox_uas.xml -s fbox \
+    -key expect_media 10.0.0.1
+check "fix_fbox_anoncall: the call to the Fritzbox completes" \
+    sipp_run wan-fbox "$NS_WAN" $WAN 5085 call_uac.xml $FW_OUT -s anonymous \
+    -key domain anonymous.invalid -key callee fbox -key rdomain 203.0.113.1 \
+    -key expect_media 203.0.113.1
+check "fix_fbox_anoncall: ACK and BYE reached it" bg_ok lan-fbox
+check "fix_fbox_anoncall: the provider saw no anonymous Contact" \
+    not_got wan-fbox '^contact: <sip:anonymous@'
 
 # fix_DTAG: the provider's 200 names the provider in our Via.
 sipp_bg wan-dtag "$NS_WAN" $WAN 5071 dtag_uas.xml -s dtag

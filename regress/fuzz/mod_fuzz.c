@@ -20,6 +20,7 @@ static const char	preamble[] =
     "plugin_defaulttarget_target = sip:op@192.0.2.1\n"
     "load_plugin = plugin_fix_bogus_via.la\n"
     "load_plugin = plugin_fix_DTAG.la\n"
+    "load_plugin = plugin_fix_fbox_anoncall.la\n"
     "load_plugin = plugin_stripheader.la\n"
     "load_plugin = plugin_codecfilter.la\n"
     "load_plugin = plugin_shortdial.la\n"

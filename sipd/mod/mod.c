@@ -34,7 +34,7 @@ static const struct mod_entry {
 	{ "demo",		&mod_demo },
 	{ "fix_DTAG",		&mod_fix_DTAG },
 	{ "fix_bogus_via",	&mod_fix_bogus_via },
-	{ "fix_fbox_anoncall",	NULL },
+	{ "fix_fbox_anoncall",	&mod_fix_fbox_anoncall },
 	{ "logcall",		&mod_logcall },
 	{ "prefix",		&mod_prefix },
 	{ "regex",		&mod_regex },

@@ -155,6 +155,7 @@ extern const struct mod_def	mod_defaulttarget;
 extern const struct mod_def	mod_demo;
 extern const struct mod_def	mod_fix_DTAG;
 extern const struct mod_def	mod_fix_bogus_via;
+extern const struct mod_def	mod_fix_fbox_anoncall;
 extern const struct mod_def	mod_logcall;
 extern const struct mod_def	mod_prefix;
 extern const struct mod_def	mod_regex;
