@@ -107,6 +107,8 @@ struct msg_rtp_socket {
 /* A media stream of a call: (call, stream) is the key in rtpd. */
 #define RELAY_F_HOLD	0x01	/* c= 0.0.0.0: the sender does not listen */
 #define RELAY_F_ANSWER	0x02	/* SDP of a 2xx: the call is answered */
+#define RELAY_F_OFFER	0x04	/* an offer: may open a new stream; without
+				   it only a stream an offer opened is used */
 
 struct msg_relay_open {
 	uint64_t	call;		/* hash of the Call-ID, LAN form */

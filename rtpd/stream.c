@@ -208,30 +208,45 @@ leg_open(struct rleg *l, int family)
 }
 
 static void
-reply(struct rstream *st, uint32_t id, int role, int error)
+reply_port(uint64_t call, uint16_t index, uint32_t id, uint16_t port,
+    int error)
 {
 	struct msg_relay_opened	r;
 
 	memset(&r, 0, sizeof(r));
-	r.call = st->call;
-	r.stream = st->index;
+	r.call = call;
+	r.stream = index;
 	r.error = error;
 	if (!error) {
-		r.rtp_port = st->leg[role].port;
-		r.rtcp_port = st->leg[role].port + 1;
+		r.rtp_port = port;
+		r.rtcp_port = port + 1;
 	}
 	msg_send(&child->sibling, MSG_RELAY_OPENED, id, -1, &r, sizeof(r));
+}
+
+static void
+reply(struct rstream *st, uint32_t id, int role, int error)
+{
+	reply_port(st->call, st->index, id, st->leg[role].port, error);
+}
+
+static struct rstream *
+rs_find(uint64_t call, uint16_t index)
+{
+	struct rstream	key;
+
+	key.call = call;
+	key.index = index;
+	return (RB_FIND(rstream_tree, &streams, &key));
 }
 
 static struct rstream *
 rs_get(uint64_t call, uint16_t index)
 {
-	struct rstream	key, *st;
-	int		r, k;
+	struct rstream	*st;
+	int		 r, k;
 
-	key.call = call;
-	key.index = index;
-	if ((st = RB_FIND(rstream_tree, &streams, &key)) != NULL)
+	if ((st = rs_find(call, index)) != NULL)
 		return (st);
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		fatal("%s", __func__);
@@ -317,6 +332,11 @@ stream_open(struct msg *m)
 		fatalx("bad relay-open from sipd");
 	to = ROLE_MAX - 1 - o.from_role;
 	family = o.to_family == MSG_AF_INET ? AF_INET : AF_INET6;
+	/* RFC 3264 §6: an answer has the offer's streams, none more. */
+	if (!(o.flags & RELAY_F_OFFER) && rs_find(o.call, o.stream) == NULL) {
+		reply_port(o.call, o.stream, m->hdr.id, 0, ENOENT);
+		return;
+	}
 	st = rs_get(o.call, o.stream);
 	leg_set_peer(&st->leg[o.from_role], &o);
 	if (o.flags & RELAY_F_ANSWER)

@@ -35,6 +35,7 @@ struct invite {
 	uint64_t		 call;
 	time_t			 due;
 	int			 proceeding;
+	int			 bare;		/* no offer: the answer has it */
 };
 
 RB_HEAD(invite_tree, invite);
@@ -85,9 +86,13 @@ invite_queue(struct invite *iv, int proceeding, time_t now)
 	TAILQ_INSERT_TAIL(proceeding ? &q_proceeding : &q_trying, iv, q);
 }
 
-/* An INVITE whose media rtpd relays is on its way to the next hop. */
+/*
+ * An INVITE is on its way to the next hop: one whose media rtpd relays,
+ * or a bare one (no SDP), whose answers bring the offer (RFC 3261
+ * §13.2.1).
+ */
 void
-invite_sent(uint64_t call)
+invite_sent(uint64_t call, int bare)
 {
 	struct invite	*iv;
 
@@ -95,6 +100,7 @@ invite_sent(uint64_t call)
 		/* A retransmission or a new offer: the wait starts again. */
 		TAILQ_REMOVE(iv->proceeding ? &q_proceeding : &q_trying, iv,
 		    q);
+		iv->bare = bare;
 		invite_queue(iv, 0, mono_now());
 		return;
 	}
@@ -108,6 +114,7 @@ invite_sent(uint64_t call)
 	if ((iv = calloc(1, sizeof(*iv))) == NULL)
 		fatal("%s", __func__);
 	iv->call = call;
+	iv->bare = bare;
 	RB_INSERT(invite_tree, &invites, iv);
 	invite_queue(iv, 0, mono_now());
 	ninvites++;
@@ -130,6 +137,15 @@ invite_answered(uint64_t call, int code)
 		return;
 	TAILQ_REMOVE(iv->proceeding ? &q_proceeding : &q_trying, iv, q);
 	invite_queue(iv, 1, mono_now());
+}
+
+/* Does an answer to the call's INVITE carry an offer, not an answer? */
+int
+invite_bare(uint64_t call)
+{
+	struct invite	*iv;
+
+	return ((iv = invite_find(call)) != NULL && iv->bare);
 }
 
 size_t

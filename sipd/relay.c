@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "addr.h"
 #include "child.h"
@@ -44,11 +45,28 @@ relay_close(uint64_t call, int flags)
 	msg_send(&child->sibling, MSG_RELAY_CLOSE, 0, -1, &c, sizeof(c));
 }
 
+/*
+ * Streams a call may have: the SDP of one made-up answer could otherwise
+ * take the whole port range.  Later m= lines are refused (port 0, RFC 3264
+ * §6), the others work.
+ */
+#define RELAY_STREAMS_MAX	8
+
 /* Is there anything to relay for this stream? */
 static int
 relayable(const struct sdp_media *md)
 {
 	return (md->port != 0 && !md->mcast && md->addr.ss_family != 0);
+}
+
+static void
+refuse(struct sipx *x, size_t i)
+{
+	static struct log_limit	lim;
+
+	log_limited(&lim, LOG_INFO, "%s: m= line %zu past the %d streams of "
+	    "a call: refused", proxy_cid(x->msg), i + 1, RELAY_STREAMS_MAX);
+	x->rtp_ports[i] = x->rtcp_ports[i] = 0;
 }
 
 /*
@@ -67,6 +85,10 @@ relay_request(struct sipx *x, int from)
 		md = &x->sdp->media[i];
 		if (!relayable(md))
 			continue;
+		if (i >= RELAY_STREAMS_MAX) {
+			refuse(x, i);
+			continue;
+		}
 		memset(&o, 0, sizeof(o));
 		o.call = x->callkey;
 		o.stream = i;
@@ -74,6 +96,8 @@ relay_request(struct sipx *x, int from)
 		o.flags = md->hold ? RELAY_F_HOLD : 0;
 		if (MSG_IS_RESPONSE(x->msg) && MSG_IS_STATUS_2XX(x->msg))
 			o.flags |= RELAY_F_ANSWER;
+		if (x->offer)
+			o.flags |= RELAY_F_OFFER;
 		msg_addr_from_sa(&o.peer, (struct sockaddr *)&md->addr);
 		o.rtcp_port = md->rtcp_port;
 		o.to_family = x->dst.ss_family == AF_INET6 ? MSG_AF_INET6 :
@@ -106,7 +130,10 @@ relay_opened(struct msg *m)
 	if ((x = sipx_find(m->hdr.id)) == NULL || x->waiting == 0 ||
 	    x->sdp == NULL || r.stream >= x->sdp->nmedia)
 		return;
-	if (r.error != 0) {
+	/* An answer for a stream no offer opened: that stream is refused. */
+	if (r.error == ENOENT)
+		r.rtp_port = r.rtcp_port = 0;
+	else if (r.error != 0) {
 		relay_failed(x, r.error);
 		return;
 	}
@@ -119,7 +146,7 @@ relay_opened(struct msg *m)
 		return;
 	}
 	if (MSG_IS_INVITE(x->msg))
-		invite_sent(x->callkey);
+		invite_sent(x->callkey, 0);
 	sipx_send(x);
 }
 

@@ -574,11 +574,15 @@ sdp_masq(struct sipx *x, int from)
 	osip_body_t	*body;
 	size_t		 i, n;
 
-	if (!body_is_sdp(x->msg) || from == x->role_out ||
-	    !child->conf->rtp_proxy_enable ||
-	    (body = osip_list_get(&x->msg->bodies, 0)) == NULL ||
-	    body->body == NULL || body->length == 0)
+	if (from == x->role_out || !child->conf->rtp_proxy_enable)
 		return (0);
+	if (!body_is_sdp(x->msg) ||
+	    (body = osip_list_get(&x->msg->bodies, 0)) == NULL ||
+	    body->body == NULL || body->length == 0) {
+		if (MSG_IS_INVITE(x->msg))
+			invite_sent(x->callkey, 1);
+		return (0);
+	}
 	if ((x->sdp = calloc(1, sizeof(*x->sdp))) == NULL)
 		fatal("%s", __func__);
 	if (sdp_parse(x->sdp, body->body, body->length) == -1) {
@@ -678,6 +682,8 @@ rewrite_request(struct sipx *x, int from)
 			    from == ROLE_INBOUND;
 
 	rewrite_in(x, from);
+	/* RFC 3264 §4: an ACK's SDP answers the offer of a 2xx. */
+	x->offer = !MSG_IS_ACK(m);
 	if (max_forwards(m) == -1)
 		return (-1);
 	if (to_wan)
@@ -705,6 +711,7 @@ rewrite_response(struct sipx *x, int from)
 		rewrite_out(x, m->to);
 	/* A failed INVITE frees its media, unless a 2xx came first (forks). */
 	if (m->cseq->method != NULL && strcmp(m->cseq->method, "INVITE") == 0) {
+		x->offer = invite_bare(x->callkey);
 		invite_answered(x->callkey, m->status_code);
 		if (m->status_code >= 300)
 			relay_close(x->callkey, RELAY_F_UNANSWERED);

@@ -63,6 +63,7 @@ struct sipx {
 	struct resolve_req	*rr;
 	struct sockaddr_storage	 dst;
 	int			 waiting;	/* answers due from rtpd */
+	int			 offer;		/* its SDP may open streams */
 	uint32_t		 id;
 	uint64_t		 loophash;	/* RFC 3261 §16.6 step 8 */
 	uint64_t		 callkey;	/* the call, for rtpd */
@@ -152,7 +153,8 @@ int	 relay_request(struct sipx *, int);
 /* invite.c */
 void	 invite_init(void);
 void	 invite_shutdown(void);
-void	 invite_sent(uint64_t);
+void	 invite_sent(uint64_t, int);
+int	 invite_bare(uint64_t);
 void	 invite_answered(uint64_t, int);
 size_t	 invite_count(void);
 void	 invite_expire_due(time_t);

@@ -7,11 +7,12 @@
 #   forge.py send udp|tcp SRC DST PORT KIND [COUNT]
 #       send COUNT (1) made-up responses of KIND (see KINDS) from SRC to
 #       DST:PORT
-#   forge.py phone ADDR PORT honest|reflect|wanside SECONDS
+#   forge.py phone ADDR PORT honest|reflect|wanside|sdp SECONDS
 #       a LAN phone: registers with siproxd itself, answers the first
 #       OPTIONS with 200, its Vias as they came (honest), with the
-#       second pointed at 203.0.113.50:5099 (reflect), or as they came
-#       but to siproxd's WAN address (wanside)
+#       second pointed at 203.0.113.50:5099 (reflect), as they came but
+#       to siproxd's WAN address (wanside), or with an SDP of ten
+#       streams that answers no offer (sdp)
 #   forge.py ask SRC PORT SECONDS
 #       a WAN host: OPTIONS to phone9 through siproxd; prints "answered"
 #       or "silent"
@@ -29,9 +30,9 @@ def fake_branch(side):
     return "z9hG4bKsxd%dp%s.anything" % (side, "0123456789abcdef")
 
 
-def sdp(n):
-    body = ("v=0\r\no=- 1 1 IN IP4 203.0.113.2\r\ns=-\r\n"
-            "c=IN IP4 203.0.113.2\r\nt=0 0\r\n")
+def sdp(n, addr="203.0.113.2"):
+    body = ("v=0\r\no=- 1 1 IN IP4 %s\r\ns=-\r\n"
+            "c=IN IP4 %s\r\nt=0 0\r\n" % (addr, addr))
     for i in range(n):
         body += "m=audio %d RTP/AVP 0\r\n" % (30000 + 2 * i)
     return body
@@ -121,8 +122,11 @@ def answer(req, mode):
                    "received=203.0.113.50;rport=5099")
     keep = [h for h in lines if h.split(":", 1)[0].lower() in
             ("from", "to", "call-id", "cseq")]
+    body = sdp(SDP_STREAMS, "10.0.0.2") if mode == "sdp" else ""
+    ctype = "Content-Type: application/sdp\r\n" if body else ""
     return ("SIP/2.0 200 OK\r\n" + "\r\n".join(vias + keep) +
-            "\r\nContent-Length: 0\r\n\r\n").encode()
+            "\r\n%sContent-Length: %d\r\n\r\n%s" % (ctype, len(body),
+                                                      body)).encode()
 
 
 def udp(addr, port, secs):

@@ -7,6 +7,7 @@
 
 . "$(dirname "$0")/lib.sh"
 topo_up
+dns_up
 ip -n "$NS_WAN" addr add 203.0.113.50/24 dev wan0	# a bystander
 FORGE="python3 $E2E/forge.py"
 
@@ -83,5 +84,41 @@ check "and reaches no other Internet host" silent wan
 phone_answers wanside
 check "a genuine answer that comes back by the other side is dropped" \
     grep -q silent "$WORK/ask-wanside"
+
+# 3. Relay ports for an answer only when it answers an offer we passed:
+# a 200 with ten streams to an OPTIONS takes none.
+phone_answers sdp
+check "an SDP answer to no offer is forwarded" grep -q answered \
+    "$WORK/ask-sdp"
+check "and takes no relay port" test "$(relay_ports)" -eq 0
+
+# 4. A call that offers ten streams gets eight, the rest refused with
+# port 0 (RFC 3264 §6), and media flows on the first.
+need_rtptool
+out_call ten 10.0.0.1:5060 rtp_uac_ten.xml rtp_uas_ten.xml
+refused() {	# refused NAME: m= lines 9 and 10 have port 0, 1-8 not
+	awk '/message received/ { r = 1; n = 0; next } /^-----/ { r = 0 }
+	    r && /^ *m=audio/ { n++; p[n] = $2 }
+	    END { for (i = 1; i <= 10; i++)
+		if ((i > 8) != (p[i] == 0)) exit 1 }' "$WORK/$1.msg"
+}
+check "the offer reaches the WAN with streams 9 and 10 refused" \
+    refused wan-ten
+check "the answer reaches the phone with streams 9 and 10 refused" \
+    refused lan-ten
+check "eight streams hold eight pairs on each side" \
+    test "$(relay_ports)" -eq 32
+check "media flows on the first stream" talk 16000 "$P_IN" 26000 "$P_OUT"
+check "the ten-stream call ends" bg_ok lan-ten
+bg_ok wan-ten
+
+# 5. An INVITE without SDP: the 200 carries the offer and opens the relay,
+# the ACK answers it (RFC 3261 §13.2.1).
+out_call late 10.0.0.1:5060 rtp_uac_late.xml
+check "a late offer in the 200 gets a relay port" test -n "$P_IN" -a \
+    "$P_IN" != 0 -a -n "$P_OUT" -a "$P_OUT" != 0
+check "media flows after a late offer" talk 16000 "$P_IN" 26000 "$P_OUT"
+check "the late-offer call ends" bg_ok lan-late
+bg_ok wan-late
 check "sipd is still running" wait_for 1 child_pid sipd
 finish

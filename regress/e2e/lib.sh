@@ -294,13 +294,15 @@ talk() {
 }
 
 
-# out_call NAME TARGET: phone1 (10.0.0.2:5061) calls wan@uas.test with
-# media, its INVITE sent to TARGET; both sipps in the background.  Sets
-# P_IN and P_OUT, the relay ports the phone and the provider were given.
+# out_call NAME TARGET [UAC UAS]: phone1 (10.0.0.2:5061) calls
+# wan@uas.test with media, its INVITE sent to TARGET; both sipps (the
+# scenarios rtp_uac.xml and rtp_uas.xml unless named) in the background.
+# Sets P_IN and P_OUT, the relay ports the phone and the provider were
+# given.
 out_call() {
-	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5070 rtp_uas.xml -s wan \
+	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5070 "${4:-rtp_uas.xml}" -s wan \
 	    -key rtpport 26000
-	sipp_bg "lan-$1" "$NS_LAN" 10.0.0.2 5061 rtp_uac.xml -s phone1 \
+	sipp_bg "lan-$1" "$NS_LAN" 10.0.0.2 5061 "${3:-rtp_uac.xml}" -s phone1 \
 	    -key domain sip.test -key callee wan -key rdomain uas.test \
 	    -key rtpport 16000 "$2"
 	P_IN=$(wait_for 5 sdp_port "lan-$1" 1 audio &&

@@ -51,7 +51,7 @@ main(void)
 	log_setverbose(0);
 
 	/* No answer at all: closed after Timer B, not before. */
-	invite_sent(1);
+	invite_sent(1, 0);
 	CHECK(invite_count() == 1, "an INVITE waits");
 	advance(31);
 	CHECK(nclosed == 0, "no close 31 s after it");
@@ -63,17 +63,17 @@ main(void)
 
 	/* A final answer ends the wait. */
 	nclosed = 0;
-	invite_sent(2);
+	invite_sent(2, 0);
 	advance(5);
 	invite_answered(2, 200);
 	advance(200);
 	CHECK(nclosed == 0 && invite_count() == 0, "a 2xx ends the wait");
-	invite_sent(3);
+	invite_sent(3, 0);
 	invite_answered(3, 486);
 	CHECK(invite_count() == 0, "so does an error");
 
 	/* Provisional answers: Timer C, restarted by each but 100. */
-	invite_sent(4);
+	invite_sent(4, 0);
 	advance(10);
 	invite_answered(4, 100);
 	advance(40);
@@ -89,9 +89,9 @@ main(void)
 
 	/* A retransmission or a new offer starts the wait again. */
 	nclosed = 0;
-	invite_sent(5);
+	invite_sent(5, 0);
 	advance(20);
-	invite_sent(5);
+	invite_sent(5, 0);
 	advance(20);
 	CHECK(nclosed == 0 && invite_count() == 1,
 	    "the same call sent again waits anew, once");
@@ -100,22 +100,34 @@ main(void)
 
 	/* Order: the first to be due goes first, whatever the keys. */
 	nclosed = 0;
-	invite_sent(9);
+	invite_sent(9, 0);
 	advance(1);
-	invite_sent(7);
+	invite_sent(7, 0);
 	advance(1);
-	invite_sent(8);
+	invite_sent(8, 0);
 	advance(32);
 	CHECK(nclosed == 3 && closed[0] == 9 && closed[1] == 7 &&
 	    closed[2] == 8, "each goes when its own time is up");
+
+	/* A bare INVITE: its answers carry the offer, until the final one. */
+	invite_sent(20, 1);
+	invite_sent(21, 0);
+	CHECK(invite_bare(20) && !invite_bare(21) && !invite_bare(22),
+	    "only the INVITE sent without an offer is bare");
+	invite_answered(20, 183);
+	CHECK(invite_bare(20), "still bare after a provisional answer");
+	invite_answered(20, 200);
+	invite_answered(21, 200);
+	CHECK(!invite_bare(20) && invite_count() == 0,
+	    "the final answer ends it");
 
 	/* An answer for a call nobody waits for changes nothing. */
 	invite_answered(42, 180);
 	CHECK(invite_count() == 0, "a stray answer is ignored");
 
 	/* What is left at the stop is freed (the sanitizer build checks). */
-	invite_sent(10);
-	invite_sent(11);
+	invite_sent(10, 0);
+	invite_sent(11, 0);
 	invite_shutdown();
 	CHECK(invite_count() == 0, "the stop frees every entry");
 	UNIT_DONE();
