@@ -57,6 +57,22 @@ load_plugin = plugin_demo.la
 plugin_demo_string = This_is_a_string_passed_to_the_demo_plugin
 MODS
 )
+# The classic example with a load_plugin line for every plugin starts, and
+# warns only of the plugins not built in yet.
+{
+	grep -v load_plugin "$TOP/regress/config/2.conf"
+	for p in demo logcall defaulttarget fix_bogus_via fix_DTAG stun \
+	    prefix regex regex_body shortdial stripheader codecfilter \
+	    siptrunk fix_fbox_anoncall stats blacklist; do
+		echo "load_plugin = plugin_$p.la"
+	done
+} > "$WORK/classic.conf"
+check "the classic example with every plugin loaded is OK" \
+    sh -c "$SIPROXD -n -f $WORK/classic.conf 2> $WORK/classic.err"
+check "with a warning only for the two plugins not built in" sh -c \
+    "[ \"\$(grep -v -c -E 'plugin_(stats|blacklist).la is not built|^configuration OK' \
+    $WORK/classic.err)\" = 0 ]"
+
 start_siproxd "$CONF" || exit 1
 check "no warning about plugins at start" \
     sh -c "! grep -q -i plugin $WORK/siproxd.log"
@@ -229,7 +245,9 @@ in_wan ip neigh replace 203.0.113.9 dev wan0 \
 in_wan ip addr add 203.0.113.3/24 dev wan0
 in_wan stund -h 203.0.113.2 -a 203.0.113.3 > "$WORK/stund.log" 2>&1 &
 PIDS="$PIDS $!"
+# log_calls (issue 16): logcall's lines without loading it
 CONF2=$(grep -v "^load_plugin = plugin_${MOD_SKIP:-none}.la" <<'MODS' |
+log_calls = 1
 load_plugin = plugin_stun.la
 plugin_stun_server = 203.0.113.2
 plugin_stun_port = 3478
@@ -248,5 +266,9 @@ check "stun: a LAN call offers media at the public address" \
 check "stun: the provider saw it" bg_ok wan-stun
 check "stun: and our Contact names it" got wan-stun \
     '^contact: <sip:[^@]*@203\.0\.113\.9'
+check "log_calls: the start, answer and end of that call are logged" sh -c \
+    "grep -q 'call start, outgoing: phone9@sip.test -> wan@' $WORK/siproxd.log &&
+    grep -q 'call answer 200, outgoing: phone9@sip.test' $WORK/siproxd.log &&
+    grep -q 'call end (BYE), outgoing: phone9@sip.test' $WORK/siproxd.log"
 
 finish

@@ -26,9 +26,8 @@ dt_target(void *cfgp, const char *val, char *err, size_t errlen)
 	if ((dup = strdup(val)) == NULL)
 		fatal("%s", __func__);
 	if (osip_contact_init(&c) != 0 || osip_contact_parse(c, dup) != 0 ||
-	    c->url == NULL || c->url->host == NULL || c->url->host[0] == '\0' ||
-	    (c->url->port != NULL && strspn(c->url->port, "0123456789") !=
-	    strlen(c->url->port))) {
+	    c->url == NULL || c->url->host == NULL ||
+	    c->url->host[0] == '\0') {
 		snprintf(err, errlen, "\"%s\" is not a SIP URI",
 		    log_wire(val, strlen(val)));
 		osip_contact_free(c);

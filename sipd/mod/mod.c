@@ -56,13 +56,16 @@ struct mod_parse {
 
 static struct event	*mod_tick;
 
-/* load_plugin, plugindir and plugin_*: lines the modules judge. */
+/*
+ * load_plugin, plugindir and the plugin keys: lines the modules judge.
+ * A key with plugin_ inside (the classic's example has
+ * "//plugin_blacklist_mode") is skipped by the classic without a word.
+ */
 int
 mod_conf_key(const char *key)
 {
 	return (strcmp(key, "load_plugin") == 0 ||
-	    strcmp(key, "plugindir") == 0 ||
-	    strncmp(key, "plugin_", 7) == 0);
+	    strcmp(key, "plugindir") == 0 || strstr(key, "plugin_") != NULL);
 }
 
 static void
