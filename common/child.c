@@ -157,6 +157,14 @@ child_exit(int code)
 	exit(code);
 }
 
+/* libevent's own complaints: fds 0-2 are /dev/null, so through our log. */
+static void
+child_event_log(int severity, const char *msg)
+{
+	if (severity >= EVENT_LOG_WARN)
+		log_warnx("libevent: %s", msg);
+}
+
 void
 child_main(const struct child_ops *ops, int foreground)
 {
@@ -167,6 +175,7 @@ child_main(const struct child_ops *ops, int foreground)
 		exit(1);
 	log_init_fd(5);
 	log_procinit(name);
+	event_set_log_callback(child_event_log);
 	signal(SIGPIPE, SIG_IGN);
 	/* The parent handles these; a terminal's ^C must not hit us first. */
 	signal(SIGINT, SIG_IGN);

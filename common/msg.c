@@ -18,6 +18,8 @@
 #define FD_YES		1
 #define FD_MAYBE	2
 
+#define MSGCHAN_BATCH	256	/* messages read before other events' turn */
+
 struct msg_rule {
 	const char	*name;
 	uint32_t	 min;
@@ -378,7 +380,7 @@ msgchan_cb(int fd, short ev, void *arg)
 {
 	struct msgchan	*c = arg;
 	struct msg	 m;
-	int		 r;
+	int		 r, n;
 
 	if (c->full) {
 		if (c->rev != NULL)
@@ -391,7 +393,13 @@ msgchan_cb(int fd, short ev, void *arg)
 			c->dispatch(c, NULL, c->arg);
 		return;
 	}
-	while (c->fd != -1 && (r = msg_recv(c, &m)) != -1) {
+	/*
+	 * A batch, then back to the loop (the read event stays ready): a
+	 * peer that writes as fast as we read cannot keep us here forever.
+	 */
+	for (n = 0; n < MSGCHAN_BATCH && c->fd != -1 && !c->full; n++) {
+		if ((r = msg_recv(c, &m)) == -1)
+			return;
 		if (r == 0) {
 			c->dispatch(c, NULL, c->arg);
 			return;

@@ -94,32 +94,62 @@ proc_no_new_privs(void)
 		fatal("prctl PR_SET_NO_NEW_PRIVS");
 }
 
-/* What both children need after start-up: I/O on fds they hold, memory,
- * time, signals, the event loop. */
+/*
+ * What both children need after start-up, and why; nothing else.  Both
+ * also get kill and tgkill to themselves and ioctl failing (sc_self),
+ * sipd socket() for AF_INET and AF_INET6 (proc_sandbox).
+ */
 static const int sc_common[] = {
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
-	SCMP_SYS(close), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
-	SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(recvmmsg),
-	SCMP_SYS(sendmmsg), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
-	SCMP_SYS(epoll_ctl), SCMP_SYS(poll), SCMP_SYS(ppoll),
-	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
-	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
-	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
-	SCMP_SYS(madvise), SCMP_SYS(mprotect), SCMP_SYS(futex),
-	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
-	SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction), SCMP_SYS(getpid),
-	SCMP_SYS(gettid), SCMP_SYS(getrandom), SCMP_SYS(fcntl),
-	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
-	SCMP_SYS(getsockopt), SCMP_SYS(setsockopt), SCMP_SYS(getsockname),
-	SCMP_SYS(getpeername), SCMP_SYS(shutdown), SCMP_SYS(dup),
-	SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(sched_yield),
-	SCMP_SYS(pipe2), SCMP_SYS(eventfd2), SCMP_SYS(restart_syscall),
-	SCMP_SYS(uname),
+	SCMP_SYS(read),		/* libevent, c-ares: reads on held fds */
+	SCMP_SYS(write),	/* the same, writing */
+	SCMP_SYS(close),	/* sockets done with (relays, TCP, DNS) */
+	SCMP_SYS(recvmsg),	/* channels: messages and passed fds */
+	SCMP_SYS(sendmsg),	/* channels, log lines to the parent */
+	SCMP_SYS(sendto),	/* SIP datagrams, RTP, DNS queries */
+	SCMP_SYS(recvmmsg),	/* rtpd: a socket's waiting packets at once */
+	SCMP_SYS(sendmmsg),	/* rtpd: the same, sending */
+	SCMP_SYS(fcntl),	/* O_NONBLOCK, FD_CLOEXEC on new sockets */
+	SCMP_SYS(epoll_wait),	/* the event loop */
+	SCMP_SYS(epoll_pwait),	/* the event loop where libc uses it */
+	SCMP_SYS(epoll_ctl),	/* the event loop: add and drop fds */
+	SCMP_SYS(clock_gettime), /* timers (CLOCK_MONOTONIC), no vDSO */
+	SCMP_SYS(gettimeofday),	/* libosip2, libevent, c-ares, no vDSO */
+	SCMP_SYS(time),		/* expiry times in the tables, no vDSO */
+	SCMP_SYS(nanosleep),	/* rtpd's 0.2 ms rest when busy */
+	SCMP_SYS(clock_nanosleep), /* the same, as glibc makes it */
+	SCMP_SYS(brk),		/* malloc */
+	SCMP_SYS(mmap),		/* malloc of large blocks */
+	SCMP_SYS(munmap),	/* free of large blocks */
+	SCMP_SYS(mremap),	/* realloc of large blocks */
+	SCMP_SYS(madvise),	/* malloc trimming; libbsd's arc4random */
+	SCMP_SYS(mprotect),	/* malloc growing a heap */
+	SCMP_SYS(futex),	/* glibc's locks (malloc, stdio, abort) */
+	SCMP_SYS(getrandom),	/* arc4random: nonces, tags, branches */
+	SCMP_SYS(fstat),	/* stdio sizing a stream's buffer */
+	SCMP_SYS(newfstatat),	/* the same, as glibc 2.33+ makes it */
+	SCMP_SYS(getpid),	/* libevent, and kill() to ourselves */
+	SCMP_SYS(gettid),	/* abort() and raise() find the thread */
+	SCMP_SYS(getuid),	/* libevent's issetugid() before getenv */
+	SCMP_SYS(geteuid),	/* the same */
+	SCMP_SYS(uname),	/* gethostname() in c-ares and libevent */
+	SCMP_SYS(rt_sigaction),	/* signal(), and abort() resetting SIGABRT */
+	SCMP_SYS(rt_sigprocmask), /* abort() and raise() */
+	SCMP_SYS(rt_sigreturn),	/* return from a signal handler */
+	SCMP_SYS(restart_syscall), /* a call resumed after a stop */
+	SCMP_SYS(exit),		/* the way out */
+	SCMP_SYS(exit_group),	/* the way out */
 };
 
-/* sipd also opens TCP connections and DNS sockets (c-ares). */
+/* sipd also opens DNS sockets (c-ares) and TCP connections. */
 static const int sc_sipd[] = {
-	SCMP_SYS(connect), SCMP_SYS(accept4), SCMP_SYS(accept),
+	SCMP_SYS(connect),	/* TCP out; c-ares connects its UDP */
+	SCMP_SYS(accept4),	/* TCP in */
+	SCMP_SYS(accept),	/* TCP in, older libc */
+	SCMP_SYS(recvfrom),	/* SIP datagrams, DNS answers */
+	SCMP_SYS(writev),	/* c-ares: DNS over TCP */
+	SCMP_SYS(getsockopt),	/* SO_ERROR of a TCP connect */
+	SCMP_SYS(setsockopt),	/* DSCP of a new TCP connection */
+	SCMP_SYS(getsockname),	/* c-ares: the source of its UDP socket */
 };
 
 static void

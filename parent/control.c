@@ -48,12 +48,24 @@ control_find(uint32_t id)
 }
 
 static void
+control_free(int fd, short ev, void *arg)
+{
+	free(arg);
+}
+
+/*
+ * Closed now, freed from the event loop: the channel's read callback that
+ * called us still looks at it (its fd, now -1) before it returns.
+ */
+static void
 control_close(struct ctlconn *cc)
 {
 	TAILQ_REMOVE(&ctlconns, cc, entry);
 	msgchan_clear(&cc->chan);
-	free(cc);
 	nctl--;
+	if (event_base_once(parent->base, -1, EV_TIMEOUT, control_free, cc,
+	    NULL) == -1)
+		fatalx("event_base_once");
 }
 
 static void

@@ -38,7 +38,8 @@ static void	parent_dispatch_log(struct msgchan *, struct msg *, void *);
 /*
  * The child's own session, so that no terminal is its controlling tty;
  * nothing on fds 0-2; its channels at 3 (parent), 4 (sibling), 5 (log).
- * The fds are first moved above 5, so that no dup2 overwrites another.
+ * The fds are first copied above 5, so that no dup2 overwrites another;
+ * the copies, like the originals, close at exec.
  */
 static void
 parent_child_fds(int chan, int sibling, int logfd)
@@ -49,8 +50,8 @@ parent_child_fds(int chan, int sibling, int logfd)
 	if (setsid() == -1)
 		fatal("setsid");
 	for (i = 0; i < 3; i++)
-		if ((fds[i] = fcntl(fds[i], F_DUPFD, 6)) == -1)
-			fatal("fcntl F_DUPFD");
+		if ((fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 6)) == -1)
+			fatal("fcntl F_DUPFD_CLOEXEC");
 	if ((null = open("/dev/null", O_RDWR)) == -1)
 		fatal("/dev/null");
 	for (i = 0; i < 3; i++)

@@ -135,10 +135,11 @@ wait_for 5 sdp_port wan-c9 1 audio
 RTPD=$(child_pid rtpd)
 TOS=""
 for fd in $(ls "/proc/$RTPD/fd"); do
-	[ "$fd" -gt 4 ] || continue
+	[ "$fd" -gt 5 ] || continue	# 3, 4, 5: the channels and the log
 	readlink "/proc/$RTPD/fd/$fd" | grep -q socket || continue
 	TOS="$TOS $("$TOOLS/chanpoke" "$RTPD" "$fd" tos 2>/dev/null)"
 done
+echo "# relay sockets' TOS:$TOS"
 check "relay sockets carry DSCP 46 (TOS 184)" sh -c \
     "echo '$TOS' | grep -q 184 && ! echo '$TOS' | grep -qvE '^( 184| 0)+$'"
 bg_ok lan-c9

@@ -29,14 +29,13 @@ stop_siproxd() {
 }
 
 # The seccomp allow-lists, as the running children have them (x86_64).
-COMMON="read write close fstat poll lseek mmap mprotect munmap brk
-rt_sigaction rt_sigprocmask rt_sigreturn readv writev sched_yield mremap
-madvise dup nanosleep getpid sendto recvfrom sendmsg recvmsg shutdown
-getsockname getpeername setsockopt getsockopt exit kill(self) uname fcntl
-gettimeofday getuid geteuid gettid time futex restart_syscall clock_gettime
-clock_nanosleep exit_group epoll_wait epoll_ctl tgkill(self) newfstatat ppoll
-epoll_pwait eventfd2 pipe2 recvmmsg sendmmsg getrandom"
-SIPD_ONLY="socket(AF_INET) socket(AF_INET6) connect accept accept4"
+COMMON="read write close recvmsg sendmsg sendto recvmmsg sendmmsg fcntl
+epoll_wait epoll_pwait epoll_ctl clock_gettime gettimeofday time nanosleep
+clock_nanosleep brk mmap munmap mremap madvise mprotect futex getrandom fstat
+newfstatat getpid gettid getuid geteuid uname rt_sigaction rt_sigprocmask
+rt_sigreturn restart_syscall exit exit_group kill(self) tgkill(self)"
+SIPD_ONLY="socket(AF_INET) socket(AF_INET6) connect accept accept4 recvfrom
+writev getsockopt setsockopt getsockname"
 NOTTY="ioctl: fails with Inappropriate ioctl for device"
 sorted() { echo "$@" | tr ' ' '\n' | sed '/^$/d' | sort; }
 
