@@ -239,8 +239,9 @@ binding_insert(struct reg_binding *b)
 	reg_nbindings++;
 }
 
-static void
-binding_set(struct reg_binding *b, const struct sockaddr *src,
+/* Where the phone's REGISTER came from, once the registrar said 2xx. */
+void
+reg_set_source(struct reg_binding *b, const struct sockaddr *src,
     int transport, const char *ua)
 {
 	memset(&b->src, 0, sizeof(b->src));
@@ -254,8 +255,10 @@ binding_set(struct reg_binding *b, const struct sockaddr *src,
 
 /*
  * Adds a binding, or updates the one of the same AOR and contact.  A
- * refresh of an active binding (pending set) keeps it active with its
- * old expiry until the registrar answers; only a 2xx moves the expiry.
+ * refresh of an active binding (pending set) leaves it as it is, active,
+ * until the registrar answers: only a 2xx moves its expiry and, through
+ * reg_set_source, its source (RFC 3261 §10.3: a REGISTER that is
+ * challenged or refused changes no binding).
  */
 struct reg_binding *
 reg_add(const char *aor, const char *contact, const struct sockaddr *src,
@@ -276,9 +279,9 @@ reg_add(const char *aor, const char *contact, const struct sockaddr *src,
 		b->pending = 1;
 		binding_insert(b);
 	}
-	binding_set(b, src, transport, ua);
 	if (pending && !b->pending)
 		return (b);
+	reg_set_source(b, src, transport, ua);
 	b->expires = expires;
 	b->pending = pending;
 	return (b);

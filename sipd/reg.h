@@ -47,6 +47,8 @@ struct reg_binding *reg_next_aor(struct reg_binding *);
 
 struct reg_binding *reg_add(const char *, const char *,
 	    const struct sockaddr *, int, const char *, time_t, int);
+void	 reg_set_source(struct reg_binding *, const struct sockaddr *, int,
+	    const char *);
 void	 reg_remove(struct reg_binding *);
 void	 reg_remove_aor(const char *);
 int	 reg_expire(time_t, void (*)(struct reg_binding *, void *), void *);

@@ -27,6 +27,9 @@ struct regtx {
 	char			*callid;
 	char			*cseq;
 	char			*aor;
+	struct sockaddr_storage	 src;		/* the phone, as it sent it */
+	int			 transport;
+	char			*ua;
 	int			 wildcard;
 	size_t			 n;
 	char			**contact;
@@ -49,6 +52,7 @@ regtx_free(struct regtx *t)
 	free(t->callid);
 	free(t->cseq);
 	free(t->aor);
+	free(t->ua);
 	free(t);
 }
 
@@ -217,8 +221,12 @@ registrar_request(const struct sip_origin *o, osip_message_t *m)
 	osip_free(cid);
 	t->aor = uri_aor(m->to->url);
 	t->born = mono_now();
-	TAILQ_INSERT_TAIL(&regtxs, t, entry);
 	tr = o->transport == TRANSPORT_TCP ? REG_TCP : REG_UDP;
+	t->src = o->src;
+	t->transport = tr;
+	if (user_agent(m) != NULL && (t->ua = strdup(user_agent(m))) == NULL)
+		fatal("%s", __func__);
+	TAILQ_INSERT_TAIL(&regtxs, t, entry);
 	for (i = 0; (c = osip_list_get(&m->contacts, i)) != NULL; i++) {
 		if (is_wildcard(c)) {
 			t->wildcard = 1;
@@ -306,6 +314,8 @@ regtx_apply(struct regtx *t, osip_message_t *m)
 			if (b->pending)
 				log_info("%s registered for %d s",
 				    log_wire(t->aor, strlen(t->aor)), give[i]);
+			reg_set_source(b, (struct sockaddr *)&t->src,
+			    t->transport, t->ua);
 			b->pending = 0;
 			b->expires = mono_now() + give[i];
 		}

@@ -30,6 +30,7 @@ phone_line(struct reg_binding *b, void *arg)
 	ctl_fieldf(cb, 0, "%lld", (long long)(b->expires > now ?
 	    b->expires - now : 0));
 	ctl_field(cb, b->transport == REG_TCP ? "tcp" : "udp", 0);
+	ctl_field(cb, log_sa((const struct sockaddr *)&b->src), 0);
 	ctl_field(cb, b->pending ? "pending" : "active", 0);
 	ctl_field(cb, b->user_agent, 1);
 }
@@ -44,8 +45,8 @@ sipd_ctl(struct msg *m)
 	ctl_begin(&cb);
 	switch (q.what) {
 	case CTL_PHONES:
-		fputs("aor\tcontact\tmasq_contact\texpires\ttransport\tstate\t"
-		    "user_agent\n", cb.f);
+		fputs("aor\tcontact\tmasq_contact\texpires\ttransport\tsource\t"
+		    "state\tuser_agent\n", cb.f);
 		reg_foreach(phone_line, &cb);
 		break;
 	case CTL_STATS:

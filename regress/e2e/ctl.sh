@@ -62,7 +62,7 @@ col() {
 
 check "the control socket is root's, mode 0600" \
     test "$(stat -c '%U %a' "$SOCK")" = "root 600"
-PHONES="AOR CONTACT MASQ_CONTACT EXPIRES TRANSPORT STATE USER_AGENT"
+PHONES="AOR CONTACT MASQ_CONTACT EXPIRES TRANSPORT SOURCE STATE USER_AGENT"
 no_phones() {
 	ctl show phones && header $PHONES && [ "$(wc -l < "$WORK/out")" -eq 1 ]
 }
@@ -92,6 +92,9 @@ check "show phones: the private contacts" sh -c \
     grep -q '^phone2@sip.test .*@10\.0\.0\.2:5062' $WORK/out"
 check "show phones: the masqueraded contacts on the outbound address" \
     test "$(col MASQ_CONTACT | grep -c '@203\.0\.113\.1:5060')" -eq 2
+check "show phones: where each REGISTER came from" sh -c \
+    "grep -q '^phone1@sip.test .* udp  *10\.0\.0\.2:5061 ' $WORK/out && \
+    grep -q '^phone2@sip.test .* udp  *10\.0\.0\.2:5062 ' $WORK/out"
 check "show phones: the user agent" test "$(col USER_AGENT | grep -c \
     '^regress-phone$')" -eq 2
 check "show registrations is show phones" sh -c \
@@ -99,7 +102,8 @@ check "show registrations is show phones" sh -c \
 check "-j show phones succeeds" ctl -j show phones
 check "-j show phones: valid JSON, two objects with the table's keys" py \
     "len(d) == 2 and all(sorted(o) == sorted(['aor', 'contact', \
-    'masq_contact', 'expires', 'transport', 'state', 'user_agent']) and \
+    'masq_contact', 'expires', 'transport', 'source', 'state', \
+    'user_agent']) and \
     all(isinstance(v, str) for v in o.values()) for o in d)"
 check "-j show phones: private and masqueraded contacts, transport" py \
     "sorted(o['contact'].split('@')[1] for o in d) == \

@@ -13,9 +13,17 @@
 #       second pointed at 203.0.113.50:5099 (reflect), as they came but
 #       to siproxd's WAN address (wanside), or with an SDP of ten
 #       streams that answers no offer (sdp)
-#   forge.py ask SRC PORT SECONDS
-#       a WAN host: OPTIONS to phone9 through siproxd; prints "answered"
-#       or "silent"
+#   forge.py ask SRC PORT SECONDS [USER]
+#       a WAN host: OPTIONS to USER (phone9) through siproxd; prints
+#       "answered" or "silent"
+#   forge.py register SRC PORT USER CONTACT
+#       a LAN host: REGISTER for USER@sip.test with Contact CONTACT
+#       (host:port) through siproxd; prints the status line that comes
+#       back, or "no answer"
+#   forge.py registrar 200|401|403|silent SECONDS
+#       the provider's registrar on 203.0.113.2:5060: answers the first
+#       REGISTER so (200 echoes the Contact) and ends, or answers none
+#       for SECONDS
 # Every address is one the test's namespaces own.
 
 import socket
@@ -172,16 +180,59 @@ def phone(addr, port, mode, secs):
     print("no OPTIONS came")
 
 
-def ask(src, port, secs):
+def ask(src, port, secs, user):
     s = udp(src, port, secs)
-    s.sendto(request("OPTIONS", "sip:phone9@203.0.113.1", src, port,
-                     "wan@sip.test", "sip:phone9@203.0.113.1"),
+    s.sendto(request("OPTIONS", "sip:%s@203.0.113.1" % user, src, port,
+                     "wan@sip.test", "sip:%s@203.0.113.1" % user),
              ("203.0.113.1", 5060))
     try:
         data, _ = s.recvfrom(65536)
         print("answered" if data.startswith(b"SIP/2.0 200") else "other")
     except socket.timeout:
         print("silent")
+
+
+def register(src, port, user, contact):
+    s = udp(src, port, 3)
+    s.sendto(request("REGISTER", "sip:sip.test", src, port,
+                     "%s@sip.test" % user, "sip:%s@sip.test" % user,
+                     "Contact: <sip:%s@%s>\r\nExpires: 300\r\n"
+                     "User-Agent: forge-%s\r\n" % (user, contact, src)),
+             ("10.0.0.1", 5060))
+    try:
+        data, _ = s.recvfrom(65536)
+        print(data.decode(errors="replace").split("\r\n", 1)[0])
+    except socket.timeout:
+        print("no answer")
+
+
+REASONS = {"200": "OK", "401": "Unauthorized", "403": "Forbidden"}
+
+
+def registrar(mode, secs):
+    s = udp("203.0.113.2", 5060, 0.1)
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        try:
+            data, peer = s.recvfrom(65536)
+        except socket.timeout:
+            continue
+        msg = data.decode(errors="replace")
+        if not msg.startswith("REGISTER ") or mode == "silent":
+            continue
+        lines = headers(msg)
+        keep = [h for h in lines if h.split(":", 1)[0].lower() in
+                ("via", "from", "to", "call-id", "cseq")]
+        if mode == "200":
+            keep += [h + ";expires=300" for h in lines
+                     if h.lower().startswith("contact:")]
+        elif mode == "401":
+            keep.append('WWW-Authenticate: Digest realm="sip.test", '
+                        'nonce="abc", algorithm=MD5')
+        s.sendto(("SIP/2.0 %s %s\r\n" % (mode, REASONS[mode]) +
+                  "\r\n".join(keep) +
+                  "\r\nContent-Length: 0\r\n\r\n").encode(), peer)
+        return
 
 
 def main():
@@ -194,7 +245,11 @@ def main():
     elif a[0] == "phone":
         phone(a[1], int(a[2]), a[3], float(a[4]))
     elif a[0] == "ask":
-        ask(a[1], int(a[2]), float(a[3]))
+        ask(a[1], int(a[2]), float(a[3]), a[4] if len(a) > 4 else "phone9")
+    elif a[0] == "register":
+        register(a[1], int(a[2]), a[3], a[4])
+    elif a[0] == "registrar":
+        registrar(a[1], float(a[2]))
 
 
 main()

@@ -117,9 +117,17 @@ test_pending(void)
 	CHECK(b != NULL && !b->pending && b->expires == MONO + 3600,
 	    "2xx makes it active with the registrar's expiry");
 	CHECK(reg_first_aor("bob@example.com") == b, "active binding counts");
-	b = add("bob@example.com", "sip:bob@10.0.0.4", MONO + 32, 1);
+	b = reg_add("bob@example.com", "sip:bob@10.0.0.4",
+	    (struct sockaddr *)&v6, REG_TCP, "other-ua", MONO + 32, 1);
 	CHECK(b != NULL && !b->pending && b->expires == MONO + 3600,
 	    "refresh keeps an active binding active and its expiry");
+	CHECK(b != NULL && same_addr(&b->src, &v4) &&
+	    b->transport == REG_UDP && strcmp(b->user_agent, "test-ua") == 0,
+	    "and its source, transport and user agent until the 2xx");
+	reg_set_source(b, (struct sockaddr *)&v6, REG_TCP, "other-ua");
+	CHECK(same_addr(&b->src, &v6) && b->transport == REG_TCP &&
+	    strcmp(b->user_agent, "other-ua") == 0,
+	    "the 2xx sets them");
 	reg_clear();
 }
 
