@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The built-in modules (the classic's plugins) with the classic's
-# load_plugin lines and keys: each one's effect seen by a sipp peer or in
-# the log.  MOD_SKIP=name leaves that module's load_plugin line out, to
+# load_plugin lines and keys, spelt as the pfSense package writes them:
+# each one's effect seen by a sipp peer or in the log.  MOD_SKIP=name leaves that module's load_plugin line out, to
 # see its checks fail.
 
 . "$(dirname "$0")/lib.sh"
@@ -14,46 +14,47 @@ WAN=203.0.113.2
 FW_IN=10.0.0.1:5060
 FW_OUT=203.0.113.1:5060
 
-CONF=$(grep -v "^load_plugin = plugin_${MOD_SKIP:-none}.la" <<'MODS' | write_conf
-load_plugin = plugin_logcall.la
-load_plugin = plugin_siptrunk.la
+CONF=$(grep -v "^load_plugin=plugin_${MOD_SKIP:-none}.la" <<'MODS' | write_conf
+plugindir=/usr/local/lib/siproxd/
+load_plugin=plugin_logcall.la
+load_plugin=plugin_siptrunk.la
 plugin_siptrunk_name = Example Trunk, 555-123100 ... 555-123112
 plugin_siptrunk_account = sip:trunk@sip.test
 plugin_siptrunk_numbers_regex = ^555123(10[0-9]|11[012])$
-load_plugin = plugin_defaulttarget.la
+load_plugin=plugin_defaulttarget.la
 plugin_defaulttarget_target = sip:operator@10.0.0.2:5069
 plugin_defaulttarget_log = 1
-load_plugin = plugin_fix_bogus_via.la
+load_plugin=plugin_fix_bogus_via.la
 plugin_fix_bogus_via_networks = 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16
-load_plugin = plugin_fix_DTAG.la
+load_plugin=plugin_fix_DTAG.la
 plugin_fix_DTAG_networks = 203.0.113.2/32
-load_plugin = plugin_fix_fbox_anoncall.la
+load_plugin=plugin_fix_fbox_anoncall.la
 plugin_fix_fbox_anoncall_networks = 192.168.0.0/16,10.0.0.0/8,172.16.0.0/20
-load_plugin = plugin_stripheader.la
+load_plugin=plugin_stripheader.la
 plugin_stripheader_remove = X-Secret
 plugin_stripheader_remove = Supported:100rel
 plugin_stripheader_remove = Allow:INFO
-load_plugin = plugin_codecfilter.la
+load_plugin=plugin_codecfilter.la
 plugin_codecfilter_blacklist = PCMA
 plugin_codecfilter_blacklist = g722
-load_plugin = plugin_regex.la
+load_plugin=plugin_regex.la
 plugin_regex_desc = international
 plugin_regex_pattern = ^(sips?:)00
 plugin_regex_replace = \1+
 plugin_regex_desc = never
 plugin_regex_pattern = ^sip:nomatch
 plugin_regex_replace = sip:x
-load_plugin = plugin_regex_body.la
+load_plugin=plugin_regex_body.la
 plugin_regex_body_desc = session name
 plugin_regex_body_pattern = s=-
 plugin_regex_body_replace = s=rewritten
-load_plugin = plugin_shortdial.la
+load_plugin=plugin_shortdial.la
 plugin_shortdial_akey = *00
 plugin_shortdial_entry = 5551234
 plugin_shortdial_entry = wan
-load_plugin = plugin_prefix.la
+load_plugin=plugin_prefix.la
 plugin_prefix_akey = 0
-load_plugin = plugin_demo.la
+load_plugin=plugin_demo.la
 plugin_demo_string = This_is_a_string_passed_to_the_demo_plugin
 MODS
 )

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,7 @@ rx_run(void *cfgp, struct mod_msg *mm)
 	char		*to = NULL, *nto = NULL;
 	size_t		 i;
 	int		 rc = 0;
+	static struct log_limit	 badrule;
 
 	if (!MSG_IS_INVITE(m) || mm->side != ROLE_INBOUND ||
 	    uri_is_ours(m->req_uri) || m->req_uri->username == NULL ||
@@ -64,8 +66,9 @@ rx_run(void *cfgp, struct mod_msg *mm)
 			break;
 	if (rc <= 0 || osip_uri_init(&u) != 0 || osip_uri_parse(u, nto) != 0) {
 		if (rc != 0)
-			log_info("regex: rule \"%s\" made a bad URI of %s",
-			    mod_str(rx->desc.v[i]), mod_str(to));
+			log_limited(&badrule, LOG_INFO, "regex: rule \"%s\" "
+			    "made a bad URI of %s", mod_str(rx->desc.v[i]),
+			    mod_str(to));
 		goto go;
 	}
 	osip_uri_uparam_add(u, osip_strdup(MOD_REDIRECTED),

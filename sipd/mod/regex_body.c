@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,7 @@ rb_run(void *cfgp, struct mod_msg *mm)
 	char		*cur, *next;
 	size_t		 i;
 	int		 rc, changed = 0;
+	static struct log_limit	 toolong;
 
 	if ((body = osip_list_get(&mm->m->bodies, 0)) == NULL ||
 	    body->body == NULL || body->length == 0 ||
@@ -62,8 +64,8 @@ rb_run(void *cfgp, struct mod_msg *mm)
 		fatal("%s", __func__);
 	for (i = 0; i < rx->pat.n; i++) {
 		if ((rc = mod_rx_sub(rx, i, cur, 1, &next)) == -1) {
-			log_info("regex_body: rule \"%s\": result too long",
-			    mod_str(rx->desc.v[i]));
+			log_limited(&toolong, LOG_INFO, "regex_body: rule "
+			    "\"%s\": result too long", mod_str(rx->desc.v[i]));
 			break;
 		}
 		if (rc == 0)

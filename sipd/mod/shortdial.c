@@ -22,9 +22,8 @@ sd_akey(void *cfgp, const char *val, char *err, size_t errlen)
 {
 	struct sd_cfg	*cfg = cfgp;
 
-	if (strlen(val) < 2) {
-		snprintf(err, errlen, "\"%s\" is not a key and digits",
-		    log_wire(val, strlen(val)));
+	if (val[0] == '\0') {
+		snprintf(err, errlen, "empty");
 		return (-1);
 	}
 	free(cfg->akey);

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <stdio.h>
+#include <syslog.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,7 @@ st_run(void *cfgp, struct mod_msg *mm)
 	const osip_message_t	*m = mm->m;
 	struct reg_binding	*b;
 	size_t			 i;
+	static struct log_limit	 unreg;
 
 	for (i = 0; i < rx->pat.n; i++)
 		if (mod_rx_match(rx, i, m->req_uri->username) ||
@@ -76,8 +78,9 @@ st_run(void *cfgp, struct mod_msg *mm)
 	if (i == rx->pat.n)
 		return (MOD_GO);
 	if ((b = reg_first_aor(rx->rep.v[i])) == NULL) {
-		log_info("siptrunk: %s is not registered for trunk \"%s\"",
-		    mod_str(rx->rep.v[i]), mod_str(rx->desc.v[i]));
+		log_limited(&unreg, LOG_INFO, "siptrunk: %s is not "
+		    "registered for trunk \"%s\"", mod_str(rx->rep.v[i]),
+		    mod_str(rx->desc.v[i]));
 		return (MOD_GO);
 	}
 	log_debug("siptrunk: trunk \"%s\" takes it", mod_str(rx->desc.v[i]));

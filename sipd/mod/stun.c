@@ -82,7 +82,8 @@ stun_port(void *cfgp, const char *val, char *err, size_t errlen)
 static int
 stun_period(void *cfgp, const char *val, char *err, size_t errlen)
 {
-	return (stun_int(&((struct stun_cfg *)cfgp)->period, val, 10, 86400,
+	/* 0, which the pfSense GUI lets through, is the default */
+	return (stun_int(&((struct stun_cfg *)cfgp)->period, val, 0, 86400,
 	    err, errlen));
 }
 
