@@ -49,6 +49,8 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	[MSG_REG_DATA] =	BLOB("reg-data"),
 	[MSG_REG_COMMIT] =	EMPTY("reg-commit"),
 	[MSG_REG_SAVED] =	FIXED("reg-saved", struct msg_result, FD_NO),
+	[MSG_REG_STATE_DATA] =	BLOB("reg-state-data"),
+	[MSG_REG_STATE_END] =	EMPTY("reg-state-end"),
 	[MSG_RELAY_OPEN] =	FIXED("relay-open", struct msg_relay_open, FD_NO),
 	[MSG_RELAY_OPENED] =	FIXED("relay-opened", struct msg_relay_opened,
 				    FD_NO),

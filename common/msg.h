@@ -31,6 +31,8 @@ enum msg_type {
 	MSG_REG_DATA,		/* parent <-> sipd: a chunk of the registration file */
 	MSG_REG_COMMIT,		/* sipd -> parent: write it; parent -> sipd: loaded */
 	MSG_REG_SAVED,		/* parent -> sipd: result of the write */
+	MSG_REG_STATE_DATA,	/* parent <-> sipd: a chunk of our own file */
+	MSG_REG_STATE_END,	/* parent <-> sipd: our own file is complete */
 	MSG_RELAY_OPEN,		/* sipd -> rtpd */
 	MSG_RELAY_OPENED,	/* rtpd -> sipd */
 	MSG_RELAY_CLOSE,	/* sipd -> rtpd */

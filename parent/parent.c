@@ -193,23 +193,18 @@ parent_send_config(struct parent *p, struct child *c)
 		pwfile_send(p);
 }
 
+/* Through statefile.c: pfSense's pid file lies in the daemon user's jail. */
 static void
 parent_write_pidfile(struct parent *p)
 {
 	char	buf[32];
-	int	fd, n;
+	int	n;
 
 	if (p->pidfile == NULL || p->pidfile[0] == '\0')
 		return;
-	if ((fd = open(p->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1) {
-		log_warn("pid file %s", p->pidfile);
-		return;
-	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (write(fd, buf, n) != n)
+	if (sf_put(p->pidfile, p->conf->user, 0644, buf, n) == -1)
 		log_warn("pid file %s", p->pidfile);
-	close(fd);
 }
 
 static void
@@ -230,7 +225,7 @@ parent_exit(struct parent *p)
 			parent_dispatch_log(&p->child[i].logchan, &m,
 			    &p->child[i]);
 	if (p->pidfile != NULL && p->pidfile[0] != '\0')
-		unlink(p->pidfile);
+		sf_unlink(p->pidfile, p->conf->user);
 	control_cleanup(p);
 	log_info("terminated");
 	exit(p->exitcode);
@@ -510,7 +505,13 @@ parent_dispatch_sipd(struct msgchan *c, struct msg *m, void *arg)
 		return;
 	switch (m->hdr.type) {
 	case MSG_REG_DATA:
-		regfile_data(p, m);
+		regfile_data(p, m, REGF_CLASSIC);
+		break;
+	case MSG_REG_STATE_DATA:
+		regfile_data(p, m, REGF_STATE);
+		break;
+	case MSG_REG_STATE_END:
+		regfile_state_end(p);
 		break;
 	case MSG_REG_COMMIT:
 		regfile_commit(p);
@@ -577,7 +578,6 @@ parent_main(struct parent *p)
 	size_t			 i;
 
 	parent = p;
-	p->regfd = -1;
 	TAILQ_INIT(&p->listeners);
 	signal(SIGPIPE, SIG_IGN);
 	if ((p->base = event_base_new()) == NULL)

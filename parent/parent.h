@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "conf.h"
 #include "msg.h"
 
 struct child {
@@ -29,6 +30,26 @@ struct listener {
 };
 TAILQ_HEAD(listener_list, listener);
 
+/* A file written through its directory (statefile.c). */
+struct sfile {
+	int			 dirfd;
+	int			 fd;
+	int			 err;
+	const char		*user;		/* whose ids, if not root's dir */
+	char			 base[CONF_PATHLEN];
+	char			 tmp[CONF_PATHLEN];
+};
+
+/* One of the registration files, as sipd sends it in chunks. */
+#define REGF_CLASSIC	0		/* registration_file */
+#define REGF_STATE	1		/* registration_file.state: ours */
+struct regw {
+	struct sfile		 f;
+	int			 open;
+	int			 err;
+	size_t			 len;
+};
+
 struct parent {
 	struct siproxd_conf	*conf;
 	const char		*conffile;
@@ -44,9 +65,7 @@ struct parent {
 	struct listener_list	 listeners;
 	int			 relisten;	/* waiting for sipd's flush */
 	unsigned int		 rtp_held;	/* sockets rtpd holds */
-	int			 regfd;		/* registration file being written */
-	int			 regerr;
-	size_t			 reglen;
+	struct regw		 regw[2];	/* REGF_CLASSIC, REGF_STATE */
 	int			 stopping;
 	int			 exitcode;
 	ino_t			 pw_ino;	/* the password file last sent */
@@ -80,11 +99,22 @@ const char *priv_rtp_vet(const struct siproxd_conf *,
 	    const struct msg_rtp_socket_req *);
 void	 priv_rtp_socket(struct parent *, struct msg *);
 
+/* statefile.c */
+void	 sf_init(struct sfile *);
+int	 sf_begin(struct sfile *, const char *, const char *, mode_t);
+int	 sf_write(struct sfile *, const void *, size_t);
+int	 sf_commit(struct sfile *);
+void	 sf_abort(struct sfile *);
+int	 sf_put(const char *, const char *, mode_t, const void *, size_t);
+int	 sf_open_read(const char *, const char *);
+void	 sf_unlink(const char *, const char *);
+
 /* regfile.c */
 void	 regfile_load(struct parent *);
+void	 regfile_state_end(struct parent *);
 void	 pwfile_send(struct parent *);
 void	 pwfile_watch(struct parent *);
-void	 regfile_data(struct parent *, struct msg *);
+void	 regfile_data(struct parent *, struct msg *, int);
 void	 regfile_commit(struct parent *);
 
 #endif /* SIPROXD_PARENT_H */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* The registration file, written for sipd: new file, fsync, rename. */
+/* The registration files, read and written for sipd; the password file. */
 
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -17,15 +17,6 @@
 #include "proc.h"
 
 #define REGFILE_MAX	(256 * 1024 * 1024)	/* sanity cap on what sipd sends */
-
-static int
-regfile_tmpname(const struct siproxd_conf *conf, char *buf, size_t len)
-{
-	int	n;
-
-	n = snprintf(buf, len, "%s.new", conf->registration_file);
-	return (n < 0 || (size_t)n >= len ? -1 : 0);
-}
 
 /* 1 if the password file is not what was last sent to sipd. */
 static int
@@ -92,116 +83,158 @@ pwfile_watch(struct parent *p)
 	pwfile_send(p);
 }
 
-/* Hand the saved registrations to sipd; the contents are sipd's business. */
-void
-regfile_load(struct parent *p)
+/*
+ * registration_file with ".state" after it: our own full form of the
+ * table, beside the classic file that pfSense's page and the classic
+ * siproxd read.
+ */
+static const char *
+regfile_path(const struct siproxd_conf *conf, int which, char *buf,
+    size_t len)
+{
+	int	n;
+
+	if (which == REGF_CLASSIC)
+		return (conf->registration_file);
+	n = snprintf(buf, len, "%s.state", conf->registration_file);
+	return (n < 0 || (size_t)n >= len ? NULL : buf);
+}
+
+/* One file's bytes to sipd, then end; the contents are sipd's business. */
+static void
+regfile_send(struct parent *p, int which, uint16_t type, uint16_t end)
 {
 	struct msgchan	*c = &p->child[PROC_SIPD].chan;
-	char		 buf[MSG_MAXDATA];
-	ssize_t		 n;
+	char		 buf[MSG_MAXDATA], pbuf[CONF_PATHLEN + 8];
+	const char	*path;
+	ssize_t		 n = 0;
 	size_t		 total = 0;
 	int		 fd;
 
-	if (p->conf->registration_file[0] == '\0') {
-		msg_send(c, MSG_REG_COMMIT, 0, -1, NULL, 0);
+	if ((path = regfile_path(p->conf, which, pbuf, sizeof(pbuf))) ==
+	    NULL) {
+		msg_send(c, end, 0, -1, NULL, 0);
 		return;
 	}
-	if ((fd = open(p->conf->registration_file, O_RDONLY | O_CLOEXEC)) ==
-	    -1) {
+	if ((fd = sf_open_read(path, p->conf->user)) == -1) {
 		if (errno != ENOENT)
-			log_warn("%s", p->conf->registration_file);
-		msg_send(c, MSG_REG_COMMIT, 0, -1, NULL, 0);
+			log_warn("%s", path);
+		msg_send(c, end, 0, -1, NULL, 0);
 		return;
 	}
-	while ((n = read(fd, buf, sizeof(buf))) > 0 && total < REGFILE_MAX) {
-		msg_send(c, MSG_REG_DATA, 0, -1, buf, n);
+	while (total < REGFILE_MAX && (n = read(fd, buf, sizeof(buf))) > 0) {
+		msg_send(c, type, 0, -1, buf, n);
 		total += n;
 	}
 	if (n == -1)
-		log_warn("%s", p->conf->registration_file);
+		log_warn("%s", path);
 	close(fd);
-	log_debug("loaded %zu bytes of registrations", total);
-	msg_send(c, MSG_REG_COMMIT, 0, -1, NULL, 0);
+	log_debug("read %zu bytes of %s", total, path);
+	msg_send(c, end, 0, -1, NULL, 0);
 }
 
-static int
-regfile_open(struct parent *p)
+/*
+ * Hand both saved files to sipd, which parses them inside its sandbox:
+ * we only move bytes.
+ */
+void
+regfile_load(struct parent *p)
 {
-	char	tmp[CONF_PATHLEN + 8];
-
-	if (regfile_tmpname(p->conf, tmp, sizeof(tmp)) == -1) {
-		errno = ENAMETOOLONG;
-		return (-1);
+	if (p->conf->registration_file[0] == '\0') {
+		msg_send(&p->child[PROC_SIPD].chan, MSG_REG_STATE_END, 0, -1,
+		    NULL, 0);
+		msg_send(&p->child[PROC_SIPD].chan, MSG_REG_COMMIT, 0, -1,
+		    NULL, 0);
+		return;
 	}
-	return (open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+	regfile_send(p, REGF_STATE, MSG_REG_STATE_DATA, MSG_REG_STATE_END);
+	regfile_send(p, REGF_CLASSIC, MSG_REG_DATA, MSG_REG_COMMIT);
 }
 
 /* A chunk of a new registration file from sipd. */
 void
-regfile_data(struct parent *p, struct msg *m)
+regfile_data(struct parent *p, struct msg *m, int which)
 {
-	const uint8_t	*d = m->data;
-	size_t		 left = m->hdr.len;
-	ssize_t		 n;
+	struct regw	*w = &p->regw[which];
+	char		 pbuf[CONF_PATHLEN + 8];
+	const char	*path;
 
-	if (p->conf->registration_file[0] == '\0' || p->regerr)
+	if (p->conf->registration_file[0] == '\0' || w->err)
 		return;
-	if (p->regfd == -1 && (p->regfd = regfile_open(p)) == -1) {
-		p->regerr = errno;
-		return;
-	}
-	p->reglen += left;
-	if (p->reglen > REGFILE_MAX) {
-		p->regerr = EFBIG;
-		return;
-	}
-	while (left > 0) {
-		if ((n = write(p->regfd, d, left)) == -1) {
-			if (errno == EINTR)
-				continue;
-			p->regerr = errno;
+	if (!w->open) {
+		if ((path = regfile_path(p->conf, which, pbuf,
+		    sizeof(pbuf))) == NULL) {
+			w->err = ENAMETOOLONG;
 			return;
 		}
-		d += n;
-		left -= n;
+		if (sf_begin(&w->f, path, p->conf->user, 0600) == -1) {
+			w->err = errno;
+			return;
+		}
+		w->open = 1;
 	}
+	w->len += m->hdr.len;
+	if (w->len > REGFILE_MAX)
+		w->err = EFBIG;
+	else if (sf_write(&w->f, m->data, m->hdr.len) == -1)
+		w->err = errno;
 }
 
-/*
- * The new file is complete: make it durable, then put it in place.  On any
- * error the old file stays as it was and sipd hears why.
- */
+/* The file is complete: durable, then in place, or the old one stays. */
+static int
+regfile_finish(struct parent *p, int which)
+{
+	struct regw	*w = &p->regw[which];
+	struct msg	 empty;
+	char		 pbuf[CONF_PATHLEN + 8];
+	int		 err;
+
+	if (!w->open && !w->err) {	/* an empty file: still written */
+		memset(&empty, 0, sizeof(empty));
+		empty.data = NULL;
+		regfile_data(p, &empty, which);
+	}
+	if (w->open && !w->err && sf_commit(&w->f) == -1)
+		w->err = errno;
+	else if (w->open && w->err)
+		sf_abort(&w->f);
+	if (w->err)
+		log_warnx("cannot save registrations to %s: %s",
+		    regfile_path(p->conf, which, pbuf, sizeof(pbuf)),
+		    strerror(w->err));
+	err = w->err;
+	memset(w, 0, sizeof(*w));
+	return (err);
+}
+
+/* Our own file comes first: it names the classic one it goes with. */
+void
+regfile_state_end(struct parent *p)
+{
+	if (p->conf->registration_file[0] != '\0')
+		p->regw[REGF_STATE].err = regfile_finish(p, REGF_STATE);
+	p->regw[REGF_STATE].open = 0;
+}
+
+/* The classic file is complete; sipd hears how both went. */
 void
 regfile_commit(struct parent *p)
 {
 	struct msg_result	res;
-	char			tmp[CONF_PATHLEN + 8];
 
 	memset(&res, 0, sizeof(res));
-	if (p->conf->registration_file[0] == '\0')
-		goto done;
-	if (p->regfd == -1 && !p->regerr && (p->regfd = regfile_open(p)) == -1)
-		p->regerr = errno;
-	if (p->regfd != -1) {
-		if (!p->regerr && fsync(p->regfd) == -1)
-			p->regerr = errno;
-		if (close(p->regfd) == -1 && !p->regerr)
-			p->regerr = errno;
+	if (p->conf->registration_file[0] != '\0') {
+		/* Our file failed: the old pair stays as it was. */
+		if ((res.error = p->regw[REGF_STATE].err) != 0 &&
+		    !p->regw[REGF_CLASSIC].err)
+			p->regw[REGF_CLASSIC].err = ECANCELED;
+		memset(&p->regw[REGF_STATE], 0, sizeof(p->regw[REGF_STATE]));
+		if ((p->regw[REGF_CLASSIC].err = regfile_finish(p,
+		    REGF_CLASSIC)) != 0 && res.error == 0)
+			res.error = p->regw[REGF_CLASSIC].err;
+		memset(&p->regw[REGF_CLASSIC], 0,
+		    sizeof(p->regw[REGF_CLASSIC]));
 	}
-	if (regfile_tmpname(p->conf, tmp, sizeof(tmp)) == -1)
-		p->regerr = ENAMETOOLONG;
-	else if (!p->regerr && rename(tmp, p->conf->registration_file) == -1)
-		p->regerr = errno;
-	if (p->regerr) {
-		log_warnx("cannot save registrations to %s: %s",
-		    p->conf->registration_file, strerror(p->regerr));
-		unlink(tmp);
-	}
-	res.error = p->regerr;
-done:
-	p->regfd = -1;
-	p->regerr = 0;
-	p->reglen = 0;
 	msg_send(&p->child[PROC_SIPD].chan, MSG_REG_SAVED, 0, -1, &res,
 	    sizeof(res));
 }

@@ -26,7 +26,7 @@
  * or byte outside printable ASCII:
  *	aor contact masq_user udp|tcp address port wall-expiry [user-agent]
  */
-#define REG_HEADER	"siproxd-registrations 1\n"
+#define REG_HEADER	"siproxd-registrations 1"	/* [ tag] newline */
 #ifndef VIS_NOLOCALE
 #define VIS_NOLOCALE	0		/* OpenBSD's vis(3) ignores the locale */
 #endif
@@ -376,13 +376,22 @@ put_binding(FILE *f, const struct reg_binding *b, time_t wall)
 int
 reg_serialize(char **buf, size_t *len, time_t mono_now, time_t wall_now)
 {
+	return (reg_serialize_tag(buf, len, mono_now, wall_now, NULL));
+}
+
+/* As reg_serialize(), with a word after the header (reg_file_tag()). */
+int
+reg_serialize_tag(char **buf, size_t *len, time_t mono_now, time_t wall_now,
+    const char *tag)
+{
 	struct reg_binding	*b;
 	FILE			*f;
 	int			 n = 0;
 
 	if ((f = open_memstream(buf, len)) == NULL)
 		fatal("%s", __func__);
-	fputs(REG_HEADER, f);
+	fprintf(f, "%s%s%s\n", REG_HEADER, tag != NULL ? " " : "",
+	    tag != NULL ? tag : "");
 	RB_FOREACH(b, reg_tree, &reg_bindings) {
 		if (b->pending || b->expires <= mono_now)
 			continue;
@@ -526,6 +535,34 @@ load_line(const char *p, size_t n, time_t mono_now, time_t wall_now,
 	return (r);
 }
 
+/* Our own saved form, rather than the classic's? */
+int
+reg_is_ours(const char *buf, size_t len)
+{
+	size_t	n = sizeof(REG_HEADER) - 1;
+
+	return (len > n && memcmp(buf, REG_HEADER, n) == 0 &&
+	    (buf[n] == '\n' || buf[n] == ' '));
+}
+
+/* The word after the header, in tag; -1 if there is none. */
+int
+reg_file_tag(const char *buf, size_t len, char *tag, size_t taglen)
+{
+	const char	*p, *nl;
+	size_t		 n = sizeof(REG_HEADER) - 1;
+
+	if (!reg_is_ours(buf, len) || buf[n] != ' ' ||
+	    (nl = memchr(buf, '\n', len)) == NULL)
+		return (-1);
+	p = buf + n + 1;
+	if ((size_t)(nl - p) >= taglen)
+		return (-1);
+	memcpy(tag, p, nl - p);
+	tag[nl - p] = '\0';
+	return (0);
+}
+
 /*
  * Loads a saved table into this one; a line that is malformed, truncated
  * (no newline: the file was cut short) or expired is skipped.  Returns the
@@ -540,13 +577,13 @@ reg_deserialize(const char *buf, size_t len, time_t mono_now, time_t wall_now)
 
 	if (len == 0)
 		return (0);
-	if (len < sizeof(REG_HEADER) - 1 ||
-	    memcmp(buf, REG_HEADER, sizeof(REG_HEADER) - 1) != 0) {
+	if (!reg_is_ours(buf, len) ||
+	    (nl = memchr(buf, '\n', len)) == NULL) {
 		log_warnx("registrations: not a registration file");
 		return (-1);
 	}
 	end = buf + len;
-	for (p = buf + sizeof(REG_HEADER) - 1; p < end; p = nl + 1) {
+	for (p = nl + 1; p < end; p = nl + 1) {
 		lineno++;
 		if ((nl = memchr(p, '\n', end - p)) == NULL) {
 			r = -1;

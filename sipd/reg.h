@@ -54,6 +54,14 @@ void	 reg_remove_aor(const char *);
 int	 reg_expire(time_t, void (*)(struct reg_binding *, void *), void *);
 
 int	 reg_serialize(char **, size_t *, time_t, time_t);
+int	 reg_serialize_tag(char **, size_t *, time_t, time_t, const char *);
 int	 reg_deserialize(const char *, size_t, time_t, time_t);
+int	 reg_is_ours(const char *, size_t);
+int	 reg_file_tag(const char *, size_t, char *, size_t);
+
+/* regclassic.c: the classic siproxd's file, which pfSense's page reads */
+int	 reg_classic_serialize(char **, size_t *, time_t, time_t,
+	    const char *, const char *);
+int	 reg_classic_deserialize(const char *, size_t, time_t, time_t);
 
 #endif /* SIPROXD_REG_H */

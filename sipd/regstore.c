@@ -4,6 +4,7 @@
 #include <sys/types.h>
 
 #include <event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,12 +13,15 @@
 #include "conf.h"
 #include "log.h"
 #include "reg.h"
+#include "siphash.h"
 #include "sipd.h"
 
 #define REGSTORE_MAX	(256 * 1024 * 1024)
 
-static char		*load_buf;
-static size_t		 load_len;
+/* The files as the parent read them: [0] the classic, [1] our own. */
+static char		*load_buf[2];
+static size_t		 load_len[2];
+static int		 load_due;	/* parse once the sandbox is on */
 static struct event	*save_ev;
 static int		 dirty;
 static int		 saving;
@@ -36,46 +40,102 @@ mono_now(void)
 }
 
 void
-regstore_data(const void *p, size_t len)
+regstore_data(int which, const void *p, size_t len)
 {
 	char	*n;
 
-	if (load_len + len > REGSTORE_MAX)
+	if (load_len[which] + len > REGSTORE_MAX)
 		fatalx("registration file too large");
-	if ((n = realloc(load_buf, load_len + len)) == NULL)
+	if ((n = realloc(load_buf[which], load_len[which] + len)) == NULL)
 		fatal("%s", __func__);
-	memcpy(n + load_len, p, len);
-	load_buf = n;
-	load_len += len;
+	memcpy(n + load_len[which], p, len);
+	load_buf[which] = n;
+	load_len[which] += len;
 }
 
+/* Our file says which classic file it goes with: a hash of its bytes. */
+static void
+regstore_tag(const char *buf, size_t len, char *tag, size_t taglen)
+{
+	static const struct siphash_key	 key = { 0, 0 };
+
+	snprintf(tag, taglen, "classic=%016llx",
+	    (unsigned long long)siphash24(&key, buf != NULL ? buf : "", len));
+}
+
+/*
+ * Which file to believe: ours when it goes with the classic file beside
+ * it (a crash between the two renames, or the classic daemon run in the
+ * meantime, leaves them apart: then the classic one); a classic file
+ * alone (an upgrade) in the classic format; a file of an earlier version
+ * of this daemon, in our format under the classic name, as it is.
+ */
+static int
+regstore_parse(void)
+{
+	const char	*cb = load_buf[0] != NULL ? load_buf[0] : "";
+	char		 want[64], have[64];
+	time_t		 mono = mono_now(), wall = time(NULL);
+
+	if (reg_is_ours(cb, load_len[0]))
+		return (reg_deserialize(cb, load_len[0], mono, wall));
+	regstore_tag(cb, load_len[0], want, sizeof(want));
+	if (load_len[1] > 0 && reg_file_tag(load_buf[1], load_len[1], have,
+	    sizeof(have)) == 0 && strcmp(have, want) == 0)
+		return (reg_deserialize(load_buf[1], load_len[1], mono, wall));
+	if (load_len[1] > 0)
+		log_warnx("%s.state does not go with %s: reading the classic "
+		    "file", child->conf->registration_file,
+		    child->conf->registration_file);
+	if (load_len[0] == 0)
+		return (0);
+	return (reg_classic_deserialize(cb, load_len[0], mono, wall));
+}
+
+/*
+ * Both files are here.  They are parsed only once the sandbox is on
+ * (sipd_running()): a file in a directory the daemon user can write may
+ * hold anything.
+ */
 void
 regstore_loaded(void)
 {
-	int	n;
+	int	n, i;
 
-	n = reg_deserialize(load_buf != NULL ? load_buf : "", load_len,
-	    mono_now(), time(NULL));
+	if (!child->started) {
+		load_due = 1;
+		return;
+	}
+	load_due = 0;
+	n = regstore_parse();
 	if (n > 0)
 		log_info("restored %d registrations", n);
 	strlcpy(synced, child->conf->registration_file, sizeof(synced));
-	free(load_buf);
-	load_buf = NULL;
-	load_len = 0;
+	for (i = 0; i < 2; i++) {
+		free(load_buf[i]);
+		load_buf[i] = NULL;
+		load_len[i] = 0;
+	}
 }
 
+/* Our own file first, naming the classic one, then the classic one. */
 static void
 regstore_save(void)
 {
-	char	*buf;
-	size_t	 len;
+	char	*buf, *cbuf, host[256], port[8], tag[64];
+	size_t	 len, clen;
+	time_t	 mono = mono_now(), wall = time(NULL);
 
-	if (reg_serialize(&buf, &len, mono_now(), time(NULL)) == -1) {
-		log_warnx("cannot serialise registrations");
-		return;
-	}
-	msg_send_blob(&child->parent, MSG_REG_DATA, MSG_REG_COMMIT, buf, len);
+	our_host(ROLE_OUTBOUND, AF_INET, host, sizeof(host));
+	snprintf(port, sizeof(port), "%u", child->conf->sip_listen_port);
+	reg_classic_serialize(&cbuf, &clen, mono, wall, host, port);
+	regstore_tag(cbuf, clen, tag, sizeof(tag));
+	reg_serialize_tag(&buf, &len, mono, wall, tag);
+	msg_send_blob(&child->parent, MSG_REG_STATE_DATA, MSG_REG_STATE_END,
+	    buf, len);
+	msg_send_blob(&child->parent, MSG_REG_DATA, MSG_REG_COMMIT, cbuf, clen);
 	free(buf);
+	free(cbuf);
 	strlcpy(pending, child->conf->registration_file, sizeof(pending));
 	saving = 1;
 	dirty = 0;
@@ -127,6 +187,9 @@ void
 regstore_start(void)
 {
 	struct timeval	tv;
+
+	if (load_due)
+		regstore_loaded();
 
 	if (child->conf->autosave_registrations <= 0)
 		return;

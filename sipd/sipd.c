@@ -132,7 +132,12 @@ sipd_parent_msg(struct msg *m)
 		sipd_socks_flush();
 		break;
 	case MSG_REG_DATA:
-		regstore_data(m->data, m->hdr.len);
+		regstore_data(0, m->data, m->hdr.len);
+		break;
+	case MSG_REG_STATE_DATA:
+		regstore_data(1, m->data, m->hdr.len);
+		break;
+	case MSG_REG_STATE_END:
 		break;
 	case MSG_REG_COMMIT:
 		regstore_loaded();

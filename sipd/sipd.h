@@ -135,7 +135,7 @@ int	 tcp_send(int, const struct sockaddr *, uint64_t, const char *,
 
 /* regstore.c */
 time_t	 mono_now(void);
-void	 regstore_data(const void *, size_t);
+void	 regstore_data(int, const void *, size_t);
 void	 regstore_loaded(void);
 void	 regstore_saved(struct msg *);
 void	 regstore_start(void);

@@ -16,7 +16,7 @@ CONF
 start_siproxd "$CONF" || exit 1
 LAN=10.0.0.2
 WAN=203.0.113.2
-REG=$WORK/registrations
+REG=$WORK/registrations.state	# ours; the classic file is beside it
 
 # reg NAME SCENARIO USER PASS: a LAN phone registers through the proxy.
 reg() { auth_reg "$@"; }

@@ -107,10 +107,22 @@ if reg a3 phone1 secret1; then
 else
 	ok "phone1, gone from the file, is refused"
 fi
+# 5. The saved registrations are parsed by sipd inside its sandbox, never
+# by root: after the stop, a start logs sipd's "running" (set after the
+# chroot, the change of user and seccomp) before it restores them.
+kill "$SXD"
+wait_for 5 gone "$SXD"
+: > "$WORK/siproxd.log"
+start_siproxd "$AUTH" || exit 1
+wait_for 3 grep -q "restored 2 registrations" "$WORK/siproxd.log"
+RUN=$(grep -n "sipd: running" "$WORK/siproxd.log" | head -1 | cut -d: -f1)
+RES=$(grep -n "restored 2 registrations" "$WORK/siproxd.log" | cut -d: -f1)
+check "the registrations are restored only once sipd is sandboxed" \
+    test -n "$RUN" -a -n "$RES" -a "${RUN:-0}" -lt "${RES:-0}"
 kill "$SXD"
 wait_for 5 gone "$SXD"
 
-# 5. Boot without the WAN: out0 is down, siproxd starts all the same and
+# 6. Boot without the WAN: out0 is down, siproxd starts all the same and
 # binds the outside when the address comes.
 ip -n "$NS_FW" link set out0 down
 : > "$WORK/siproxd.log"

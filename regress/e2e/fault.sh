@@ -20,7 +20,7 @@ fault_cleanup() {
 trap fault_cleanup EXIT
 
 CONF=$(write_conf </dev/null)
-REG=$WORK/registrations
+REG=$WORK/registrations.state
 LOG=$WORK/siproxd.log
 LAN=10.0.0.2
 WAN=203.0.113.2
@@ -186,17 +186,19 @@ bg_kill lan-k3 wan-k3
 
 # 3. The registration file's disk fills up: the old file stays as it was,
 # the daemon goes on, and the next autosave after space is freed works.
-# tmpfs counts whole pages (4 KB here): of 16, the filler takes 14, the
-# file one, so a new file of more than a page (any with one of the 4 KB
-# user agents below) does not fit.
+# tmpfs counts whole pages (4 KB here): of 16, the filler takes 12, the
+# two files (the classic one and ours, .state) one each, which leaves one
+# page for the temporary file of each in turn; so a new .state file of
+# more than a page (any with one of the 4 KB user agents below) does not
+# fit.
 mkdir -p "$REGDIR"
 mount -t tmpfs -o size=64k,mode=0755 tmpfs "$REGDIR" ||
     { echo "FAIL - $T: mount tmpfs"; exit 1; }
-dd if=/dev/zero of="$REGDIR/filler" bs=4096 count=14 2>/dev/null
+dd if=/dev/zero of="$REGDIR/filler" bs=4096 count=12 2>/dev/null
 DCONF=$WORK/disk.conf
 sed "s|^registration_file = .*|registration_file = $REGDIR/registrations|" \
     "$CONF" > "$DCONF"
-REG=$REGDIR/registrations
+REG=$REGDIR/registrations.state
 start_siproxd "$DCONF" || exit 1
 for i in 1 2 3; do
 	phone_register phone$i $((5060 + i))
@@ -223,7 +225,8 @@ check "disk full: the failed save is logged" wait_for 4 \
     logged "cannot save registrations to $REG: No space left on device"
 check "disk full: the old file keeps its bytes" cmp -s "$REG" "$WORK/reg.small"
 check "disk full: no half-written new file is left" \
-    test ! -e "$REG.new"
+    test ! -e "$REGDIR/.registrations.state.new" -a \
+    ! -e "$REGDIR/.registrations.new"
 check "disk full: a call still works" lan_calls d1
 check "disk full: the daemon goes on" kill -0 "$SXD"
 rm -f "$REGDIR/filler"
@@ -233,7 +236,7 @@ check "space freed: the three phones are still there" three_phones
 kill -TERM "$SXD"
 wait_for 3 gone "$SXD"
 umount "$REGDIR"
-REG=$WORK/registrations
+REG=$WORK/registrations.state
 
 # 4. Garbage, half headers and oversized packets on each channel: the
 # receiver takes it for a compromised peer, logs it and the daemon stops.
@@ -340,14 +343,14 @@ check "hup: a WAN call still reaches phone3" wan_calls h3 phone3 5063
 MOVED=$WORK/registrations.moved
 sed -i "s|^registration_file = .*|registration_file = $MOVED|" "$CONF"
 kill -HUP "$SXD"
-moved_phones() { [ "$(grep -c '^phone[123]@sip.test ' "$MOVED" \
+moved_phones() { [ "$(grep -c '^phone[123]@sip.test ' "$MOVED.state" \
     2>/dev/null)" -eq 3 ]; }
 check "new registration_file: the next autosave writes the three phones" \
     wait_for 4 moved_phones
 sleep 1.2	# one more autosave tick: nothing is left to write
-cp "$MOVED" "$WORK/moved.before"
+cp "$MOVED.state" "$WORK/moved.before"
 kill -TERM "$SXD"
 check "hup: the daemon stops cleanly afterwards" wait_for 3 gone "$SXD"
 check "a stop with nothing changed leaves the registration file as it was" \
-    cmp -s "$MOVED" "$WORK/moved.before"
+    cmp -s "$MOVED.state" "$WORK/moved.before"
 finish

@@ -323,3 +323,61 @@ auth_reg() {
 	kill "$(eval echo \$BG_wan_$1)" 2>/dev/null
 	return $_r
 }
+
+# pfsense_phones FILE: the phones pfSense's "Registered Phones" page lists
+# for a registration file, read as its PHP reads it (explode on newlines,
+# "stars:active:expires", then twelve lines for an active one), one line
+# each: "real user@host:port masqueraded user@host:port registered
+# user@host expires".
+pfsense_phones() {
+	python3 - "$1" <<'PY'
+import sys
+try:
+    data = open(sys.argv[1], encoding="latin-1").read().split("\n")
+except FileNotFoundError:
+    sys.exit(0)
+i = 0
+while i < len(data):
+    f = data[i].split(":") + [None, None]
+    active, expires = f[1], f[2]
+    if active == "1":
+        p = []
+        for k in range(12):
+            i += 1
+            p.append(data[i] if i < len(data) else "")
+        print("%s@%s:%s %s@%s:%s %s@%s %s" % (p[1], p[2], p[3], p[5],
+            p[6], p[7], p[9], p[10], expires))
+    i += 1
+PY
+}
+
+# redirect_up: the rule pfSense writes, "rdr on <inside> proto udp from
+# any to !(<inside>) port 5060 -> 127.0.0.1 port 5060", as nftables.
+redirect_up() {
+	command -v nft > /dev/null || return 1
+	in_fw sysctl -qw net.ipv4.conf.in0.route_localnet=1
+	in_fw nft -f - <<NFT
+table ip sxredir {
+	chain pre {
+		type nat hook prerouting priority dstnat;
+		iifname "in0" udp dport 5060 ip daddr != 10.0.0.1 \
+		    dnat to 127.0.0.1:5060
+	}
+}
+NFT
+}
+
+# in_call NAME: the provider (203.0.113.2:5080) calls phone1, registered
+# on 10.0.0.2:5061, with media; both sipps in the background.  Sets P_IN
+# and P_OUT as out_call does.
+in_call() {
+	sipp_bg "lan-$1" "$NS_LAN" 10.0.0.2 5061 rtp_uas.xml -s phone1 \
+	    -key rtpport 16000
+	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5080 rtp_uac.xml -s provider \
+	    -key domain sip.test -key callee phone1 -key rdomain 203.0.113.1 \
+	    -key rtpport 26000 203.0.113.1:5060
+	P_IN=$(wait_for 5 sdp_port "lan-$1" 1 audio &&
+	    sdp_port "lan-$1" 1 audio)
+	P_OUT=$(wait_for 5 sdp_port "wan-$1" 1 audio &&
+	    sdp_port "wan-$1" 1 audio)
+}

@@ -11,7 +11,7 @@ dns_up
 ip -n "$NS_LAN" addr add 10.0.0.3/24 dev lan0
 ip -n "$NS_WAN" addr add 203.0.113.3/24 dev wan0
 
-REG=$WORK/registrations
+REG=$WORK/registrations.state	# ours; the classic file is beside it
 LAN=10.0.0.2
 WAN=203.0.113.2
 FW_IN=10.0.0.1:5060

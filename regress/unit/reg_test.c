@@ -504,6 +504,73 @@ test_truncated(void)
 	free(buf);
 }
 
+/* The classic file: what pfSense's page reads, and what an upgrade loads. */
+static void
+test_classic(void)
+{
+	static const char want[] =
+	    "***:1:1700000300\nsip\nalice\n10.0.0.2\n5062\n"
+	    "sip\nalice\n203.0.113.1\n5060\nsip\nalice\nsip.test\n\n"
+	    "***:1:1700000100\nsip\nbob\nfd00::2\n5070\n"
+	    "sip\nbob\n203.0.113.1\n5060\nsip\nbob\nsip.test\n\n";
+	/* As the classic daemon leaves it: free slots, a name, one expired. */
+	static const char old[] =
+	    "***:0:0\n"
+	    "***:1:1700000600\nsip\ncarol\n10.0.0.3\n5060\n"
+	    "sip\ncarol\n203.0.113.1\n\nsip\ncarol\nsip.test\n\n"
+	    "***:0:0\n"
+	    "***:1:1700000600\nsip\ndave\nphone.lan\n\n"
+	    "sip\ndave\n203.0.113.1\n\nsip\ndave\nsip.test\n\n"
+	    "***:1:1600000000\nsip\neve\n10.0.0.4\n\n"
+	    "sip\neve\n203.0.113.1\n\nsip\neve\nsip.test\n\n"
+	    "***:1:1700000600\nsip\n\n10.0.0.5\n5070\n"
+	    "sip\n\n203.0.113.1\n\nsip\nfrank\nsip.test\n\n"
+	    "***:0:0\n";
+	struct reg_binding	*b;
+	struct sockaddr_in	*sin;
+	char			*buf;
+	size_t			 len;
+
+	reg_init();
+	reg_add("alice@sip.test", "<sip:alice@10.0.0.2:5062;transport=udp>",
+	    (struct sockaddr *)&v4, REG_UDP, "ua", MONO + 300, 0);
+	reg_add("bob@sip.test", "sip:bob:pw@[fd00::2]:5070",
+	    (struct sockaddr *)&v6, REG_TCP, NULL, MONO + 100, 0);
+	reg_add("pending@sip.test", "sip:p@10.0.0.2", (struct sockaddr *)&v4,
+	    REG_UDP, NULL, MONO + 100, 1);
+	CHECK(reg_classic_serialize(&buf, &len, MONO, WALL, "203.0.113.1",
+	    "5060") == 2, "classic: two active bindings written");
+	CHECK(len == sizeof(want) - 1 && memcmp(buf, want, len) == 0,
+	    "classic: \"***:1:expiry\" and three URIs of four lines each");
+	reg_clear();
+	CHECK(reg_classic_deserialize(buf, len, 50, WALL + 10) == 2,
+	    "classic: our own classic file loads back");
+	b = reg_lookup("alice@sip.test", "sip:alice@10.0.0.2:5062");
+	CHECK(b != NULL && b->expires == 50 + 290 && b->transport == REG_UDP &&
+	    same_addr(&b->src, &v4), "classic: alice back with her address "
+	    "and the time she had left");
+	CHECK(reg_lookup("bob@sip.test", "sip:bob@[fd00::2]:5070") != NULL,
+	    "classic: an IPv6 contact comes back");
+	free(buf);
+	reg_clear();
+	CHECK(reg_classic_deserialize(old, sizeof(old) - 1, MONO, WALL) == 2,
+	    "classic: a file of the old daemon: two loaded, a host name, "
+	    "an expired entry and free slots skipped");
+	b = reg_lookup("carol@sip.test", "sip:carol@10.0.0.3:5060");
+	sin = b != NULL ? (struct sockaddr_in *)&b->src : NULL;
+	CHECK(sin != NULL && ntohs(sin->sin_port) == 5060 &&
+	    b->expires == MONO + 600, "classic: carol loaded, 600 s left");
+	CHECK(reg_lookup("frank@sip.test", "sip:10.0.0.5:5070") != NULL,
+	    "classic: a contact without a user loads");
+	reg_clear();
+	CHECK(reg_classic_deserialize("***:1:1700000600\nsip\n", 20, MONO,
+	    WALL) == 0 && reg_classic_deserialize("\n\n***:x\n", 8, MONO,
+	    WALL) == 0 && reg_classic_deserialize("***:1:9\0\n", 9, MONO,
+	    WALL) == 0 && reg_count() == 0,
+	    "classic: cut short or garbage loads nothing");
+	reg_clear();
+}
+
 int
 main(void)
 {
@@ -518,6 +585,7 @@ main(void)
 	test_expire();
 	test_many();
 	test_roundtrip();
+	test_classic();
 	test_garbage();
 	test_truncated();
 	reg_clear();
