@@ -28,6 +28,7 @@ static int		 log_to_stderr;
 static int		 log_fd = -1;	/* a child's channel to the parent */
 static int		 verbose;
 static const char	*log_procname = "siproxd";
+static void		(*log_tap)(const char *, const char *);
 
 /*
  * Log to stderr when debug is set, else to syslog with the given facility.
@@ -106,9 +107,23 @@ logit(int pri, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Another reader of every line the parent writes (debug_port). */
+void
+log_set_tap(void (*fn)(const char *, const char *))
+{
+	log_tap = fn;
+}
+
 static void
 log_emit(int pri, const char *name, const char *line)
 {
+	void	(*tap)(const char *, const char *) = log_tap;
+
+	if (tap != NULL) {
+		log_tap = NULL;		/* a tap that logs does not loop */
+		tap(name, line);
+		log_tap = tap;
+	}
 	if (log_to_stderr) {
 		fprintf(stderr, "%s: %s\n", name, line);
 		fflush(stderr);

@@ -16,6 +16,7 @@ int	 log_syslog_reachable(void);
 void	 log_procinit(const char *);
 void	 log_child(int, const char *, const char *, size_t);
 void	 log_setverbose(int);
+void	 log_set_tap(void (*)(const char *, const char *));
 int	 log_getverbose(void);
 void	 log_warn(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));

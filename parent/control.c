@@ -144,13 +144,8 @@ control_ask(struct parent *p, struct ctlconn *cc, int proc)
 static void
 control_log(struct parent *p, int verbose)
 {
-	struct msg_verbose	v;
-	int			i;
-
-	log_setverbose(verbose ? 2 : p->verbose);
-	v.verbose = log_getverbose();
-	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
-		msg_send(&p->child[i].chan, MSG_VERBOSE, 0, -1, &v, sizeof(v));
+	p->loglevel = verbose ? 2 : p->verbose;
+	debug_apply(p);
 	log_info("log level %s", verbose ? "verbose" : "brief");
 }
 

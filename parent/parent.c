@@ -187,7 +187,7 @@ parent_send_config(struct parent *p, struct child *c)
 			    (struct sockaddr *)&p->ifr[role].addr[i]);
 		msg_send(&c->chan, MSG_IFADDR, 0, -1, &m, sizeof(m));
 	}
-	v.verbose = log_getverbose();
+	v.verbose = debug_verbose(p->conf, c->proc, p->loglevel);
 	msg_send(&c->chan, MSG_VERBOSE, 0, -1, &v, sizeof(v));
 	if (c->proc == PROC_SIPD)
 		pwfile_send(p);
@@ -390,6 +390,8 @@ parent_reload(struct parent *p)
 	relisten = parent_listen_changed(p, nc, nifr);
 	conf_free(p->conf);
 	p->conf = nc;
+	log_setverbose(debug_verbose(nc, PROC_PARENT, p->loglevel));
+	debug_port(p);
 	memcpy(p->ifr, nifr, sizeof(p->ifr));
 	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
 		parent_send_config(p, &p->child[i]);
@@ -600,6 +602,7 @@ parent_main(struct parent *p)
 	msg_send(&p->child[PROC_RTPD].chan, MSG_START, 0, -1, NULL, 0);
 	parent_write_pidfile(p);
 	control_init(p, p->ctlsock);
+	debug_port(p);
 	log_info("started: sipd pid %ld, rtpd pid %ld",
 	    (long)p->child[PROC_SIPD].pid, (long)p->child[PROC_RTPD].pid);
 	event_base_dispatch(p->base);

@@ -56,7 +56,8 @@ struct parent {
 	const char		*pidfile;
 	char			*self;
 	int			 foreground;
-	int			 verbose;
+	int			 verbose;	/* from -v or silence_log */
+	int			 loglevel;	/* now: siproxctl log changes it */
 	uint32_t		 debug_pattern;	/* -d PATTERN, --debug */
 	int			 debug_set;
 	struct event_base	*base;
@@ -88,6 +89,11 @@ int	 parent_conf_paths(struct siproxd_conf *);
 void	 control_init(struct parent *, const char *);
 void	 control_answer(struct parent *, int, struct msg *);
 void	 control_cleanup(struct parent *);
+
+/* debugport.c */
+int	 debug_verbose(const struct siproxd_conf *, int, int);
+void	 debug_apply(struct parent *);
+void	 debug_port(struct parent *);
 
 /* priv.c */
 extern const char priv_no_addr[];

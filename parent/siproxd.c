@@ -280,7 +280,8 @@ main(int argc, char *argv[])
 		fatal("strdup");
 	if (p.verbose == 0)
 		p.verbose = verbose_from_silence(p.conf->silence_log);
-	log_setverbose(p.verbose);
+	p.loglevel = p.verbose;
+	log_setverbose(debug_verbose(p.conf, PROC_PARENT, p.loglevel));
 	if (priv_resolve_ifs(p.conf, p.ifr) == -1)
 		exit(1);
 	p.self = proc_self_path(argv[0]);

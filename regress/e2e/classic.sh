@@ -122,7 +122,74 @@ check "the registrations are restored only once sipd is sandboxed" \
 kill "$SXD"
 wait_for 5 gone "$SXD"
 
-# 6. Boot without the WAN: out0 is down, siproxd starts all the same and
+# 6. debug_level picks the processes that log debugging lines, by the
+# classic's classes (0x200 RTP: rtpd; 0x4 SIP: sipd); debug_port streams
+# the log to readers on 127.0.0.1 only, and reads nothing from them.
+DBG=$(write_conf debug <<CONF
+silence_log = 1
+debug_level = 0x00000200
+debug_port = 5099
+CONF
+)
+: > "$WORK/siproxd.log"
+start_siproxd "$DBG" || exit 1
+check "debug_port listens on 127.0.0.1 only" sh -c \
+    "ip netns exec $NS_FW ss -tlnH | awk '{ print \$4 }' | grep ':5099\$' |
+    grep -qvx 127.0.0.1:5099 && exit 1;
+    ip netns exec $NS_FW ss -tlnH | awk '{ print \$4 }' | grep -qx 127.0.0.1:5099"
+in_fw python3 - "$WORK/debug.out" <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", 5099), timeout=2)
+s.sendall(b"garbage the daemon must ignore\r\n" * 100)
+out = open(sys.argv[1], "wb")
+end = time.time() + 25
+s.settimeout(0.5)
+while time.time() < end:
+    try:
+        d = s.recv(65536)
+    except socket.timeout:
+        continue
+    if not d:
+        break
+    out.write(d)
+    out.flush()
+PY
+DREADER=$!
+PIDS="$PIDS $DREADER"
+tcp_touch() {	# a TCP connection from a phone: sipd's debug line "accepted"
+	in_lan python3 -c 'import socket; socket.create_connection(("10.0.0.1", 5060), timeout=2).close()'
+}
+sleep 0.5
+tcp_touch
+out_call c9 10.0.0.1:5060
+check "a call while a debug reader is connected" \
+    talk 16000 "$P_IN" 26000 "$P_OUT"
+bg_ok lan-c9
+bg_ok wan-c9
+check "debug_level 0x200 (RTP): rtpd's debugging lines are logged" \
+    wait_for 5 grep -q "^rtpd: .*packets relayed" "$WORK/siproxd.log"
+check "debug_level 0x200: not sipd's" sh -c \
+    "! grep -q '^sipd: tcp .*: accepted' $WORK/siproxd.log"
+check "the debug reader gets the lines: rtpd's" \
+    wait_for 3 grep -q "^rtpd: .*packets relayed" "$WORK/debug.out"
+check "the debug reader was greeted with the debug_level" grep -q \
+    "^siproxd: debug output, debug_level 0x00000200" "$WORK/debug.out"
+sed -i 's/^debug_level = .*/debug_level = 0x00000004/' "$DBG"
+kill -HUP "$SXD"
+wait_for 3 grep -q "reloading" "$WORK/siproxd.log"
+sleep 0.3
+tcp_touch
+check "after SIGHUP, debug_level 0x4 (SIP): sipd's debugging lines" \
+    wait_for 3 grep -q "^sipd: tcp .*: accepted" "$WORK/siproxd.log"
+check "the reader, still there, gets the parent's and sipd's lines" \
+    wait_for 3 sh -c "grep -q '^siproxd: reloading' $WORK/debug.out &&
+    grep -q '^sipd: tcp .*: accepted' $WORK/debug.out"
+check "the reader's input changed nothing: the daemon runs" kill -0 "$SXD"
+kill "$DREADER" 2>/dev/null
+kill "$SXD"
+wait_for 5 gone "$SXD"
+
+# 7. Boot without the WAN: out0 is down, siproxd starts all the same and
 # binds the outside when the address comes.
 ip -n "$NS_FW" link set out0 down
 : > "$WORK/siproxd.log"
