@@ -26,6 +26,23 @@ check "--debug PATTERN" sh -c \
     "$SIPROXD -nv --debug 1024 -c $WORK/min.conf | grep -qx 'debug_level = 0x00000400'"
 check "-d alone still means the foreground, -d -1 is a pattern" sh -c \
     "$SIPROXD -nv -d -1 -c $WORK/min.conf | grep -qx 'debug_level = 0xffffffff'"
+# --pid-file and -p name the pid file, whatever the configuration says.
+printf 'if_inbound = in0\nif_outbound = out0\npid_file = %s\n' \
+    "$WORK/conf.pid" > "$WORK/pid.conf"
+pidfile_opt() {	# pidfile_opt OPTION FILE
+	rm -f "$2"
+	ip netns exec "$NS_FW" "$SIPROXD" -d -c "$WORK/pid.conf" "$1" "$2" \
+	    -s "$WORK/ctl-p.sock" > "$WORK/pidopt.log" 2>&1 &
+	_s=$!
+	PIDS="$PIDS $_s"
+	wait_for 5 test -s "$2"
+	_r=$?
+	kill "$_s" 2>/dev/null
+	wait_for 5 gone "$_s"
+	[ $_r -eq 0 ] && [ ! -e "$WORK/conf.pid" ]
+}
+check "--pid-file FILE" pidfile_opt --pid-file "$WORK/long.pid"
+check "-p FILE" pidfile_opt -p "$WORK/short.pid"
 # The classic's search, in a mount namespace where /usr/local/etc is
 # empty but for siproxd/siproxd.conf.
 if [ -e /etc/siproxd.conf ] || [ -e /etc/siproxd/siproxd.conf ] ||
