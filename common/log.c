@@ -174,13 +174,22 @@ vlog(int pri, const char *fmt, va_list ap)
 void
 log_child(int pri, const char *name, const char *text, size_t len)
 {
-	char	buf[4 * MSG_LOGMAX + 1];
+	char	buf[LOG_ESCAPED_MAX];
 
+	log_escape(buf, text, len);
+	log_emit(pri, name, buf);
+}
+
+_Static_assert(LOG_ESCAPED_MAX == 4 * MSG_LOGMAX + 1, "LOG_ESCAPED_MAX");
+
+/* At most MSG_LOGMAX bytes of text into buf, as printable ASCII. */
+void
+log_escape(char buf[LOG_ESCAPED_MAX], const char *text, size_t len)
+{
 	if (len > MSG_LOGMAX)
 		len = MSG_LOGMAX;
 	strvisx(buf, text, len, VIS_OCTAL | VIS_TAB | VIS_NL | VIS_CSTYLE |
 	    VIS_NOSLASH);
-	log_emit(pri, name, buf);
 }
 
 static void __attribute__((__format__ (printf, 3, 0)))

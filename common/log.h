@@ -15,6 +15,8 @@ void	 log_init_fd(int);
 int	 log_syslog_reachable(void);
 void	 log_procinit(const char *);
 void	 log_child(int, const char *, const char *, size_t);
+#define LOG_ESCAPED_MAX	(4 * 1024 + 1)	/* 4 * MSG_LOGMAX + 1 */
+void	 log_escape(char [LOG_ESCAPED_MAX], const char *, size_t);
 void	 log_setverbose(int);
 void	 log_set_tap(void (*)(const char *, const char *));
 int	 log_getverbose(void);
