@@ -680,11 +680,18 @@ conf_acl_host(struct conf_parse *p, const struct conf_key *k,
 		return (-1);
 	memcpy(name, tok, len);
 	name[len] = '\0';
+	/*
+	 * Quiet parses are the children's (the parent's text holds
+	 * addresses only) and the fuzzers': no lookups there.
+	 */
+	if (p->quiet)
+		goto nomatch;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_DGRAM;
 	if ((e = getaddrinfo(name, NULL, &hints, &res)) != 0) {
 		conf_warn(p, "%s: host %s: %s: it matches nothing", k->name,
 		    name, gai_strerror(e));
+ nomatch:
 		/* Not an empty list, which would allow everyone. */
 		if ((a = calloc(1, sizeof(*a))) == NULL)
 			fatal("conf_acl_host");

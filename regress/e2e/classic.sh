@@ -68,11 +68,14 @@ rtp_input_dejitter = 2000000
 rtp_output_dejitter = 0
 debug_level = 0x00000000
 hosts_allow_reg = localhost,10.0.0.0/8
-hosts_allow_sip = 10.0.0.0/8,203.0.113.0/24
+hosts_allow_sip = 10.0.0.0/8,203.0.113.0/24,reg.sip.test
+hosts_deny_sip = nosuch.sip.test
 daemonize = 0
 CONF
 )
-"$SIPROXD" -n -c "$CLASSIC" > /dev/null 2> "$WORK/n.out"
+# In fw, whose resolver is the test's dnsmasq: no query leaves.
+ip netns exec "$NS_FW" "$SIPROXD" -n -c "$CLASSIC" > /dev/null \
+    2> "$WORK/n.out"
 RC=$?
 sed 's/^/# /' "$WORK/n.out"
 check "siproxd -n accepts the classic values" test $RC -eq 0
@@ -82,6 +85,13 @@ for k in rtp_timeout default_expires tcp_timeout tcp_connect_timeout \
 	check "siproxd -n reports $k at its line $L" \
 	    grep -q "^siproxd: $CLASSIC:$L: $k" "$WORK/n.out"
 done
+check "a host name in an access list is resolved" \
+    grep -q "hosts_allow_sip: host reg.sip.test resolved now to 1 address" \
+    "$WORK/n.out"
+check "a name that does not resolve is reported, and matches no one" sh -c \
+    "grep -q 'hosts_deny_sip: host nosuch.sip.test: .*: it matches nothing' \
+    $WORK/n.out && ip netns exec $NS_FW $SIPROXD -nv -c $CLASSIC 2>/dev/null |
+    grep -qx 'hosts_deny_sip = 0.0.0.0/32'"
 
 # 3. pfSense's start and stop: "siproxd -c FILE &", "killall -9 siproxd".
 # In a pid namespace of its own, so that killall sees only this daemon.

@@ -271,13 +271,14 @@ test_errors(void)
 	    strstr(errs, "t.conf:1: hosts_allow_reg: host localhost "
 	    "resolved") != NULL, "a host name in an access list is resolved");
 	conf_free(c);
-	c = conf("hosts_allow_sip = nosuchhost.invalid\n", &rv);
+	/* Only names from /etc/hosts here: a unit test sends no query. */
+	c = conf_new();
+	rv = parse(c, "hosts_allow_sip = localhost\n", 1);
 	CHECK(rv == 0 && !TAILQ_EMPTY(&c->hosts_allow_sip) &&
-	    !acl_has(&c->hosts_allow_sip, "10.0.0.2") &&
-	    !acl_has(&c->hosts_allow_sip, "0.0.0.1") &&
-	    strstr(errs, "t.conf:1: hosts_allow_sip: host nosuchhost.invalid")
-	    != NULL, "a name that does not resolve matches no one, and the "
-	    "list does not become empty (allow all)");
+	    !acl_has(&c->hosts_allow_sip, "127.0.0.1") &&
+	    !acl_has(&c->hosts_allow_sip, "0.0.0.1"),
+	    "a quiet parse (a child's, a fuzzer's) looks nothing up: the "
+	    "name matches no one, and the list does not allow all");
 	conf_free(c);
 	c = conf("daemonize = 99999999999999999999999\n", &rv);
 	CHECK(rv == -1 && err_is("1: daemonize: 99999999999999999999999 is out "
@@ -317,11 +318,7 @@ test_errors(void)
 	c = conf("hosts_allow_sip = 10.0.0.0/\n", &rv);
 	CHECK(rv == -1, "empty prefix length");
 	conf_free(c);
-	c = conf("hosts_allow_sip = 10.0.0.0/8,eth0.invalid/24\n", &rv);
-	CHECK(rv == 0 && !acl_has(&c->hosts_allow_sip, "0.0.0.1") &&
-	    acl_has(&c->hosts_allow_sip, "10.0.0.1"),
-	    "a name with a prefix that does not resolve matches nothing");
-	conf_free(c);
+
 	c = conf("a = 1\nrtp_dscp = 99\nb\nsip_dscp = 1\n", &rv);
 	CHECK(rv == -1 && strcmp(errs,
 	    "siproxd: t.conf:1: unknown key \"a\"\n"
