@@ -118,6 +118,7 @@ struct msg_relay_open {
 	uint8_t		from_role;	/* the side the SDP came from */
 	uint8_t		flags;
 	struct msg_addr	peer;		/* c=/m= of that side; port = RTP */
+	struct msg_addr	sig;		/* the SIP hop that sent the SDP */
 	uint16_t	rtcp_port;	/* a=rtcp, 0: RTP + 1 */
 	uint8_t		to_family;	/* MSG_AF_* of the side it goes to */
 	uint8_t		pad;

@@ -35,6 +35,7 @@ struct rleg {
 	uint16_t		 port;		/* our RTP port, 0: none yet */
 	struct rsock		 s[2];
 	struct sockaddr_storage	 dst[2];	/* the endpoint: SDP, then learned */
+	struct sockaddr_storage	 sig;		/* where its SDP came from */
 	int			 have_dst;
 	int			 learned[2];
 	int			 hold;

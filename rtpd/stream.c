@@ -288,7 +288,8 @@ leg_set_peer(struct rleg *l, const struct msg_relay_open *o)
 {
 	struct sockaddr_storage	ss, rtcp;
 
-	if (msg_addr_to_sa(&o->peer, &ss) == -1)
+	if (msg_addr_to_sa(&o->peer, &ss) == -1 ||
+	    msg_addr_to_sa(&o->sig, &l->sig) == -1)
 		fatalx("bad address from sipd");
 	l->hold = (o->flags & RELAY_F_HOLD) != 0;
 	if (l->hold)
@@ -444,21 +445,28 @@ stream_close(struct msg *m)
 }
 
 /*
- * Symmetric RTP: the first packet from the endpoint's address teaches us
- * its real port (it may sit behind a NAT of its own).  A WAN endpoint
- * whose SDP names a private address is behind a NAT we cannot see past:
- * its first packet teaches us its address too.  Anyone else is dropped.
+ * Symmetric RTP: the first packet from the right host teaches us the
+ * endpoint's real port (it may sit behind a NAT of its own), and the leg
+ * stays locked to that address and port until new SDP comes.  The right
+ * host is the one the SDP names when that address is public.  A private
+ * or unroutable one says nothing we can check (the endpoint sits behind
+ * a NAT we cannot see past): then only the host its SIP came from may
+ * teach us, or, if that spoke another family, the SDP's own.  Anyone else
+ * is dropped and counted.
  */
 static int
 learn_ok(const struct rleg *l, int k, const struct sockaddr *src)
 {
 	const struct sockaddr	*want = (const struct sockaddr *)&l->dst[k];
+	const struct sockaddr	*sig = (const struct sockaddr *)&l->sig;
 
 	if (!l->have_dst)
 		return (0);
-	if (addr_eq_host(want, src))
-		return (1);
-	return (l->role == ROLE_OUTBOUND && addr_is_private(want));
+	if (!addr_is_private(want) && addr_is_unicast(want))
+		return (addr_eq_host(want, src));
+	if (sig->sa_family == want->sa_family)
+		return (addr_eq_host(sig, src));
+	return (addr_eq_host(want, src));
 }
 
 /* Whatever tx[] holds leaves by fd; what the kernel refuses is lost. */

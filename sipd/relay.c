@@ -99,6 +99,7 @@ relay_request(struct sipx *x, int from)
 		if (x->offer)
 			o.flags |= RELAY_F_OFFER;
 		msg_addr_from_sa(&o.peer, (struct sockaddr *)&md->addr);
+		msg_addr_from_sa(&o.sig, (struct sockaddr *)&x->from.src);
 		o.rtcp_port = md->rtcp_port;
 		o.to_family = x->dst.ss_family == AF_INET6 ? MSG_AF_INET6 :
 		    MSG_AF_INET;

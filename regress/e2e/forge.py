@@ -20,6 +20,9 @@
 #       a LAN host: REGISTER for USER@sip.test with Contact CONTACT
 #       (host:port) through siproxd; prints the status line that comes
 #       back, or "no answer"
+#   forge.py spray SRC DST LOW HIGH SECONDS
+#       a third host: RTP (SSRC 0xbadbad00, as rtptool inject) from SRC
+#       to every port of DST from LOW to HIGH, each every 20 ms
 #   forge.py registrar 200|401|403|silent SECONDS
 #       the provider's registrar on 203.0.113.2:5060: answers the first
 #       REGISTER so (200 echoes the Contact) and ends, or answers none
@@ -27,6 +30,7 @@
 # Every address is one the test's namespaces own.
 
 import socket
+import struct
 import sys
 import time
 
@@ -206,6 +210,25 @@ def register(src, port, user, contact):
         print("no answer")
 
 
+def spray(src, dst, low, high, secs):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    end = time.monotonic() + secs
+    seq = 0
+    print("spraying")
+    sys.stdout.flush()
+    while time.monotonic() < end:
+        seq = (seq + 1) & 0xffff
+        pkt = struct.pack("!BBHII", 0x80, 0, seq, seq * 160,
+                          0xbadbad00) + bytes(160)
+        for port in range(low, high + 1):
+            try:
+                s.sendto(pkt, (dst, port))
+            except OSError:
+                pass
+        time.sleep(0.02)
+
+
 REASONS = {"200": "OK", "401": "Unauthorized", "403": "Forbidden"}
 
 
@@ -248,6 +271,8 @@ def main():
         ask(a[1], int(a[2]), float(a[3]), a[4] if len(a) > 4 else "phone9")
     elif a[0] == "register":
         register(a[1], int(a[2]), a[3], a[4])
+    elif a[0] == "spray":
+        spray(a[1], a[2], int(a[3]), int(a[4]), float(a[5]))
     elif a[0] == "registrar":
         registrar(a[1], float(a[2]))
 

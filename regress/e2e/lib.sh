@@ -277,14 +277,17 @@ sdp_port() {
 # talk LANPORT LANDST WANPORT WANDST [lan source port] [tag]: the phone
 # (10.0.0.2) and the provider (203.0.113.2) through the relay, both sides
 # at once; each waits a moment after binding so the other end is bound
-# before the first packet, the LAN first so rtpd learns its port.
+# before the first packet, the LAN first (TALK_LAN_WAIT 300 ms, else
+# TALK_WAN_WAIT 500 ms) so rtpd learns its port.
 talk() {
 	_t=${6:-a}
 	in_lan "$RTPTOOL" duplex -l "10.0.0.2:${5:-$1}" -r "10.0.0.1:$2" \
-	    -w 300 -n 50 -i 20 -t 3000 -s 111 -S 222 > "$WORK/talk-lan-$_t" 2>&1 &
+	    -w "${TALK_LAN_WAIT:-300}" -n 50 -i 20 -t 3000 -s 111 -S 222 \
+	    > "$WORK/talk-lan-$_t" 2>&1 &
 	_lp=$!
 	in_wan "$RTPTOOL" duplex -l "203.0.113.2:$3" -r "203.0.113.1:$4" \
-	    -w 500 -n 50 -i 20 -t 3000 -s 222 -S 111 > "$WORK/talk-wan-$_t" 2>&1
+	    -w "${TALK_WAN_WAIT:-500}" -n 50 -i 20 -t 3000 -s 222 -S 111 \
+	    > "$WORK/talk-wan-$_t" 2>&1
 	_wr=$?
 	wait $_lp
 	_lr=$?
@@ -294,21 +297,25 @@ talk() {
 }
 
 
-# out_call NAME TARGET [UAC UAS]: phone1 (10.0.0.2:5061) calls
-# wan@uas.test with media, its INVITE sent to TARGET; both sipps (the
-# scenarios rtp_uac.xml and rtp_uas.xml unless named) in the background.
-# Sets P_IN and P_OUT, the relay ports the phone and the provider were
-# given.
+# out_call NAME TARGET [UAC [UAS [UAS arguments]]]: phone1 (10.0.0.2:5061)
+# calls wan@uas.test with media, its INVITE sent to TARGET; both sipps
+# (the scenarios rtp_uac.xml and rtp_uas.xml unless named) in the
+# background.  Sets P_IN and P_OUT, the relay ports the phone and the
+# provider were given.
 out_call() {
-	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5070 "${4:-rtp_uas.xml}" -s wan \
-	    -key rtpport 26000
-	sipp_bg "lan-$1" "$NS_LAN" 10.0.0.2 5061 "${3:-rtp_uac.xml}" -s phone1 \
+	_oc_n=$1 _oc_t=$2 _oc_uac=${3:-rtp_uac.xml} _oc_uas=${4:-rtp_uas.xml}
+	shift 2
+	[ $# -gt 0 ] && shift
+	[ $# -gt 0 ] && shift
+	sipp_bg "wan-$_oc_n" "$NS_WAN" 203.0.113.2 5070 "$_oc_uas" -s wan \
+	    -key rtpport 26000 "$@"
+	sipp_bg "lan-$_oc_n" "$NS_LAN" 10.0.0.2 5061 "$_oc_uac" -s phone1 \
 	    -key domain sip.test -key callee wan -key rdomain uas.test \
-	    -key rtpport 16000 "$2"
-	P_IN=$(wait_for 5 sdp_port "lan-$1" 1 audio &&
-	    sdp_port "lan-$1" 1 audio)
-	P_OUT=$(wait_for 5 sdp_port "wan-$1" 1 audio &&
-	    sdp_port "wan-$1" 1 audio)
+	    -key rtpport 16000 "$_oc_t"
+	P_IN=$(wait_for 5 sdp_port "lan-$_oc_n" 1 audio &&
+	    sdp_port "lan-$_oc_n" 1 audio)
+	P_OUT=$(wait_for 5 sdp_port "wan-$_oc_n" 1 audio &&
+	    sdp_port "wan-$_oc_n" 1 audio)
 }
 
 # auth_reg NAME SCENARIO USER PASS: a LAN phone registers through the
