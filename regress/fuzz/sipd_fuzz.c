@@ -534,6 +534,8 @@ peer_serve(int fd)
 			break;
 		case MSG_RELAY_CLOSE:
 		case MSG_REG_DATA:
+		case MSG_REG_STATE_DATA:
+		case MSG_REG_STATE_END:
 			break;
 		default:
 			abort();
@@ -730,13 +732,13 @@ fuzz_phones(void)
 	settle();
 	if (!fz.ctl_done || fz.ctl.len == 0)
 		abort();
-	/* A line a binding, seven fields each: none holds a tab or newline. */
+	/* A line a binding, eight fields each: none holds a tab or newline. */
 	for (p = fz.ctl.p, end = p + fz.ctl.len; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', end - p)) == NULL)
 			abort();
 		for (tabs = 0; p < nl; p++)
 			tabs += *p == '\t';
-		if (tabs != 6)
+		if (tabs != 7)
 			abort();
 		lines++;
 	}
