@@ -28,6 +28,9 @@ enum msg_type {
 	MSG_RTP_SOCKET_REQ,	/* rtpd -> parent: bind this RTP/RTCP port */
 	MSG_RTP_SOCKET,		/* parent -> rtpd (+fd unless error) */
 	MSG_RTP_SOCKET_RELEASE,	/* rtpd -> parent: closed a socket it was given */
+	MSG_TCP_SOCKET_REQ,	/* sipd -> parent: a TCP socket to connect from */
+	MSG_TCP_SOCKET,		/* parent -> sipd (+fd unless error) */
+	MSG_TCP_SOCKET_RELEASE,	/* sipd -> parent: closed a socket it was given */
 	MSG_REG_DATA,		/* parent <-> sipd: a chunk of the registration file */
 	MSG_REG_COMMIT,		/* sipd -> parent: write it; parent -> sipd: loaded */
 	MSG_REG_SAVED,		/* parent -> sipd: result of the write */
@@ -103,6 +106,23 @@ struct msg_rtp_socket {
 	uint8_t		role;
 	uint8_t		family;
 	uint16_t	port;
+	int32_t		error;		/* errno, 0 with an fd */
+};
+
+/*
+ * A TCP socket bound to the address of one side (port chosen by the
+ * kernel), for a connection sipd opens to a peer on that side.
+ */
+struct msg_tcp_socket_req {
+	uint8_t		role;
+	uint8_t		family;		/* MSG_AF_INET or MSG_AF_INET6 */
+	uint16_t	pad;
+};
+
+struct msg_tcp_socket {
+	uint8_t		role;
+	uint8_t		family;
+	uint16_t	pad;
 	int32_t		error;		/* errno, 0 with an fd */
 };
 

@@ -522,6 +522,18 @@ parent_dispatch_sipd(struct msgchan *c, struct msg *m, void *arg)
 	case MSG_CTL_END:
 		control_answer(p, PROC_SIPD, m);
 		break;
+	case MSG_TCP_SOCKET_REQ:
+		if (!p->stopping)
+			priv_tcp_socket(p, m);
+		break;
+	case MSG_TCP_SOCKET_RELEASE:
+		if (p->tcp_held == 0) {
+			log_warnx("sipd released more sockets than it holds: "
+			    "stopping");
+			parent_stop(1);
+		} else
+			p->tcp_held--;
+		break;
 	case MSG_SIP_SOCKETS_FLUSH:
 		if (!p->relisten) {
 			log_warnx("sipd flushed its sockets unasked: "

@@ -66,6 +66,7 @@ struct parent {
 	struct listener_list	 listeners;
 	int			 relisten;	/* waiting for sipd's flush */
 	unsigned int		 rtp_held;	/* sockets rtpd holds */
+	unsigned int		 tcp_held;	/* TCP sockets sipd holds */
 	struct regw		 regw[2];	/* REGF_CLASSIC, REGF_STATE */
 	int			 stopping;
 	int			 exitcode;
@@ -104,6 +105,9 @@ const char *priv_rtp_vet(const struct siproxd_conf *,
 	    const struct ifaddrs_role *, unsigned int,
 	    const struct msg_rtp_socket_req *);
 void	 priv_rtp_socket(struct parent *, struct msg *);
+/* The most outgoing TCP sockets sipd holds at once. */
+#define PRIV_TCP_MAX	4096
+void	 priv_tcp_socket(struct parent *, struct msg *);
 
 /* statefile.c */
 void	 sf_init(struct sfile *);

@@ -48,8 +48,9 @@ priv_resolve_ifs(const struct siproxd_conf *conf, struct ifaddrs_role *ifr)
 	return (bad ? -1 : 0);
 }
 
+/* A socket bound to sa; a stream one listens unless it is for connect(). */
 static int
-priv_socket(const struct sockaddr *sa, int type, int dscp)
+priv_socket(const struct sockaddr *sa, int type, int dscp, int passive)
 {
 	int	s, on = 1;
 
@@ -66,7 +67,7 @@ priv_socket(const struct sockaddr *sa, int type, int dscp)
 		log_warn("cannot set DSCP on %s", log_sa(sa));
 	if (bind(s, sa, addr_len(sa)) == -1)
 		goto fail;
-	if (type == SOCK_STREAM && listen(s, 128) == -1)
+	if (type == SOCK_STREAM && passive && listen(s, 128) == -1)
 		goto fail;
 	return (s);
 fail:
@@ -100,7 +101,7 @@ priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
 	if (priv_bound(p, (struct sockaddr *)&ss, transport))
 		return;
 	if ((s = priv_socket((struct sockaddr *)&ss, transport == TRANSPORT_TCP ?
-	    SOCK_STREAM : SOCK_DGRAM, p->conf->sip_dscp)) == -1) {
+	    SOCK_STREAM : SOCK_DGRAM, p->conf->sip_dscp, 1)) == -1) {
 		if (optional) {
 			log_warn("cannot listen on %s %s",
 			    transport == TRANSPORT_TCP ? "tcp" : "udp",
@@ -169,6 +170,25 @@ priv_unlisten(struct parent *p)
 	}
 }
 
+/* The address of side role in a message's family: 0, or -1 if none. */
+static int
+priv_ifaddr(const struct ifaddrs_role *ifr, unsigned int role,
+    unsigned int family, struct sockaddr_storage *ss)
+{
+	int	i, af;
+
+	if (role >= ROLE_MAX ||
+	    (family != MSG_AF_INET && family != MSG_AF_INET6))
+		return (-1);
+	af = family == MSG_AF_INET ? AF_INET : AF_INET6;
+	for (i = 0; i < ifr[role].naddr; i++)
+		if (ifr[role].addr[i].ss_family == af) {
+			*ss = ifr[role].addr[i];
+			return (0);
+		}
+	return (-1);
+}
+
 /*
  * NULL if rtpd may have this socket, else why not.  rtpd only ever asks
  * for a port of the configured range on an interface we know, and never
@@ -179,18 +199,14 @@ const char *
 priv_rtp_vet(const struct siproxd_conf *conf, const struct ifaddrs_role *ifr,
     unsigned int held, const struct msg_rtp_socket_req *req)
 {
-	unsigned int	limit;
-	int		i, af;
+	struct sockaddr_storage	ss;
+	unsigned int		limit;
 
 	if (req->role >= ROLE_MAX)
 		return ("unknown interface role");
 	if (req->family != MSG_AF_INET && req->family != MSG_AF_INET6)
 		return ("unknown address family");
-	af = req->family == MSG_AF_INET ? AF_INET : AF_INET6;
-	for (i = 0; i < ifr[req->role].naddr; i++)
-		if (ifr[req->role].addr[i].ss_family == af)
-			break;
-	if (i == ifr[req->role].naddr)
+	if (priv_ifaddr(ifr, req->role, req->family, &ss) == -1)
 		return (priv_no_addr);
 	if (req->port < conf->rtp_port_low || req->port > conf->rtp_port_high)
 		return ("port outside rtp_port_low..rtp_port_high");
@@ -207,7 +223,7 @@ priv_rtp_socket(struct parent *p, struct msg *m)
 	struct msg_rtp_socket		 res;
 	struct sockaddr_storage		 ss;
 	const char			*why;
-	int				 i, s, af;
+	int				 s;
 
 	memcpy(&req, m->data, sizeof(req));
 	why = priv_rtp_vet(p->conf, p->ifr, p->rtp_held, &req);
@@ -229,20 +245,54 @@ priv_rtp_socket(struct parent *p, struct msg *m)
 		parent_stop(1);
 		return;
 	}
-	af = req.family == MSG_AF_INET ? AF_INET : AF_INET6;
-	for (i = 0; p->ifr[req.role].addr[i].ss_family != af; i++)
-		;
-	ss = p->ifr[req.role].addr[i];
+	priv_ifaddr(p->ifr, req.role, req.family, &ss);
 	addr_setport((struct sockaddr *)&ss, req.port);
 	memset(&res, 0, sizeof(res));
 	res.role = req.role;
 	res.family = req.family;
 	res.port = req.port;
 	if ((s = priv_socket((struct sockaddr *)&ss, SOCK_DGRAM,
-	    p->conf->rtp_dscp)) == -1)
+	    p->conf->rtp_dscp, 1)) == -1)
 		res.error = errno;
 	else
 		p->rtp_held++;
 	msg_send(&p->child[PROC_RTPD].chan, MSG_RTP_SOCKET, m->hdr.id, s,
+	    &res, sizeof(res));
+}
+
+/*
+ * sipd connects to TCP peers from our address on their side (RFC 3261
+ * §18.1.1: our Via and Record-Route name it), never from one the
+ * routing table picks.  It asks for a side and family only; the port is
+ * the kernel's.  More than PRIV_TCP_MAX at once means sipd is not ours.
+ */
+void
+priv_tcp_socket(struct parent *p, struct msg *m)
+{
+	struct msg_tcp_socket_req	 req;
+	struct msg_tcp_socket		 res;
+	struct sockaddr_storage		 ss;
+	int				 s = -1;
+
+	memcpy(&req, m->data, sizeof(req));
+	if (req.role >= ROLE_MAX || (req.family != MSG_AF_INET &&
+	    req.family != MSG_AF_INET6) || p->tcp_held >= PRIV_TCP_MAX) {
+		log_warnx("refused sipd's request for a tcp socket: %s: "
+		    "stopping", p->tcp_held >= PRIV_TCP_MAX ? "too many" :
+		    "no such side or family");
+		parent_stop(1);
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	res.role = req.role;
+	res.family = req.family;
+	if (priv_ifaddr(p->ifr, req.role, req.family, &ss) == -1)
+		res.error = EADDRNOTAVAIL;
+	else if ((s = priv_socket((struct sockaddr *)&ss, SOCK_STREAM,
+	    p->conf->sip_dscp, 0)) == -1)
+		res.error = errno;
+	else
+		p->tcp_held++;
+	msg_send(&p->child[PROC_SIPD].chan, MSG_TCP_SOCKET, m->hdr.id, s,
 	    &res, sizeof(res));
 }

@@ -319,17 +319,23 @@ uri_set(char **field, const char *value)
 }
 
 static void
-uri_set_transport(osip_uri_t *u, int transport)
+uri_param_del(osip_uri_t *u, const char *name)
 {
 	osip_uri_param_t	*p = NULL;
 	int			 i;
 
 	for (i = 0; (p = osip_list_get(&u->url_params, i)) != NULL; i++)
-		if (p->gname != NULL && strcasecmp(p->gname, "transport") == 0) {
+		if (p->gname != NULL && strcasecmp(p->gname, name) == 0) {
 			osip_list_remove(&u->url_params, i);
 			osip_uri_param_free(p);
 			break;
 		}
+}
+
+static void
+uri_set_transport(osip_uri_t *u, int transport)
+{
+	uri_param_del(u, "transport");
 	if (transport == TRANSPORT_TCP)
 		osip_uri_uparam_add(u, osip_strdup("transport"),
 		    osip_strdup("tcp"));
@@ -384,30 +390,53 @@ contacts_masq(struct sipx *x, const osip_from_t *aorhdr)
 	free(aor);
 }
 
-/* Our Record-Route in a response now names us on the side it goes to. */
+/*
+ * Our Record-Routes name us on both sides (RFC 5658), but no LAN address
+ * may reach the WAN: there the LAN's entry shows our WAN address and this
+ * mark, and on the way back to the LAN it names us there again.
+ */
+#define RR_LAN_MARK	"sxlan"
+
 static void
-rr_turn(struct sipx *x)
+rr_side(struct sipx *x)
 {
 	osip_record_route_t	*rr;
-	int			 i;
+	osip_uri_param_t	*p;
+	char			 host[256];
+	int			 i, role;
 
 	for (i = 0; (rr = osip_list_get(&x->msg->record_routes, i)) != NULL;
-	    i++)
-		if (uri_is_sip(rr->url) && uri_is_ours(rr->url))
-			uri_masq(rr->url, NULL, x->role_out, x->dst.ss_family,
-			    x->transport);
+	    i++) {
+		if (!uri_is_sip(rr->url) || !uri_is_ours(rr->url))
+			continue;
+		p = NULL;
+		osip_uri_param_get_byname(&rr->url->url_params, RR_LAN_MARK, &p);
+		role = p != NULL ? ROLE_INBOUND : our_role(rr->url->host);
+		if (role != ROLE_INBOUND || (p == NULL) == (x->role_out ==
+		    ROLE_INBOUND))
+			continue;
+		our_host(x->role_out, x->dst.ss_family, host, sizeof(host));
+		uri_set(&rr->url->host, host);
+		if (p == NULL) {
+			osip_uri_uparam_add(rr->url, osip_strdup(RR_LAN_MARK),
+			    NULL);
+			continue;
+		}
+		uri_param_del(rr->url, RR_LAN_MARK);
+	}
 }
 
+/* One Record-Route of ours on top: our address on side role, transport. */
 static int
-rr_push(struct sipx *x)
+rr_add(osip_message_t *m, int role, int family, int transport)
 {
 	osip_record_route_t	*rr;
 	char			 host[256], bh[260], *s;
 	int			 r;
 
-	our_host(x->role_out, x->dst.ss_family, host, sizeof(host));
+	our_host(role, family, host, sizeof(host));
 	if (asprintf(&s, "<sip:%s:%u;lr%s>", bracket(host, bh, sizeof(bh)),
-	    child->conf->sip_listen_port, x->transport == TRANSPORT_TCP ?
+	    child->conf->sip_listen_port, transport == TRANSPORT_TCP ?
 	    ";transport=tcp" : "") == -1)
 		fatal("%s", __func__);
 	r = osip_record_route_init(&rr) == 0 &&
@@ -417,7 +446,29 @@ rr_push(struct sipx *x)
 		osip_record_route_free(rr);
 		return (-1);
 	}
-	osip_list_add(&x->msg->record_routes, rr, 0);
+	osip_list_add(&m->record_routes, rr, 0);
+	return (0);
+}
+
+/*
+ * RFC 5658 §4: a request that crosses from one side or transport to
+ * another records both: on top the entry for the side it leaves by, which
+ * the next hop reaches, below it the one for the side it came from, which
+ * the previous hop reaches.  Each UA's first route is then ours on its
+ * own side and transport.
+ */
+static int
+rr_push(struct sipx *x, int from)
+{
+	int	fam = x->from.src.ss_family;
+
+	if ((from != x->role_out || x->from.transport != x->transport) &&
+	    rr_add(x->msg, from, fam == AF_INET6 ? AF_INET6 : AF_INET,
+	    x->from.transport) == -1)
+		return (-1);
+	if (rr_add(x->msg, x->role_out, x->dst.ss_family, x->transport) == -1)
+		return (-1);
+	rr_side(x);
 	return (0);
 }
 
@@ -688,7 +739,7 @@ rewrite_request(struct sipx *x, int from)
 		return (-1);
 	if (to_wan)
 		rewrite_out(x, MSG_IS_REGISTER(m) ? m->to : m->from);
-	if (dialog_forming(m) && rr_push(x) == -1)
+	if (dialog_forming(m) && rr_push(x, from) == -1)
 		return (-1);
 	if (via_push(x, from, x->loophash) == -1)
 		return (-1);
@@ -706,7 +757,7 @@ rewrite_response(struct sipx *x, int from)
 			    from == ROLE_INBOUND;
 
 	rewrite_in(x, from);
-	rr_turn(x);
+	rr_side(x);
 	if (to_wan)
 		rewrite_out(x, m->to);
 	/* A failed INVITE frees its media, unless a 2xx came first (forks). */

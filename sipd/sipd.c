@@ -131,6 +131,9 @@ sipd_parent_msg(struct msg *m)
 	case MSG_SIP_SOCKETS_FLUSH:
 		sipd_socks_flush();
 		break;
+	case MSG_TCP_SOCKET:
+		tcp_socket(m);
+		break;
 	case MSG_REG_DATA:
 		regstore_data(0, m->data, m->hdr.len);
 		break;

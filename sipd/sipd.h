@@ -113,6 +113,7 @@ void	 sip_set_output(sip_output_fn);
 const char *our_host(int, int, char *, size_t);
 int	 our_addr(int, int, struct sockaddr_storage *);
 int	 host_is_ours(const char *, const char *);
+int	 our_role(const char *);
 int	 uri_is_ours(const osip_uri_t *);
 int	 sip_to_buf(osip_message_t *, char **, size_t *);
 char	*uri_aor(const osip_uri_t *);
@@ -130,6 +131,7 @@ void	 lopeer_flush(void);
 
 /* tcp.c */
 void	 tcp_accept(int, short, void *);
+void	 tcp_socket(struct msg *);
 int	 tcp_send(int, const struct sockaddr *, uint64_t, const char *,
 	    size_t);
 

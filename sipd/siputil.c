@@ -59,13 +59,34 @@ our_host(int role, int family, char *buf, size_t len)
 	return (addr_ntop((struct sockaddr *)&ss, buf, len));
 }
 
+/* The side whose address host is (the WAN's for host_outbound), or -1. */
+int
+our_role(const char *host)
+{
+	struct sockaddr_storage	 ss;
+	int			 role, i;
+
+	if (host == NULL)
+		return (-1);
+	if (child->conf->host_outbound[0] != '\0' &&
+	    strcasecmp(host, child->conf->host_outbound) == 0)
+		return (ROLE_OUTBOUND);
+	if (addr_parse(host, &ss) == -1)
+		return (-1);
+	for (role = 0; role < ROLE_MAX; role++)
+		for (i = 0; i < child->ifr[role].naddr; i++)
+			if (addr_eq_host((struct sockaddr *)&ss,
+			    (struct sockaddr *)&child->ifr[role].addr[i]))
+				return (role);
+	return (-1);
+}
+
 /* Is host[:port] one of our own SIP addresses? */
 int
 host_is_ours(const char *host, const char *port)
 {
-	struct sockaddr_storage	 ss;
-	const char		*errstr;
-	int			 role, i, p;
+	const char	*errstr;
+	int		 p;
 
 	if (host == NULL)
 		return (0);
@@ -75,17 +96,7 @@ host_is_ours(const char *host, const char *port)
 			return (0);
 	} else if (child->conf->sip_listen_port != 5060)
 		return (0);
-	if (child->conf->host_outbound[0] != '\0' &&
-	    strcasecmp(host, child->conf->host_outbound) == 0)
-		return (1);
-	if (addr_parse(host, &ss) == -1)
-		return (0);
-	for (role = 0; role < ROLE_MAX; role++)
-		for (i = 0; i < child->ifr[role].naddr; i++)
-			if (addr_eq_host((struct sockaddr *)&ss,
-			    (struct sockaddr *)&child->ifr[role].addr[i]))
-				return (1);
-	return (0);
+	return (our_role(host) != -1);
 }
 
 int

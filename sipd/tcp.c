@@ -46,6 +46,7 @@ struct tcp_conn {
 	int			 role;
 	int			 ours;		/* we connected */
 	int			 connecting;
+	int			 sockwait;	/* its socket is due from the parent */
 	int			 busy;		/* inside sip_input_msg() */
 	int			 closing;	/* free once no longer busy */
 	int			 partial;	/* part of a message is in */
@@ -237,10 +238,15 @@ tcp_free(struct tcp_conn *c)
 {
 	struct tcp_out	*o;
 
-	event_free(c->rev);
-	event_free(c->wev);
+	if (c->fd != -1) {
+		event_free(c->rev);
+		event_free(c->wev);
+		close(c->fd);
+		if (c->ours)
+			msg_send(&child->parent, MSG_TCP_SOCKET_RELEASE, 0, -1,
+			    NULL, 0);
+	}
 	event_free(c->tev);
-	close(c->fd);
 	while ((o = TAILQ_FIRST(&c->wq)) != NULL) {
 		TAILQ_REMOVE(&c->wq, o, entry);
 		free(o);
@@ -288,6 +294,17 @@ static void	tcp_read(int, short, void *);
 static void	tcp_write(int, short, void *);
 static void	tcp_timer(int, short, void *);
 
+static void
+tcp_setfd(struct tcp_conn *c, int fd)
+{
+	c->fd = fd;
+	c->rev = event_new(child->base, fd, EV_READ | EV_PERSIST, tcp_read, c);
+	c->wev = event_new(child->base, fd, EV_WRITE | EV_PERSIST, tcp_write,
+	    c);
+	if (c->rev == NULL || c->wev == NULL)
+		fatalx("%s: event_new", __func__);
+}
+
 static struct tcp_conn *
 tcp_new(int fd, int role, const struct sockaddr *peer, int ours)
 {
@@ -302,12 +319,10 @@ tcp_new(int fd, int role, const struct sockaddr *peer, int ours)
 	memcpy(&c->peer, peer, addr_len(peer));
 	TAILQ_INIT(&c->wq);
 	c->start = c->last = c->lastsent = now_ms();
-	c->rev = event_new(child->base, fd, EV_READ | EV_PERSIST, tcp_read, c);
-	c->wev = event_new(child->base, fd, EV_WRITE | EV_PERSIST, tcp_write,
-	    c);
-	c->tev = evtimer_new(child->base, tcp_timer, c);
-	if (c->rev == NULL || c->wev == NULL || c->tev == NULL)
-		fatalx("%s: event_new", __func__);
+	if ((c->tev = evtimer_new(child->base, tcp_timer, c)) == NULL)
+		fatalx("%s: evtimer_new", __func__);
+	if (fd != -1)
+		tcp_setfd(c, fd);
 	RB_INSERT(tcp_ids, &tcp_ids, c);
 	RB_INSERT(tcp_peers, &tcp_peers, c);
 	tcp_nconn++;
@@ -676,35 +691,64 @@ tcp_accept(int fd, short ev, void *arg)
 	}
 }
 
-/* A new connection to dst; the caller's messages wait until it is up. */
+/*
+ * A new connection to dst; the caller's messages wait until it is up.
+ * Its socket comes from the parent, bound to our address on dst's side
+ * (tcp_socket() connects it); tcp_connect_timeout covers the wait.
+ */
 static struct tcp_conn *
 tcp_connect(int role, const struct sockaddr *dst)
 {
-	struct tcp_conn	*c;
-	int		 s;
+	struct msg_tcp_socket_req	 req;
+	struct tcp_conn			*c;
 
 	if (!tcp_admit(dst, "not connecting"))
 		return (NULL);
-	if ((s = socket(dst->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0)) == -1) {
-		log_warn("tcp %s: socket", log_sa(dst));
-		return (NULL);
-	}
-	if (sock_set_dscp(s, dst->sa_family, child->conf->sip_dscp) == -1)
-		log_warn("tcp %s: dscp", log_sa(dst));
-	if (connect(s, dst, addr_len(dst)) == -1 && errno != EINPROGRESS &&
-	    errno != EINTR) {
-		log_warn("tcp %s: connect", log_sa(dst));
-		close(s);
-		return (NULL);
-	}
-	c = tcp_new(s, role, dst, 1);
-	c->connecting = 1;
-	if (event_add(c->wev, NULL) == -1)
-		fatalx("%s: event_add", __func__);
+	c = tcp_new(-1, role, dst, 1);
+	c->connecting = c->sockwait = 1;
 	tcp_arm(c);
+	memset(&req, 0, sizeof(req));
+	req.role = role;
+	req.family = dst->sa_family == AF_INET6 ? MSG_AF_INET6 : MSG_AF_INET;
+	msg_send(&child->parent, MSG_TCP_SOCKET_REQ, (uint32_t)c->id, -1, &req,
+	    sizeof(req));
 	log_debug("tcp %s: connecting", log_sa(dst));
 	return (c);
+}
+
+/* The parent's answer to tcp_connect(): a bound socket, or an error. */
+void
+tcp_socket(struct msg *m)
+{
+	struct msg_tcp_socket	 res;
+	struct tcp_conn		*c;
+
+	memcpy(&res, m->data, sizeof(res));
+	c = tcp_find_id(m->hdr.id);
+	if (c == NULL || !c->sockwait) {
+		/* Closed meanwhile (timed out, shut down). */
+		if (m->fd != -1) {
+			close(m->fd);
+			msg_send(&child->parent, MSG_TCP_SOCKET_RELEASE, 0, -1,
+			    NULL, 0);
+		}
+		return;
+	}
+	c->sockwait = 0;
+	if (m->fd == -1) {
+		tcp_close(c, 1, "no socket to connect from: %s",
+		    strerror(res.error));
+		return;
+	}
+	tcp_setfd(c, m->fd);
+	if (connect(c->fd, (struct sockaddr *)&c->peer,
+	    addr_len((struct sockaddr *)&c->peer)) == -1 &&
+	    errno != EINPROGRESS && errno != EINTR) {
+		tcp_close(c, 1, "connect: %s", strerror(errno));
+		return;
+	}
+	if (event_add(c->wev, NULL) == -1)
+		fatalx("%s: event_add", __func__);
 }
 
 /*

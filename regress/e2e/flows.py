@@ -24,6 +24,11 @@
 #            the ACK, media to the new ports
 #   update   UPDATE with SDP and its 200 with SDP, media to the new ports
 #   early-update  the same in the early dialog after a 183 (RFC 3311)
+#   phone-tcp, wan-tcp  the phone on TCP and the far end on UDP, and the
+#            reverse: two Record-Routes of ours (RFC 5658), each side's
+#            first hop on its own side and transport, no LAN address
+#            at the wan, our TCP connection from our wan address; then
+#            as farend
 #   prack    100rel: a reliable 183 with SDP, PRACK, its 200, media,
 #            then the 200 for the INVITE
 #
@@ -189,20 +194,24 @@ def expect(peer, what, method=None, code=None, wait=3.0):
 class Call:
     """The phone calls wan@203.0.113.2:5070 (not registered anywhere)."""
 
-    def __init__(self, mux=False):
-        self.phone = Peer(LAN_NS, "udp", "10.0.0.2", 5062, remote=FW_IN)
-        self.wan = Peer(WAN_NS, "udp", "203.0.113.2", 5070, remote=FW_OUT)
+    def __init__(self, mux=False, ptr="udp", wtr="udp"):
+        self.wan = Peer(WAN_NS, wtr, "203.0.113.2", 5070, remote=FW_OUT,
+                        listen=True)
+        self.phone = Peer(LAN_NS, ptr, "10.0.0.2", 5062, remote=FW_IN)
+        self.ptp = ";transport=tcp" if ptr == "tcp" else ""
+        self.wtp = ";transport=tcp" if wtr == "tcp" else ""
         self.pm = Media(LAN_NS, "10.0.0.2", 40000, mux)
         self.wm = Media(WAN_NS, "203.0.113.2", 50000, mux)
         self.callid = "flow-%s-%x" % (FLOW, random.randrange(1 << 30))
         self.local = "<sip:phone@10.0.0.2>;tag=ph%d" % random.randrange(1000)
 
     def invite(self, body=None, extra=()):
-        data = request("INVITE", "sip:wan@203.0.113.2:5070", self.phone,
-                       self.local, "<sip:wan@203.0.113.2>",
+        data = request("INVITE", "sip:wan@203.0.113.2:5070" + self.wtp,
+                       self.phone, self.local, "<sip:wan@203.0.113.2>",
                        "application/sdp" if body else None, body or b"",
                        list(extra), callid=self.callid,
-                       contact="<sip:phone@10.0.0.2:5062>", ftag="")
+                       contact="<sip:phone@10.0.0.2:5062%s>" % self.ptp,
+                       ftag="")
         self.phone.send(data)
         self.inv = expect(self.wan, "the INVITE reaches the wan",
                           method="INVITE")
@@ -210,7 +219,8 @@ class Call:
 
     def answer(self, code, body=None, totag="uas1", extra=()):
         self.wan.reply(self.inv, code, "application/sdp" if body else None,
-                       body or b"", contact="<sip:wan@203.0.113.2:5070>",
+                       body or b"",
+                       contact="<sip:wan@203.0.113.2:5070%s>" % self.wtp,
                        totag=totag, extra=extra)
 
     def ack(self, resp, body=None):
@@ -258,20 +268,22 @@ class Call:
                    code=200)
 
 
-def farend():
-    c = Call()
-    if c.setup() is None:
-        return
+def farend(c=None):
+    """With c, a call already set up."""
+    if c is None:
+        c = Call()
+        if c.setup() is None:
+            return
     # Re-INVITE from the far end with a new port: to the phone's Contact.
     wm2 = Media(WAN_NS, "203.0.113.2", 50010)
     c.uas.req("INVITE", "application/sdp", wm2.sdp(2),
-              extra=["Contact: <sip:wan@203.0.113.2:5070>"])
+              extra=["Contact: <sip:wan@203.0.113.2:5070%s>" % c.wtp])
     m = expect(c.phone, "the far end's re-INVITE reaches the phone",
                method="INVITE")
     if m is None:
         return
     c.phone.reply(m, 200, "application/sdp", c.pm.sdp(2),
-                  contact="<sip:phone@10.0.0.2:5062>")
+                  contact="<sip:phone@10.0.0.2:5062%s>" % c.ptp)
     r = expect(c.wan, "the phone's 200 reaches the far end", code=200)
     if r is None:
         return
@@ -286,6 +298,46 @@ def farend():
         c.phone.reply(m, 200)
         expect(c.wan, "the phone's 200 for the BYE reaches the far end",
                code=200)
+
+
+def ours(rr, host, tr):
+    """rr names us at host with transport tr (RFC 3261 §19.1.1)."""
+    u = rr.strip("<> ").split(">")[0]
+    hp = u.split("@")[-1].split(";")[0].split("sip:")[-1]
+    tcp = ";transport=tcp" in u.lower()
+    return hp in (host, host + ":5060") and tcp == (tr == "tcp") and \
+        ";lr" in u
+
+
+def xtransport(ptr, wtr):
+    """The phone on ptr, the far end on wtr: RFC 5658 double
+    Record-Route, each side reaches us on its own transport; then the
+    far end's re-INVITE and BYE, the phone's ACK, media."""
+    c = Call(ptr=ptr, wtr=wtr)
+    if c.invite(c.pm.sdp()) is None:
+        return
+    rr = [r for h in c.inv.all("record-route") for r in h.split(",")]
+    say(len(rr) == 2 and ours(rr[0], "203.0.113.1", wtr),
+        "the wan sees two Record-Routes, the top one ours on its side and "
+        "transport: %s" % rr)
+    say(not any("10.0.0." in r for r in rr),
+        "no LAN address in the Record-Routes the wan sees")
+    if wtr == "tcp":
+        src = c.wan.conn.getpeername()[0]
+        say(src == "203.0.113.1", "our TCP connection to the wan comes "
+            "from our address on that side (%s)" % src)
+    c.answer(200, c.wm.sdp())
+    r = expect(c.phone, "the 200 reaches the phone", code=200)
+    if r is None:
+        return
+    rr = [x for h in r.all("record-route") for x in h.split(",")]
+    say(len(rr) == 2 and ours(rr[-1], "10.0.0.1", ptr),
+        "the phone sees two Record-Routes, its first hop ours on its side "
+        "and transport: %s" % rr)
+    if c.ack(r) is None:
+        return
+    c.talk(r.body, c.inv.body, "after the 200")
+    farend(c)
 
 
 def early(same):
@@ -473,7 +525,9 @@ FLOWS = {"farend": farend, "early": lambda: early(True),
          "early2": lambda: early(False), "fork": fork, "rtcpmux": rtcpmux,
          "reinvite": lambda: reinvite(False),
          "farend-reinvite": lambda: reinvite(True),
-         "update": update, "early-update": early_update, "prack": prack}
+         "update": update, "early-update": early_update, "prack": prack,
+         "phone-tcp": lambda: xtransport("tcp", "udp"),
+         "wan-tcp": lambda: xtransport("udp", "tcp")}
 
 if __name__ == "__main__":
     FLOWS[FLOW]()
