@@ -45,7 +45,7 @@ clean() {
 # dropped NAME: show calls counted drops on the call's stream.
 dropped() {
 	awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "dropped") c = i }
-	    NR > 1 && $c > 100 { ok = 1 } END { exit !ok }' "$WORK/calls-$1"
+	    NR > 1 && $c > 0 { ok = 1 } END { exit !ok }' "$WORK/calls-$1"
 }
 
 check "public SDP: media flows both ways in full while others spray" \
