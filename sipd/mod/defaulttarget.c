@@ -55,7 +55,7 @@ dt_check(void *cfgp, char *err, size_t errlen)
 
 	if (cfg->target == NULL) {
 		snprintf(err, errlen, "needs plugin_defaulttarget_target");
-		return (-1);
+		return (1);
 	}
 	return (0);
 }

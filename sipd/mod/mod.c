@@ -216,6 +216,15 @@ mod_line(struct mod_parse *p, const struct conf_str *s, int pass)
 		mod_key(p, buf, val, s->line);
 }
 
+static void
+mod_inst_free(struct mod_inst *i)
+{
+	if (i->def->cfgfree != NULL)
+		i->def->cfgfree(i->cfg);
+	free(i->cfg);
+	free(i);
+}
+
 /*
  * Builds conf->mods from the load_plugin and plugin_* lines, in the
  * order read; file:line for each error.  The number of errors.
@@ -225,9 +234,9 @@ mod_conf(struct siproxd_conf *conf, const char *file, int quiet)
 {
 	struct mod_parse	 p;
 	struct conf_str		*s;
-	struct mod_inst		*i;
+	struct mod_inst		*i, *next;
 	char			 err[256], msg[512];
-	int			 pass;
+	int			 pass, rc;
 
 	memset(&p, 0, sizeof(p));
 	if ((p.set = calloc(1, sizeof(*p.set))) == NULL)
@@ -241,14 +250,28 @@ mod_conf(struct siproxd_conf *conf, const char *file, int quiet)
 	/* log_calls: the same lines as logcall writes, without loading it */
 	if (conf->log_calls && mod_find(p.set, &mod_logcall) == NULL)
 		mod_add(p.set, &mod_logcall, 0);
-	TAILQ_FOREACH(i, &p.set->mods, entry) {
+	TAILQ_FOREACH_SAFE(i, &p.set->mods, entry, next) {
 		err[0] = '\0';
-		if (!i->bad && i->def->check != NULL &&
-		    i->def->check(i->cfg, err, sizeof(err)) == -1) {
+		if (i->bad || i->def->check == NULL ||
+		    (rc = i->def->check(i->cfg, err, sizeof(err))) == 0)
+			continue;
+		if (rc == -1) {
 			snprintf(msg, sizeof(msg), "plugin_%s: %s",
 			    i->def->name, err);
 			mod_err(&p, i->line, msg);
+			continue;
 		}
+		/*
+		 * A module given too little to work (the pfSense GUI writes
+		 * load_plugin=plugin_defaulttarget.la with an empty target)
+		 * is left out, as the classic leaves out a plugin whose
+		 * init fails, and the daemon starts.
+		 */
+		if (!p.quiet)
+			log_warnx("%s:%zu: plugin_%s: %s: the module is off",
+			    file, i->line, i->def->name, err);
+		TAILQ_REMOVE(&p.set->mods, i, entry);
+		mod_inst_free(i);
 	}
 	if (TAILQ_EMPTY(&p.set->mods)) {
 		mod_set_free(p.set);
@@ -267,10 +290,7 @@ mod_set_free(struct mod_set *set)
 		return;
 	while ((i = TAILQ_FIRST(&set->mods)) != NULL) {
 		TAILQ_REMOVE(&set->mods, i, entry);
-		if (i->def->cfgfree != NULL)
-			i->def->cfgfree(i->cfg);
-		free(i->cfg);
-		free(i);
+		mod_inst_free(i);
 	}
 	free(set);
 }

@@ -71,7 +71,11 @@ struct mod_def {
 	unsigned int		 hooks;		/* MOD_BIT()s */
 	size_t			 cfgsize;	/* its config, calloc'd */
 	const struct mod_key	*keys;		/* NULL-terminated */
-	/* after all keys: -1 and a message if the config is unusable */
+	/*
+	 * After all keys: 0; -1 and a message if a value is bad (an
+	 * error); 1 and a message if a key it cannot work without is
+	 * missing (the module is left out with a warning).
+	 */
 	int			(*check)(void *, char *, size_t);
 	void			(*cfgfree)(void *);
 	enum mod_verdict	(*run)(void *, struct mod_msg *);

@@ -94,7 +94,7 @@ stun_check(void *cfgp, char *err, size_t errlen)
 
 	if (cfg->server == NULL || cfg->server[0] == '\0') {
 		snprintf(err, errlen, "needs plugin_stun_server");
-		return (-1);
+		return (1);
 	}
 	if (cfg->port == 0)
 		cfg->port = 3478;
