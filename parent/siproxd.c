@@ -76,6 +76,21 @@ usage(void)
 	exit(1);
 }
 
+/* A relative path from the command line, before daemon(3) goes to "/". */
+static char *
+abs_path(const char *path)
+{
+	char	cwd[CONF_PATHLEN], *p;
+
+	if (path[0] == '/')
+		return (xstrdup(path));
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		fatal("getcwd");
+	if (asprintf(&p, "%s/%s", cwd, path) == -1)
+		fatal("asprintf");
+	return (p);
+}
+
 /* The first classic location that exists, else our own default. */
 static const char *
 conf_find(void)
@@ -239,7 +254,7 @@ main(int argc, char *argv[])
 			checkonly = 1;
 			break;
 		case 'p':
-			p.pidfile = xstrdup(optarg);
+			p.pidfile = abs_path(optarg);
 			break;
 		case 'P':
 			child = optarg;

@@ -43,6 +43,18 @@ pidfile_opt() {	# pidfile_opt OPTION FILE
 }
 check "--pid-file FILE" pidfile_opt --pid-file "$WORK/long.pid"
 check "-p FILE" pidfile_opt -p "$WORK/short.pid"
+# A relative -p names a file where siproxd was started, even detached.
+printf 'daemonize = 1\n' | cat "$WORK/pid.conf" - > "$WORK/piddaemon.conf"
+(cd "$WORK" && ip netns exec "$NS_FW" "$SIPROXD" -c piddaemon.conf \
+    -p rel.pid -s "$WORK/ctl-r.sock" > "$WORK/pidrel.log" 2>&1)
+if wait_for 5 test -s "$WORK/rel.pid"; then
+	ok "-p with a relative path, detached: the file is where it started"
+	kill "$(cat "$WORK/rel.pid")"
+	wait_for 5 sh -c "! kill -0 $(cat "$WORK/rel.pid") 2>/dev/null"
+else
+	fail "-p with a relative path, detached: the file is where it started"
+	[ -s /rel.pid ] && kill "$(cat /rel.pid)" && rm -f /rel.pid
+fi
 # The classic's search, in a mount namespace where /usr/local/etc is
 # empty but for siproxd/siproxd.conf.
 if [ -e /etc/siproxd.conf ] || [ -e /etc/siproxd/siproxd.conf ] ||
