@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "log.h"
 #include "reg.h"
+#include "privacy.h"
 #include "rewrite.h"
 #include "sipd.h"
 #include "sipmsg.h"
@@ -332,7 +333,7 @@ registrar_response(osip_message_t *m)
 {
 	struct regtx		*t;
 
-	rewrite_callid_reveal(m);
+	privacy_reveal(m);
 	if (m->status_code < 200)
 		return;
 	if ((t = regtx_find(m)) == NULL || t->aor == NULL) {

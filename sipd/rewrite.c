@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "log.h"
 #include "opaque.h"
+#include "privacy.h"
 #include "reg.h"
 #include "rewrite.h"
 #include "sdp.h"
@@ -35,7 +36,6 @@ void	bad_sdp(struct sipx *);
 #define BRANCH_PREFIX	"z9hG4bKsxd"
 #define BRANCH_PLEN	(sizeof(BRANCH_PREFIX) - 1)
 #define BRANCH_HEAD	(3 + 16)	/* sides, form, loop hash */
-#define CALLID_MARK	"-sxd"
 
 void
 rewrite_via_param(osip_via_t *v, const char *name, const char *value)
@@ -311,7 +311,7 @@ rewrite_pop_via(osip_message_t *m, int *left)
 	return (from);
 }
 
-static void
+void
 uri_set(char **field, const char *value)
 {
 	osip_free(*field);
@@ -472,50 +472,13 @@ rr_push(struct sipx *x, int from)
 	return (0);
 }
 
-static int
+int
 host_is_private(const char *host)
 {
 	struct sockaddr_storage	ss;
 
 	return (host != NULL && addr_parse(host, &ss) == 0 &&
 	    addr_is_private((struct sockaddr *)&ss));
-}
-
-/* A Call-ID like "123@10.0.0.2" leaves as "123-sxd<sealed>@<us>". */
-static void
-callid_hide(struct sipx *x)
-{
-	osip_call_id_t	*c = x->msg->call_id;
-	char		*sealed, *num, host[256];
-
-	if (c->host == NULL || !host_is_private(c->host))
-		return;
-	if ((sealed = opaque_seal(c->host, strlen(c->host))) == NULL)
-		return;
-	if (asprintf(&num, "%s%s%s", c->number, CALLID_MARK, sealed) == -1)
-		fatal("%s", __func__);
-	free(sealed);
-	osip_free(c->number);
-	c->number = num;
-	our_host(ROLE_OUTBOUND, x->dst.ss_family, host, sizeof(host));
-	uri_set(&c->host, host);
-}
-
-void
-rewrite_callid_reveal(osip_message_t *m)
-{
-	osip_call_id_t	*c = m->call_id;
-	char		*mark, *plain;
-	size_t		 len;
-
-	if (c->host == NULL || c->number == NULL ||
-	    (mark = strstr(c->number, CALLID_MARK)) == NULL ||
-	    (plain = opaque_open(mark + strlen(CALLID_MARK),
-	    strlen(mark + strlen(CALLID_MARK)), &len)) == NULL)
-		return;
-	*mark = '\0';
-	osip_free(c->host);
-	c->host = plain;
 }
 
 /* mask_host / masked_host (the classic siproxd's name for a UA's domain). */
@@ -699,18 +662,34 @@ rewrite_in(struct sipx *x, int from)
 {
 	if (from == ROLE_OUTBOUND) {
 		rewrite_mask(x->msg, 0);
-		rewrite_callid_reveal(x->msg);
+		privacy_reveal(x->msg);
 	}
 	x->callkey = relay_callkey(x->msg);
 }
 
-/* Towards the WAN: a LAN phone's Contacts, masks and User-Agent. */
+/*
+ * Towards the WAN: a LAN phone's Contacts, masks, User-Agent, then the
+ * LAN addresses in identity headers, except the next hop's own (a
+ * provider whose domain is a private address, behind another NAT).
+ */
 static void
 rewrite_out(struct sipx *x, const osip_from_t *aorhdr)
 {
+	struct privacy_ctx	 pc;
+	char			 dst[64];
+
 	contacts_masq(x, aorhdr);
 	rewrite_mask(x->msg, 1);
 	ua_set(x->msg);
+	memset(&pc, 0, sizeof(pc));
+	pc.family = x->dst.ss_family;
+	pc.keep[0] = x->host;
+	if (x->dst.ss_family != 0)
+		pc.keep[1] = addr_ntop((struct sockaddr *)&x->dst, dst,
+		    sizeof(dst));
+	if (MSG_IS_REQUEST(x->msg) && x->msg->req_uri != NULL)
+		pc.keep[2] = x->msg->req_uri->host;
+	privacy_hide(x->msg, &pc);
 }
 
 /* The body last: it may wait for rtpd.  The Call-ID is sealed after it. */
@@ -720,7 +699,7 @@ rewrite_body(struct sipx *x, int from, int to_wan)
 	if (sdp_masq(x, from) == -1)
 		return (-1);
 	if (to_wan)
-		callid_hide(x);
+		privacy_callid_hide(x->msg, x->dst.ss_family);
 	return (0);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "log.h"
 #include "sdp.h"
 
@@ -58,6 +59,7 @@ struct sdp_scan {
 	int			 nc;		/* c= lines in this section */
 	int			 c_mcast;	/* the first one is multicast */
 	int			 nrtcp;		/* a=rtcp lines in this section */
+	int			 drop;		/* leave this line out */
 };
 
 static int
@@ -556,6 +558,52 @@ sdp_dir_name(const char *p, size_t len, enum sdp_dir *dir)
 	return (0);
 }
 
+/* A token that is a private IP literal (a host name is not). */
+static int
+sdp_tok_private(const struct sdp_tok *t)
+{
+	struct sockaddr_storage	ss;
+	char			buf[INET6_ADDRSTRLEN];
+
+	if (t->len == 0 || t->len >= sizeof(buf))
+		return (0);
+	memcpy(buf, t->p, t->len);
+	buf[t->len] = '\0';
+	return (addr_parse(buf, &ss) == 0 &&
+	    addr_is_private((struct sockaddr *)&ss));
+}
+
+/*
+ * RFC 8839 §5.1 a=candidate (address in the fifth field, "raddr"
+ * naming another) and §5.2 a=remote-candidates (every second field from
+ * the second): one that names a private address is dropped when the
+ * body is rewritten, since the relay is the path and the address must
+ * not leave the LAN.
+ */
+static int
+sdp_ice_private(const char *name, size_t nlen, const char *v, size_t vlen)
+{
+	struct sdp_tok	t[64];
+	size_t		i, n;
+
+	n = sdp_split(v, vlen, t, 64);
+	if (n > 64)
+		n = 64;
+	if (nlen == 9 && memcmp(name, "candidate", 9) == 0) {
+		if (n > 4 && sdp_tok_private(&t[4]))
+			return (1);
+		for (i = 5; i + 1 < n; i++)
+			if (sdp_tokeq(&t[i], "raddr") &&
+			    sdp_tok_private(&t[i + 1]))
+				return (1);
+	} else if (nlen == 17 && memcmp(name, "remote-candidates", 17) == 0) {
+		for (i = 1; i < n; i += 3)
+			if (sdp_tok_private(&t[i]))
+				return (1);
+	}
+	return (0);
+}
+
 /* RFC 4566 §5.13, with RFC 3605 and RFC 5761 §5.1.1 at media level. */
 static int
 sdp_attr(struct sdp_scan *sc, const struct sdp_line *l,
@@ -585,6 +633,9 @@ sdp_attr(struct sdp_scan *sc, const struct sdp_line *l,
 	else if (m != NULL && colon != NULL && nlen == 4 &&
 	    memcmp(name, "rtcp", 4) == 0)
 		return (sdp_rtcp(sc, l, colon + 1, r, nr));
+	else if (colon != NULL && sc->sub != NULL && sc->sub->addr != NULL)
+		sc->drop = sdp_ice_private(name, nlen, colon + 1,
+		    end - colon - 1);
 	return (0);
 }
 
@@ -628,8 +679,9 @@ sdp_line(struct sdp_scan *sc, const struct sdp_line *l)
 		rv = sdp_mline(sc, l, r, &nr);
 	else if (l->p[0] == 'a')
 		rv = sdp_attr(sc, l, r, &nr);
-	if (rv == 0 && sc->out != NULL)
+	if (rv == 0 && sc->out != NULL && !sc->drop)
 		sdp_emit(sc->out, l, r, nr);
+	sc->drop = 0;
 	return (rv);
 }
 

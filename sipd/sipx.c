@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mod.h"
+#include "privacy.h"
 #include "resolve.h"
 #include "rewrite.h"
 #include "sdp.h"
@@ -78,7 +79,7 @@ sipx_reply(struct sipx *x, int code)
 	if (!MSG_IS_REQUEST(x->msg) || MSG_IS_ACK(x->msg))
 		return;
 	rewrite_pop_via(x->msg, NULL);
-	rewrite_callid_reveal(x->msg);
+	privacy_reveal(x->msg);
 	sip_reply(&x->from, NULL, 0, x->msg, code, NULL);
 }
 

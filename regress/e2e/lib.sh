@@ -87,6 +87,33 @@ topo_up() {
 	ip -n "$NS_WAN" link set wan0 up
 	# The firewall does not route: only siproxd joins the two sides.
 	ip netns exec "$NS_FW" sysctl -qw net.ipv4.ip_forward=0
+	wan_capture
+}
+
+# Everything the firewall sends out of its WAN interface is captured
+# where the WAN receives it; finish checks that no LAN address is in it
+# (WAN_LEAK_RE: what counts as one; WAN_LEAK_OK: text that may name one,
+# taken out first).  A test may check and capture again between phases.
+WAN_LEAK_RE='10\.0\.0\.|fd00:1::'
+wan_capture() {
+	rm -f "$WORK/wan.cap"
+	ip netns exec "$NS_WAN" python3 "$E2E/wancap.py" wan0 "$WORK/wan.cap" &
+	WANCAP=$!
+	PIDS="$PIDS $WANCAP"
+	wait_for 5 grep -q '^ready' "$WORK/wan.cap" ||
+	    fail "the WAN capture did not start"
+}
+
+wan_leak_check() {
+	[ -n "${WANCAP:-}" ] || return 0
+	kill "$WANCAP" 2>/dev/null
+	_l=$(grep -E "$WAN_LEAK_RE" "$WORK/wan.cap" |
+	    sed -E "s/${WAN_LEAK_OK:-^\$}//g" | grep -E "$WAN_LEAK_RE")
+	check "no LAN address left on the WAN side ($(grep -c . \
+	    "$WORK/wan.cap") records)" test -z "$_l"
+	printf '%s\n' "$_l" | grep -o -E ".{0,60}($WAN_LEAK_RE).{0,30}" |
+	    head -5 | sed 's/^/# leak: /'
+	WANCAP=
 }
 
 # wait_for SECONDS command...: poll until the command succeeds.
@@ -182,6 +209,7 @@ PY
 }
 
 finish() {
+	wan_leak_check
 	[ -z "${FAILED:-}" ]
 }
 

@@ -6,6 +6,8 @@
 
 . "$(dirname "$0")/lib.sh"
 topo_up
+# forge.py names its source in User-Agent, which the proxy passes on.
+WAN_LEAK_OK='User-agent: forge-10\.0\.0\.[0-9]+'
 dns_up
 ip -n "$NS_LAN" addr add 10.0.0.3/24 dev lan0	# another host on the LAN
 FORGE="python3 $E2E/forge.py"

@@ -162,7 +162,11 @@ bg_ok lan-c10
 bg_ok wan-c10
 sed -i '/dejitter/d' "$CONF"
 
-# 7c. rtp_proxy_enable = 0: SDP goes through as the endpoint wrote it.
+# 7c. rtp_proxy_enable = 0: SDP goes through as the endpoint wrote it,
+# LAN address and all, by design: the capture of this phase allows it.
+wan_leak_check
+WAN_LEAK_OK='IN IP4 10\.0\.0\.2'
+wan_capture
 echo "rtp_proxy_enable = 0" >> "$CONF"
 kill -HUP "$SXD"
 sleep 0.5
@@ -175,6 +179,9 @@ bg_ok wan-c11
 sed -i '/rtp_proxy_enable/d' "$CONF"
 kill -HUP "$SXD"
 sleep 0.5
+wan_leak_check
+WAN_LEAK_OK=
+wan_capture
 
 # 7. The port range used up: 4 pairs per side, 4 calls hold them all, the
 # fifth is refused cleanly (503), and a call after they hang up works.

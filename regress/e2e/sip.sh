@@ -161,13 +161,8 @@ check "the log says why the tel: INVITE was refused" \
     grep -q "416 no host in the request-uri" "$WORK/siproxd.log"
 check "sipd is still running after the tel: INVITE" kill -0 "$(child_pid sipd)"
 
-# Nothing private crosses to the WAN: no LAN address in anything the
-# provider received (or sent back) in this whole test.
-LEAKS=$(grep -l -E '10\.0\.0\.|fd00:1::' "$WORK"/wan-*.msg 2>/dev/null)
-check "no LAN address in any message seen on the WAN side" test -z "$LEAKS"
-for f in $LEAKS; do
-	grep -n -E '10\.0\.0\.|fd00:1::' "$f" | head -5 | sed 's/^/# /'
-done
+# Nothing private crosses to the WAN: finish (lib.sh) checks everything
+# the firewall sent out of its WAN interface.
 check "the WAN side saw messages at all" test -n \
     "$(cat "$WORK"/wan-*.msg 2>/dev/null | head -1)"
 check "sipd is still running" kill -0 "$(child_pid sipd)"

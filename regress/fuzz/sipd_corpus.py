@@ -144,6 +144,30 @@ def lan_call(ph=phone1, media=(AUDIO % 6000,), ctl=0, peer_ip="203.0.113.2",
     return c
 
 
+def lan_call_private():
+    """A phone naming LAN addresses in every identity header (privacy.c)."""
+    frm = '"P" <sip:phone1@10.0.0.2:5061>;tag=phone1c1'
+    body = sdp("10.0.0.2", AUDIO % 6000 +
+               "\na=candidate:1 1 UDP 2130706431 10.0.0.2 6000 typ host"
+               "\na=candidate:2 1 UDP 1694498815 198.51.100.7 6000 typ "
+               "srflx raddr 10.0.0.2 rport 6000"
+               "\na=remote-candidates:1 fd00:1::2 6000")
+    inv = sip("INVITE sip:wan@203.0.113.2:5070 SIP/2.0", [
+        "Via: SIP/2.0/UDP 10.0.0.2:5061;branch=z9hG4bK-private-1;rport",
+        "Max-Forwards: 70", "From: " + frm,
+        "To: <sip:wan@203.0.113.2:5070>", "Call-ID: 10.0.0.2-77-x",
+        "CSeq: 1 INVITE", phone1.contact(),
+        'P-Asserted-Identity: "a, b" <sip:p@10.0.0.2>, <tel:+1555>',
+        "P-Preferred-Identity: <sip:p@[fd00:1::2]:5061>",
+        "Referred-By: sip:r@10.0.0.2;x=1", "Reply-To: <sip:p@ab10.0.0.2>",
+        "Remote-Party-ID: <sip:p@10.0.0.2>;party=calling"], body)
+    to = "<sip:wan@203.0.113.2:5070>;tag=u1"
+    return [(PHONE1, inv),
+            (UAS, answer(180, "Ringing", frm, to, "1 INVITE", WCH)),
+            (UAS, answer(200, "OK", frm, to, "1 INVITE", WCH,
+                         sdp("203.0.113.2", AUDIO % 6002)))]
+
+
 def wan_call(callee="phone1", media=(AUDIO % 6010,), hold=False):
     """The provider calls phone1 at 203.0.113.1: the LAN phone answers."""
     to = "<sip:%s@203.0.113.1>" % callee
@@ -231,6 +255,7 @@ def seeds():
         (PHONE1 | RTPD_FUZZ, b"\x01\x81\xff\xff\x00\x00" + phone1.request(
             "INVITE", "sip:wan@uas.test", WAN, 2, sdp("10.0.0.2",
                                                       AUDIO % 6000))))
+    s["call-lan-private"] = seq(*lan_call_private())
     s["call-lan-opts"] = seq(*lan_call(ctl=CONF_OPTS))
     s["call-lan-nortp"] = seq(*lan_call(ctl=CONF_NORTP))
     s["call-corp"] = seq((PHONE1 | CONF_NORTP, phone1.request(

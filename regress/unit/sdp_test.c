@@ -613,6 +613,42 @@ t_bad(void)
 	free(longline);
 }
 
+/* RFC 8839: ICE candidates that name a LAN address stay on the LAN. */
+static void
+t_ice(void)
+{
+	uint16_t	 rtp[] = { 7070 };
+	const char	*ice =
+	    "v=0\r\n"
+	    "o=alice 1 1 IN IP4 10.0.0.2\r\n"
+	    "s=-\r\n"
+	    "c=IN IP4 10.0.0.2\r\n"
+	    "t=0 0\r\n"
+	    "a=ice-ufrag:8hhY\r\n"
+	    "m=audio 49170 RTP/AVP 0\r\n"
+	    "a=candidate:1 1 UDP 2130706431 10.0.0.2 49170 typ host\r\n"
+	    "a=candidate:2 1 UDP 2130706431 fd00:1::2 49170 typ host\r\n"
+	    "a=candidate:3 1 UDP 1694498815 198.51.100.7 49170 typ srflx "
+	    "raddr 10.0.0.2 rport 49170\r\n"
+	    "a=candidate:4 1 UDP 1694498815 198.51.100.7 49172 typ srflx\r\n"
+	    "a=candidate:5 1 UDP 2130706431 f0c1.local 49170 typ host\r\n"
+	    "a=remote-candidates:1 198.51.100.9 5000 2 10.1.2.3 5002\r\n"
+	    "a=rtpmap:0 PCMU/8000\r\n";
+
+	CHECK(rewrites(ice, &ss4, rtp, NULL,
+	    "v=0\r\n"
+	    "o=alice 1 1 IN IP4 203.0.113.1\r\n"
+	    "s=-\r\n"
+	    "c=IN IP4 203.0.113.1\r\n"
+	    "t=0 0\r\n"
+	    "a=ice-ufrag:8hhY\r\n"
+	    "m=audio 7070 RTP/AVP 0\r\n"
+	    "a=candidate:4 1 UDP 1694498815 198.51.100.7 49172 typ srflx\r\n"
+	    "a=candidate:5 1 UDP 2130706431 f0c1.local 49170 typ host\r\n"
+	    "a=rtpmap:0 PCMU/8000\r\n"), "candidates naming LAN addresses "
+	    "(address or raddr) are left out, the others kept");
+}
+
 int
 main(void)
 {
@@ -634,5 +670,6 @@ main(void)
 	t_mcast();
 	t_rfc4475();
 	t_bad();
+	t_ice();
 	UNIT_DONE();
 }

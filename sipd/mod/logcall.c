@@ -9,6 +9,7 @@
 #include "addr.h"
 #include "log.h"
 #include "mod.h"
+#include "privacy.h"
 #include "rewrite.h"
 #include "sipd.h"
 
@@ -68,9 +69,9 @@ logcall_run(void *cfg, struct mod_msg *mm)
 
 	if ((ev = logcall_event(m)) == NULL)
 		return (MOD_GO);
-	/* the Call-ID as the caller wrote it, not as we sealed it */
+	/* the Call-ID and URIs as the caller wrote them, not as we sealed them */
 	if (mm->side == ROLE_OUTBOUND)
-		rewrite_callid_reveal(mm->m);
+		privacy_reveal(mm->m);
 	out = MSG_IS_REQUEST(m) ? mm->side == ROLE_INBOUND :
 	    mm->side == ROLE_OUTBOUND;
 	if (MSG_IS_REQUEST(m))
