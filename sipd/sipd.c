@@ -172,6 +172,9 @@ sipd_sibling_msg(struct msg *m)
 static void
 sipd_start(void)
 {
+	/* As rtpd: the fds the hard limit allows; TCP gets half (tcp_init). */
+	proc_raise_nofile();
+	tcp_init();
 	proxy_init();
 }
 

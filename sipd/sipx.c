@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "addr.h"
 #include "child.h"
@@ -19,6 +20,7 @@
 #include "sdp.h"
 #include "sipd.h"
 #include "sipmsg.h"
+#include "srclimit.h"
 
 static struct sipx_list	sipxs = TAILQ_HEAD_INITIALIZER(sipxs);
 static uint32_t		sipx_ids;
@@ -108,6 +110,7 @@ void
 sipx_free(struct sipx *x)
 {
 	TAILQ_REMOVE(&sipxs, x, entry);
+	srclimit_give((struct sockaddr *)&x->from.src);
 	if (x->rr != NULL)
 		resolve_cancel(x->rr);
 	osip_message_free(x->msg);
@@ -138,8 +141,20 @@ void
 sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
     int transport, const char *host, uint16_t port, uint64_t loophash)
 {
-	struct sipx	*x;
+	static struct log_limit	 busy;
+	struct sipx		*x;
 
+	if (srclimit_take((const struct sockaddr *)&from->src,
+	    SRC_MAXPENDING) == -1) {
+		log_limited(&busy, LOG_INFO, "%s: %d messages in flight from "
+		    "there already: %s", log_sa((const struct sockaddr *)
+		    &from->src), SRC_MAXPENDING, MSG_IS_REQUEST(m) ?
+		    "503" : "dropped");
+		if (MSG_IS_REQUEST(m) && !MSG_IS_ACK(m))
+			sip_reply(from, NULL, 0, m, 503, NULL);
+		osip_message_free(m);
+		return;
+	}
 	if ((x = calloc(1, sizeof(*x))) == NULL ||
 	    (x->host = strdup(host)) == NULL)
 		fatal("%s", __func__);

@@ -2,6 +2,7 @@
 /* SIP over TCP (RFC 3261 §18.3): connections, framing, write queues. */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/tree.h>
 #include <netinet/in.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,6 +67,7 @@ struct tcp_conn {
 	uint64_t		 start;		/* ms, when the connect began */
 	uint64_t		 last;		/* ms, last sign of life */
 	uint64_t		 lastsent;	/* ms, last bytes queued */
+	int			 gotmsg;	/* a whole message came in */
 };
 
 RB_HEAD(tcp_ids, tcp_conn);
@@ -74,6 +77,7 @@ static struct tcp_ids	 tcp_ids = RB_INITIALIZER(&tcp_ids);
 static struct tcp_peers	 tcp_peers = RB_INITIALIZER(&tcp_peers);
 static uint64_t		 tcp_lastid;
 static size_t		 tcp_nconn;
+static size_t		 tcp_maxconn = TCP_MAXCONN;
 static struct event	*tcp_pause_ev;
 
 static int	tcp_id_cmp(struct tcp_conn *, struct tcp_conn *);
@@ -344,6 +348,9 @@ tcp_arm(struct tcp_conn *c)
 		if (c->ours && cf->tcp_keepalive > 0 &&
 		    c->lastsent + (uint64_t)cf->tcp_keepalive * 1000 < due)
 			due = c->lastsent + (uint64_t)cf->tcp_keepalive * 1000;
+		if (!c->ours && !c->gotmsg &&
+		    c->start + TCP_FIRSTMSG * 1000 < due)
+			due = c->start + TCP_FIRSTMSG * 1000;
 	}
 	due = due > now ? due - now : 0;
 	tv.tv_sec = due / 1000;
@@ -457,6 +464,11 @@ tcp_timer(int fd, short ev, void *arg)
 		    cf->tcp_connect_timeout);
 		return;
 	}
+	/* A peer that holds a descriptor must use it soon. */
+	if (!c->ours && !c->gotmsg && now >= c->start + TCP_FIRSTMSG * 1000) {
+		tcp_close(c, 0, "no message within %d s", TCP_FIRSTMSG);
+		return;
+	}
 	if (now >= c->last + (uint64_t)cf->tcp_timeout * 1000) {
 		if (c->partial)
 			tcp_close(c, 1, "stalled inside a message for %d s",
@@ -520,6 +532,7 @@ tcp_input(struct tcp_conn *c)
 		}
 		if (r == TCP_FRAME_MSG) {
 			c->last = now_ms();
+			c->gotmsg = 1;
 			tcp_deliver(c, c->rbuf + off, used);
 		} else if (r == TCP_FRAME_PING) {
 			c->last = now_ms();
@@ -639,14 +652,16 @@ tcp_pause(void)
 static int
 tcp_admit(const struct sockaddr *peer, const char *what)
 {
-	if (tcp_nconn >= TCP_MAXCONN) {
-		log_info("tcp %s: %d connections open already: %s",
-		    log_sa(peer), TCP_MAXCONN, what);
+	static struct log_limit	 full, host;
+
+	if (tcp_nconn >= tcp_maxconn) {
+		log_limited(&full, LOG_INFO, "tcp %s: %zu connections open "
+		    "already: %s", log_sa(peer), tcp_maxconn, what);
 		return (0);
 	}
 	if (tcp_host_count(peer, TCP_MAXPERHOST) >= TCP_MAXPERHOST) {
-		log_info("tcp %s: %d connections with that address already: %s",
-		    log_sa(peer), TCP_MAXPERHOST, what);
+		log_limited(&host, LOG_INFO, "tcp %s: %d connections with that "
+		    "address already: %s", log_sa(peer), TCP_MAXPERHOST, what);
 		return (0);
 	}
 	return (1);
@@ -775,6 +790,25 @@ tcp_send(int role, const struct sockaddr *dst, uint64_t conn, const char *buf,
 			return (-1);
 	}
 	return (tcp_queue(c, buf, len, 1));
+}
+
+/*
+ * At start, before the sandbox: at most half the descriptors we may hold
+ * go to TCP, so that however many connections the outside opens, DNS
+ * (c-ares opens a socket per query), the UDP and the channels to the
+ * other processes always find one.
+ */
+void
+tcp_init(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 2 < TCP_MAXCONN)
+		tcp_maxconn = rl.rlim_cur / 2;
+	log_info("tcp: at most %zu connections, %llu descriptors", tcp_maxconn,
+	    (unsigned long long)rl.rlim_cur);
 }
 
 /* Every connection closes; what is queued gets one last try. */

@@ -9,7 +9,8 @@
 #define TCP_MAXHDR	16384		/* start-line and headers */
 #define TCP_MAXBODY	65536		/* largest Content-Length */
 #define TCP_MAXPERHOST	32		/* connections from one address */
-#define TCP_MAXCONN	4096		/* connections in all */
+#define TCP_MAXCONN	4096		/* connections in all (tcp_init) */
+#define TCP_FIRSTMSG	5		/* s for a peer's first message */
 #define TCP_MAXQUEUE	(1024 * 1024)	/* bytes waiting to be written */
 
 /* What tcp_frame() found at the start of a buffer. */
@@ -20,6 +21,7 @@
 #define TCP_FRAME_CRLF	3	/* a lone CRLF: a pong, or before a message */
 
 int	 tcp_frame(const char *, size_t, size_t *, const char **);
+void	 tcp_init(void);
 void	 tcp_shutdown(void);
 size_t	 tcp_count(void);
 

@@ -216,6 +216,7 @@ finish() {
 # A DNS server for the test domains in wan (dnsmasq), and fw's resolver
 # pointed at it (ip netns exec bind-mounts /etc/netns/NS/resolv.conf).
 #   sip.test  SRV -> reg.sip.test:5060 (the registrar), uas.test SRV -> :5070
+# Arguments go to dnsmasq as they are.
 dns_up() {
 	mkdir -p "/etc/netns/$NS_FW"
 	echo "nameserver 203.0.113.2" > "/etc/netns/$NS_FW/resolv.conf"
@@ -226,7 +227,7 @@ dns_up() {
 	    --host-record=sip.test,203.0.113.2 \
 	    --srv-host=_sip._udp.sip.test,reg.sip.test,5060,0,10 \
 	    --srv-host=_sip._udp.uas.test,uas.test,5070,0,10 \
-	    --log-facility="$WORK/dnsmasq.log" &
+	    --log-facility="$WORK/dnsmasq.log" "$@" &
 	PIDS="$PIDS $!"
 }
 
