@@ -193,5 +193,7 @@ check "daemonize = 1 without syslog: rtpd's lines get out" \
     grep -q "^rtpd: running" "$WORK/siproxd.log"
 stop_siproxd
 check "daemonize = 1 without syslog: SIGTERM stops it" gone "$SXD"
+check "daemonize = 1 without syslog: no child was killed" sh -c \
+    "! grep -q 'killed by signal' $WORK/siproxd.log"
 
 finish

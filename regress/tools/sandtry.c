@@ -19,6 +19,10 @@
  */
 
 #include <sys/types.h>
+
+#include <err.h>
+
+#ifdef __linux__
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -30,7 +34,6 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
-#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <seccomp.h>
@@ -255,3 +258,10 @@ main(int argc, char *argv[])
 		errx(2, "unknown action %s", argv[2]);
 	return (0);
 }
+#else
+int
+main(void)
+{
+	errx(2, "sandtry reads Linux seccomp filters only");
+}
+#endif
