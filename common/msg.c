@@ -61,8 +61,9 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 				    FD_NO),
 	[MSG_RELAY_CLOSE] =	FIXED("relay-close", struct msg_relay_close,
 				    FD_NO),
-	[MSG_RELAY_EXPIRED] =	FIXED("relay-expired", struct msg_relay_expired,
+	[MSG_RELAY_STATS] =	FIXED("relay-stats", struct msg_relay_stats,
 				    FD_NO),
+	[MSG_RELAY_STATS_REQ] =	EMPTY("relay-stats-req"),
 	[MSG_PWFILE_DATA] =	BLOB("pwfile-data"),
 	[MSG_PWFILE_END] =	EMPTY("pwfile-end"),
 	[MSG_CTL_REQ] =		FIXED("ctl-req", struct msg_ctl, FD_NO),
@@ -72,6 +73,7 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	[MSG_SHUTDOWN] =	EMPTY("shutdown"),
 	[MSG_LOG] =		{ "log", sizeof(struct msg_log) + 1,
 				    sizeof(struct msg_log) + MSG_LOGMAX, FD_NO },
+	[MSG_STATS_DUMP] =	EMPTY("stats-dump"),
 };
 
 static void	msgchan_cb(int, short, void *);

@@ -39,7 +39,8 @@ enum msg_type {
 	MSG_RELAY_OPEN,		/* sipd -> rtpd */
 	MSG_RELAY_OPENED,	/* rtpd -> sipd */
 	MSG_RELAY_CLOSE,	/* sipd -> rtpd */
-	MSG_RELAY_EXPIRED,	/* rtpd -> sipd */
+	MSG_RELAY_STATS,	/* rtpd -> sipd: a stream's counters */
+	MSG_RELAY_STATS_REQ,	/* sipd -> rtpd: every stream's, now */
 	MSG_PWFILE_DATA,	/* parent -> sipd: a chunk of proxy_auth_pwfile */
 	MSG_PWFILE_END,		/* parent -> sipd: the file is complete */
 	MSG_CTL_REQ,		/* siproxctl -> parent -> child: a query */
@@ -48,6 +49,7 @@ enum msg_type {
 	MSG_VERBOSE,		/* parent -> child: new log verbosity */
 	MSG_SHUTDOWN,		/* parent -> child: flush state and exit */
 	MSG_LOG,		/* child -> parent: a log line, on its own channel */
+	MSG_STATS_DUMP,		/* parent -> sipd: SIGUSR1 (plugin_stats) */
 	MSG_TYPE_MAX
 };
 
@@ -162,12 +164,28 @@ struct msg_relay_close {
 	uint8_t		pad[7];
 };
 
-struct msg_relay_expired {
-	uint64_t	call;
-	uint16_t	stream;
-	uint16_t	pad[3];
-	uint64_t	packets;	/* relayed over the stream's life */
-	uint64_t	dropped;	/* from sources other than the peer */
+/* Why rtpd sends a stream's counters. */
+#define RELAY_W_LIVE	0	/* asked by MSG_RELAY_STATS_REQ */
+#define RELAY_W_CLOSED	1	/* sipd closed it: the call ended */
+#define RELAY_W_EXPIRED	2	/* no media for rtp_timeout */
+#define RELAY_W_MAX	3
+
+/* What one side's endpoint sent, as rtpd relayed it. */
+struct msg_relay_count {
+	uint64_t	packets;	/* accepted from the endpoint */
+	uint64_t	bytes;
+	uint64_t	lost;		/* RTP sequence numbers never seen */
+	uint32_t	ssrcs;		/* SSRC changes after the first */
+	uint32_t	pad;
+};
+
+struct msg_relay_stats {
+	uint64_t		call;
+	uint16_t		stream;
+	uint8_t			why;		/* RELAY_W_* */
+	uint8_t			pad[5];
+	struct msg_relay_count	leg[ROLE_MAX];
+	uint64_t		dropped;	/* from anyone else */
 };
 
 /*

@@ -457,6 +457,12 @@ parent_sig(int sig, short ev, void *arg)
 	case SIGCHLD:
 		parent_reap(p);
 		break;
+	case SIGUSR1:
+		/* the classic's plugin_stats trigger */
+		if (!p->stopping)
+			msg_send(&p->child[PROC_SIPD].chan, MSG_STATS_DUMP, 0,
+			    -1, NULL, 0);
+		break;
 	}
 }
 
@@ -586,7 +592,8 @@ parent_dispatch_rtpd(struct msgchan *c, struct msg *m, void *arg)
 void
 parent_main(struct parent *p)
 {
-	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	static const int	 sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD,
+	    SIGUSR1 };
 	struct timeval		 watch = { IFWATCH_SECONDS, 0 };
 	struct event		*ev;
 	size_t			 i;

@@ -52,6 +52,9 @@ rtpd_sibling_msg(struct msg *m)
 	case MSG_RELAY_CLOSE:
 		stream_close(m);
 		break;
+	case MSG_RELAY_STATS_REQ:
+		stream_stats();
+		break;
 	default:
 		fatalx("unexpected %s from sipd", msg_typename(m->hdr.type));
 	}

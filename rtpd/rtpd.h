@@ -18,6 +18,21 @@
 
 struct rleg;
 
+/*
+ * RTP sequence numbers of one sender (RFC 3550 A.1, without the probation
+ * and restart rules): what never came is lost, a new SSRC starts again.
+ */
+struct rtp_seen {
+	uint32_t		 ssrc;
+	uint16_t		 base;		/* first sequence number */
+	uint16_t		 max;		/* highest seen */
+	uint64_t		 cycles;	/* wraps of max, times 65536 */
+	uint64_t		 got;		/* packets of this SSRC */
+	uint64_t		 lost;		/* of SSRCs before it */
+	uint32_t		 changes;	/* SSRCs after the first */
+	int			 have;
+};
+
 /* One of our sockets: RTP or RTCP of one leg. */
 struct rsock {
 	struct rleg		*leg;
@@ -41,6 +56,8 @@ struct rleg {
 	int			 hold;
 	uint64_t		 packets;	/* accepted from the endpoint */
 	uint64_t		 dropped;	/* from anyone else */
+	uint64_t		 bytes;		/* of the packets accepted */
+	struct rtp_seen		 seen;
 };
 
 struct rstream {
@@ -64,6 +81,7 @@ void	 stream_socket(struct msg *);
 void	 stream_shutdown(void);
 size_t	 stream_count(void);
 void	 stream_ctl(struct msg *);
+void	 stream_stats(void);
 void	 stream_pace(void);
 
 /* dejitter.c */

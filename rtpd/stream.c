@@ -267,6 +267,86 @@ rs_get(uint64_t call, uint16_t index)
 	return (st);
 }
 
+static uint64_t
+seen_lost(const struct rtp_seen *r)
+{
+	uint64_t	want;
+
+	if (!r->have)
+		return (r->lost);
+	want = r->cycles + r->max - r->base + 1;
+	return (r->lost + (want > r->got ? want - r->got : 0));
+}
+
+/* An RTP packet accepted on a leg: its SSRC and sequence number. */
+static void
+seen_rtp(struct rtp_seen *r, const uint8_t *p, size_t len)
+{
+	uint32_t	ssrc;
+	uint16_t	seq, d;
+
+	if (len < 12 || (p[0] >> 6) != 2)
+		return;
+	seq = (uint16_t)(p[2] << 8 | p[3]);
+	ssrc = (uint32_t)p[8] << 24 | p[9] << 16 | p[10] << 8 | p[11];
+	if (!r->have || ssrc != r->ssrc) {
+		if (r->have) {
+			r->lost = seen_lost(r);
+			r->changes++;
+		}
+		r->ssrc = ssrc;
+		r->base = r->max = seq;
+		r->cycles = 0;
+		r->got = 1;
+		r->have = 1;
+		return;
+	}
+	r->got++;
+	d = seq - r->max;
+	/* ahead by less than half the space: newer; else late or repeated */
+	if (d != 0 && d < 0x8000) {
+		if (seq < r->max)
+			r->cycles += 65536;
+		r->max = seq;
+	}
+}
+
+static void
+count_leg(struct msg_relay_count *c, const struct rleg *l)
+{
+	c->packets = l->packets;
+	c->bytes = l->bytes;
+	c->lost = seen_lost(&l->seen);
+	c->ssrcs = l->seen.changes;
+}
+
+/* A stream's counters to sipd (plugin_stats logs them). */
+static void
+send_stats(const struct rstream *st, int why)
+{
+	struct msg_relay_stats	s;
+	int			r;
+
+	memset(&s, 0, sizeof(s));
+	s.call = st->call;
+	s.stream = st->index;
+	s.why = why;
+	for (r = 0; r < ROLE_MAX; r++) {
+		count_leg(&s.leg[r], &st->leg[r]);
+		s.dropped += st->leg[r].dropped;
+	}
+	msg_send(&child->sibling, MSG_RELAY_STATS, 0, -1, &s, sizeof(s));
+}
+
+void
+stream_stats(void)
+{
+	struct rstream	*st;
+
+	RB_FOREACH(st, rstream_tree, &streams)
+		send_stats(st, RELAY_W_LIVE);
+}
+
 static void
 rs_free(struct rstream *st)
 {
@@ -435,6 +515,7 @@ stream_close(struct msg *m)
 		    (unsigned long long)st->call, st->index,
 		    (unsigned long long)st->leg[0].packets,
 		    (unsigned long long)st->leg[1].packets);
+		send_stats(st, RELAY_W_CLOSED);
 		if (!st->reply)
 			rs_free(st);
 		else {
@@ -490,8 +571,10 @@ tx_flush(int fd, unsigned int n)
 /* Accept a packet from src on leg l, or count it as dropped. */
 static int
 rx_accept(struct rleg *l, int k, const struct sockaddr_storage *src,
-    const struct msghdr *h)
+    const struct mmsghdr *mh)
 {
+	const struct msghdr	*h = &mh->msg_hdr;
+
 	if (h->msg_flags & MSG_TRUNC) {
 		l->dropped++;
 		return (0);
@@ -509,6 +592,9 @@ rx_accept(struct rleg *l, int k, const struct sockaddr_storage *src,
 		return (0);
 	}
 	l->packets++;
+	l->bytes += mh->msg_len;
+	if (k == RTP)
+		seen_rtp(&l->seen, h->msg_iov->iov_base, mh->msg_len);
 	return (1);
 }
 
@@ -537,7 +623,7 @@ stream_read(int fd, short ev, void *arg)
 		to = (const struct sockaddr *)&o->dst[k];
 		ntx = 0;
 		for (i = 0; i < (unsigned int)n; i++) {
-			if (!rx_accept(l, k, &pkt_src[i], &rx[i].msg_hdr))
+			if (!rx_accept(l, k, &pkt_src[i], &rx[i]))
 				continue;
 			if (o->s[k].fd == -1 || !o->have_dst || o->hold)
 				continue;
@@ -589,17 +675,10 @@ stream_pace(void)
 static void
 expire(struct rstream *st)
 {
-	struct msg_relay_expired	e;
-
-	memset(&e, 0, sizeof(e));
-	e.call = st->call;
-	e.stream = st->index;
-	e.packets = st->leg[0].packets + st->leg[1].packets;
-	e.dropped = st->leg[0].dropped + st->leg[1].dropped;
 	log_info("%016llx/%u: no media for %d s: expired",
 	    (unsigned long long)st->call, st->index,
 	    child->conf->rtp_timeout);
-	msg_send(&child->sibling, MSG_RELAY_EXPIRED, 0, -1, &e, sizeof(e));
+	send_stats(st, RELAY_W_EXPIRED);
 	rs_free(st);
 }
 
@@ -670,6 +749,11 @@ call_line(struct ctlbuf *cb, const struct rstream *st, time_t now)
 	peer_field(cb, wan, 0);
 	ctl_fieldf(cb, 0, "%llu", (unsigned long long)lan->packets);
 	ctl_fieldf(cb, 0, "%llu", (unsigned long long)wan->packets);
+	ctl_fieldf(cb, 0, "%llu", (unsigned long long)lan->bytes);
+	ctl_fieldf(cb, 0, "%llu", (unsigned long long)wan->bytes);
+	ctl_fieldf(cb, 0, "%llu", (unsigned long long)seen_lost(&lan->seen));
+	ctl_fieldf(cb, 0, "%llu", (unsigned long long)seen_lost(&wan->seen));
+	ctl_fieldf(cb, 0, "%u", lan->seen.changes + wan->seen.changes);
 	ctl_fieldf(cb, 0, "%llu",
 	    (unsigned long long)(lan->dropped + wan->dropped));
 	ctl_fieldf(cb, 1, "%lld", (long long)(now - st->last));
@@ -694,7 +778,8 @@ stream_ctl(struct msg *m)
 	ctl_begin(&cb);
 	if (q.what == CTL_CALLS) {
 		fputs("call\tstream\tlan_port\twan_port\tlan_peer\twan_peer\t"
-		    "lan_packets\twan_packets\tdropped\tage\n", cb.f);
+		    "lan_packets\twan_packets\tlan_bytes\twan_bytes\t"
+		    "lan_lost\twan_lost\tssrc_changes\tdropped\tage\n", cb.f);
 		RB_FOREACH(st, rstream_tree, &streams)
 			call_line(&cb, st, now);
 	} else {

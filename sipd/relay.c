@@ -13,6 +13,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mod.h"
 #include "opaque.h"
 #include "rewrite.h"
 #include "sdp.h"
@@ -43,6 +44,14 @@ relay_close(uint64_t call, int flags)
 	c.call = call;
 	c.flags = flags;
 	msg_send(&child->sibling, MSG_RELAY_CLOSE, 0, -1, &c, sizeof(c));
+}
+
+/* plugin_stats: rtpd sends every stream's counters. */
+void
+relay_stats_request(void)
+{
+	if (child->conf->rtp_proxy_enable)
+		msg_send(&child->sibling, MSG_RELAY_STATS_REQ, 0, -1, NULL, 0);
 }
 
 /*
@@ -154,17 +163,17 @@ relay_opened(struct msg *m)
 void
 relay_dispatch(struct msg *m)
 {
-	struct msg_relay_expired	e;
+	struct msg_relay_stats	s;
 
 	switch (m->hdr.type) {
 	case MSG_RELAY_OPENED:
 		relay_opened(m);
 		break;
-	case MSG_RELAY_EXPIRED:
-		memcpy(&e, m->data, sizeof(e));
-		log_debug("%016llx/%u: media expired after %llu packets",
-		    (unsigned long long)e.call, e.stream,
-		    (unsigned long long)e.packets);
+	case MSG_RELAY_STATS:
+		memcpy(&s, m->data, sizeof(s));
+		if (s.why >= RELAY_W_MAX)
+			fatalx("relay-stats from rtpd: bad reason %u", s.why);
+		stats_stream(&s);
 		break;
 	default:
 		fatalx("unexpected %s from rtpd", msg_typename(m->hdr.type));

@@ -13,6 +13,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mod.h"
 #include "proc.h"
 #include "reg.h"
 #include "sipd.h"
@@ -156,6 +157,9 @@ sipd_parent_msg(struct msg *m)
 		break;
 	case MSG_PWFILE_END:
 		pwfile_end();
+		break;
+	case MSG_STATS_DUMP:
+		stats_signal();
 		break;
 	default:
 		fatalx("unexpected %s from the parent",

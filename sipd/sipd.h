@@ -148,6 +148,7 @@ void	 regstore_dirty(void);
 struct sdp;
 struct sdp_subst;
 void	 relay_dispatch(struct msg *);
+void	 relay_stats_request(void);
 uint64_t relay_callkey(const osip_message_t *);
 void	 relay_close(uint64_t, int);
 int	 relay_request(struct sipx *, int);

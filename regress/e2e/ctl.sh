@@ -136,7 +136,8 @@ check "media flows through the call" test $? -eq 0 -a $TW -eq 0
 
 check "show calls succeeds" ctl show calls
 check "show calls: the header" header CALL STREAM LAN_PORT WAN_PORT \
-    LAN_PEER WAN_PEER LAN_PACKETS WAN_PACKETS DROPPED AGE
+    LAN_PEER WAN_PEER LAN_PACKETS WAN_PACKETS LAN_BYTES WAN_BYTES LAN_LOST \
+    WAN_LOST SSRC_CHANGES DROPPED AGE
 check "show calls: the stream with its relay ports" \
     test "$(col LAN_PORT | sed -n 2p):$(col WAN_PORT | sed -n 2p)" = \
     "$P_IN:$P_OUT"

@@ -427,7 +427,7 @@ fuzz_output(int transport, int role, const struct sockaddr *dst,
 static void
 peer_send(int fd, uint16_t type, uint32_t id, const void *p, size_t len)
 {
-	uint8_t		buf[sizeof(struct msg_hdr) + 64];
+	uint8_t		buf[sizeof(struct msg_hdr) + 128];
 	struct msg_hdr	h;
 
 	if (len > sizeof(buf) - sizeof(h))
@@ -463,7 +463,7 @@ rtpd_open(const struct msg *m)
 {
 	struct msg_relay_open		o;
 	struct msg_relay_opened		r;
-	struct msg_relay_expired	e;
+	struct msg_relay_stats		e;
 	struct sockaddr_storage		ss;
 	uint32_t			id = m->hdr.id;
 
@@ -496,8 +496,10 @@ rtpd_open(const struct msg *m)
 		memset(&e, 0, sizeof(e));
 		e.call = o.call;
 		e.stream = o.stream;
-		e.packets = r.rtp_port;
-		peer_send(fz.rtpd_fd, MSG_RELAY_EXPIRED, 0, &e, sizeof(e));
+		e.why = fz.fuzz[4] % RELAY_W_MAX;
+		e.leg[0].packets = r.rtp_port;
+		e.leg[1].lost = r.rtcp_port;
+		peer_send(fz.rtpd_fd, MSG_RELAY_STATS, 0, &e, sizeof(e));
 		break;
 	}
 	peer_send(fz.rtpd_fd, MSG_RELAY_OPENED, id, &r, sizeof(r));
@@ -533,6 +535,7 @@ peer_serve(int fd)
 			fz.ctl_done = 1;
 			break;
 		case MSG_RELAY_CLOSE:
+		case MSG_RELAY_STATS_REQ:
 		case MSG_REG_DATA:
 		case MSG_REG_STATE_DATA:
 		case MSG_REG_STATE_END:

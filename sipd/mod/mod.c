@@ -41,7 +41,7 @@ static const struct mod_entry {
 	{ "regex_body",		&mod_regex_body },
 	{ "shortdial",		&mod_shortdial },
 	{ "siptrunk",		&mod_siptrunk },
-	{ "stats",		NULL },
+	{ "stats",		&mod_stats },
 	{ "stripheader",	&mod_stripheader },
 	{ "stun",		&mod_stun },
 };
@@ -434,6 +434,18 @@ mod_run(struct mod_msg *mm)
 		}
 	}
 	return (MOD_GO);
+}
+
+/* A module's config if it is loaded (and running), else NULL. */
+void *
+mod_loaded(const struct mod_def *def)
+{
+	struct mod_inst	*i;
+
+	if (child == NULL || child->conf == NULL || child->conf->mods == NULL ||
+	    (i = mod_find(child->conf->mods, def)) == NULL)
+		return (NULL);
+	return (i->cfg);
 }
 
 static void

@@ -16,6 +16,7 @@ struct conf_acl_list;
 struct sip_origin;
 struct sipx;
 struct reg_binding;
+struct msg_relay_stats;
 
 /*
  * Where sipd calls the modules, in the order a message meets them; the
@@ -152,6 +153,7 @@ int	 mod_redirect_user(const struct sip_origin *,
 int	 mod_marked(const osip_uri_t *, const char *);
 void	 mod_set_body(struct mod_msg *, const char *, size_t);
 const char *mod_str(const char *);
+void	*mod_loaded(const struct mod_def *);
 
 /* the modules, one file each */
 extern const struct mod_def	mod_codecfilter;
@@ -166,8 +168,13 @@ extern const struct mod_def	mod_regex;
 extern const struct mod_def	mod_regex_body;
 extern const struct mod_def	mod_shortdial;
 extern const struct mod_def	mod_siptrunk;
+extern const struct mod_def	mod_stats;
 extern const struct mod_def	mod_stripheader;
 extern const struct mod_def	mod_stun;
+
+/* stats.c: SIGUSR1, and rtpd's counters of a stream */
+void	 stats_signal(void);
+void	 stats_stream(const struct msg_relay_stats *);
 
 /* logcall.c: also what log_calls = 1 turns on */
 enum mod_verdict logcall_run(void *, struct mod_msg *);
