@@ -327,6 +327,29 @@ def seeds():
                          sdp("10.0.0.2", AUDIO % 6000))
     s["tel-request-uri"] = seq((PHONE1, tel), (PHONE1 | CONF_OPTS, tel))
     s["keepalive"] = seq((PHONE1, b"\r\n\r\n"), (UAS | TCP, b"\r\n"))
+    # A Via that looks like ours but was made up (issue 13).
+    s["response-forged-plain"] = seq((UAS, sip("SIP/2.0 200 OK", [
+        "Via: SIP/2.0/UDP 203.0.113.1:5060;"
+        "branch=z9hG4bKsxd01p0123456789abcdef.anything",
+        "Via: SIP/2.0/UDP 10.0.0.2:5099;received=127.0.0.1;rport=5099",
+        "From: %s" % P1, "To: %s" % WANT, "Call-ID: x@10.0.0.2",
+        "CSeq: 1 INVITE"], sdp("203.0.113.2", *[AUDIO % (30000 + 2 * i)
+                                                 for i in range(10)]))))
+    # Our Via, but back from the side the request did not leave by.
+    s["response-wrong-side"] = seq(
+        (PHONE1, phone1.request("OPTIONS", "sip:wan@uas.test", WAN, 1)),
+        (PHONE1, answer(200, "OK", P1, WANT, "1 OPTIONS", rr=False)))
+    # An SDP answer to no offer, and an offer of ten streams.
+    s["answer-no-offer"] = seq(
+        (PHONE1, phone1.request("OPTIONS", "sip:wan@uas.test", WAN, 1)),
+        (UAS, answer(200, "OK", P1, WANT, "1 OPTIONS", rr=False,
+                     body=sdp("203.0.113.2", AUDIO % 26000,
+                              AUDIO % 26002))))
+    s["ten-streams"] = seq(
+        (PHONE1, phone1.request("INVITE", "sip:wan@uas.test", WAN, 1, sdp(
+            "10.0.0.2", *[AUDIO % (16000 + 2 * i) for i in range(10)]))),
+        (UAS, answer(200, "OK", P1, WANT, "1 INVITE", WC, sdp(
+            "203.0.113.2", *[AUDIO % (26000 + 2 * i) for i in range(10)]))))
     return s
 
 
