@@ -44,8 +44,10 @@ clean() {
 }
 # dropped NAME: show calls counted drops on the call's stream.
 dropped() {
-	awk 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "dropped") c = i }
-	    NR > 1 && $c > 0 { ok = 1 } END { exit !ok }' "$WORK/calls-$1"
+	awk 'NR == 1 { for (i = 1; i <= NF; i++)
+		if (tolower($i) == "dropped") c = i }
+	    NR > 1 && c && $c + 0 > 0 { ok = 1 } END { exit !ok }' \
+	    "$WORK/calls-$1"
 }
 
 check "public SDP: media flows both ways in full while others spray" \
