@@ -124,12 +124,13 @@ struct mod_rx {
 	struct mod_strs	  rep;
 	void		 *re;		/* regex_t, one per pattern */
 };
-int	 mod_rx_desc(struct mod_rx *, const char *, char *, size_t);
-int	 mod_rx_pattern(struct mod_rx *, const char *, char *, size_t);
-int	 mod_rx_replace(struct mod_rx *, const char *, char *, size_t);
+/* desc, pattern, replace, check, free: a struct mod_rx as a module's cfg */
+int	 mod_rx_desc(void *, const char *, char *, size_t);
+int	 mod_rx_pattern(void *, const char *, char *, size_t);
+int	 mod_rx_replace(void *, const char *, char *, size_t);
 int	 mod_rx_match(const struct mod_rx *, size_t, const char *);
-int	 mod_rx_check(const struct mod_rx *, char *, size_t);
-void	 mod_rx_free(struct mod_rx *);
+int	 mod_rx_check(void *, char *, size_t);
+void	 mod_rx_free(void *);
 int	 mod_rx_sub(const struct mod_rx *, size_t, const char *, int,
 	    char **);
 int	 mod_networks(struct conf_acl_list *, const char *, char *, size_t);

@@ -13,35 +13,10 @@
 #include "mod.h"
 #include "sipd.h"
 
-static int
-rx_desc(void *cfg, const char *val, char *err, size_t errlen)
-{
-	return (mod_rx_desc(cfg, val, err, errlen));
-}
 
-static int
-rx_pattern(void *cfg, const char *val, char *err, size_t errlen)
-{
-	return (mod_rx_pattern(cfg, val, err, errlen));
-}
 
-static int
-rx_replace(void *cfg, const char *val, char *err, size_t errlen)
-{
-	return (mod_rx_replace(cfg, val, err, errlen));
-}
 
-static int
-rx_check(void *cfg, char *err, size_t errlen)
-{
-	return (mod_rx_check(cfg, err, errlen));
-}
 
-static void
-rx_free(void *cfg)
-{
-	mod_rx_free(cfg);
-}
 
 /* The first rule that matches the To URI (as text) makes the new target. */
 static enum mod_verdict
@@ -89,9 +64,9 @@ go:
 }
 
 static const struct mod_key rx_keys[] = {
-	{ "desc",	rx_desc },
-	{ "pattern",	rx_pattern },
-	{ "replace",	rx_replace },
+	{ "desc",	mod_rx_desc },
+	{ "pattern",	mod_rx_pattern },
+	{ "replace",	mod_rx_replace },
 	{ NULL,		NULL }
 };
 
@@ -100,7 +75,7 @@ const struct mod_def mod_regex = {
 	.hooks =	MOD_BIT(MOD_TARGET),
 	.cfgsize =	sizeof(struct mod_rx),
 	.keys =		rx_keys,
-	.check =	rx_check,
-	.cfgfree =	rx_free,
+	.check =	mod_rx_check,
+	.cfgfree =	mod_rx_free,
 	.run =		rx_run,
 };

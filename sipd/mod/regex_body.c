@@ -11,35 +11,10 @@
 #include "log.h"
 #include "mod.h"
 
-static int
-rb_desc(void *cfg, const char *val, char *err, size_t errlen)
-{
-	return (mod_rx_desc(cfg, val, err, errlen));
-}
 
-static int
-rb_pattern(void *cfg, const char *val, char *err, size_t errlen)
-{
-	return (mod_rx_pattern(cfg, val, err, errlen));
-}
 
-static int
-rb_replace(void *cfg, const char *val, char *err, size_t errlen)
-{
-	return (mod_rx_replace(cfg, val, err, errlen));
-}
 
-static int
-rb_check(void *cfg, char *err, size_t errlen)
-{
-	return (mod_rx_check(cfg, err, errlen));
-}
 
-static void
-rb_free(void *cfg)
-{
-	mod_rx_free(cfg);
-}
 
 /*
  * Every rule in turn, each on what the one before left, every match
@@ -83,9 +58,9 @@ rb_run(void *cfgp, struct mod_msg *mm)
 }
 
 static const struct mod_key rb_keys[] = {
-	{ "desc",	rb_desc },
-	{ "pattern",	rb_pattern },
-	{ "replace",	rb_replace },
+	{ "desc",	mod_rx_desc },
+	{ "pattern",	mod_rx_pattern },
+	{ "replace",	mod_rx_replace },
 	{ NULL,		NULL }
 };
 
@@ -94,7 +69,7 @@ const struct mod_def mod_regex_body = {
 	.hooks =	MOD_BIT(MOD_PRE),
 	.cfgsize =	sizeof(struct mod_rx),
 	.keys =		rb_keys,
-	.check =	rb_check,
-	.cfgfree =	rb_free,
+	.check =	mod_rx_check,
+	.cfgfree =	mod_rx_free,
 	.run =		rb_run,
 };

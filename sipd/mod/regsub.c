@@ -20,17 +20,20 @@
  * a bad one is reported at its line.
  */
 int
-mod_rx_desc(struct mod_rx *rx, const char *val, char *err, size_t errlen)
+mod_rx_desc(void *cfg, const char *val, char *err, size_t errlen)
 {
+	struct mod_rx	*rx = cfg;
+
 	mod_strs_add(&rx->desc, val);
 	return (0);
 }
 
 int
-mod_rx_pattern(struct mod_rx *rx, const char *val, char *err, size_t errlen)
+mod_rx_pattern(void *cfg, const char *val, char *err, size_t errlen)
 {
-	regex_t	*re;
-	int	 rc;
+	struct mod_rx	*rx = cfg;
+	regex_t		*re;
+	int		 rc;
 
 	if ((re = reallocarray(rx->re, rx->pat.n + 1, sizeof(*re))) == NULL)
 		fatal("%s", __func__);
@@ -46,15 +49,19 @@ mod_rx_pattern(struct mod_rx *rx, const char *val, char *err, size_t errlen)
 }
 
 int
-mod_rx_replace(struct mod_rx *rx, const char *val, char *err, size_t errlen)
+mod_rx_replace(void *cfg, const char *val, char *err, size_t errlen)
 {
+	struct mod_rx	*rx = cfg;
+
 	mod_strs_add(&rx->rep, val);
 	return (0);
 }
 
 int
-mod_rx_check(const struct mod_rx *rx, char *err, size_t errlen)
+mod_rx_check(void *cfg, char *err, size_t errlen)
 {
+	const struct mod_rx	*rx = cfg;
+
 	if (rx->pat.n != rx->rep.n || rx->pat.n != rx->desc.n) {
 		snprintf(err, errlen, "its three keys go in threes, and there "
 		    "are %zu, %zu and %zu lines", rx->desc.n, rx->pat.n,
@@ -74,10 +81,11 @@ mod_rx_match(const struct mod_rx *rx, size_t i, const char *s)
 }
 
 void
-mod_rx_free(struct mod_rx *rx)
+mod_rx_free(void *cfg)
 {
-	regex_t	*re = rx->re;
-	size_t	 i;
+	struct mod_rx	*rx = cfg;
+	regex_t		*re = rx->re;
+	size_t		 i;
 
 	for (i = 0; i < rx->pat.n; i++)
 		regfree(&re[i]);

@@ -14,17 +14,7 @@
 #include "sipd.h"
 
 /* name, account, numbers_regex: the classic's threes, as mod_rx keeps them */
-static int
-st_name(void *cfg, const char *val, char *err, size_t errlen)
-{
-	return (mod_rx_desc(cfg, val, err, errlen));
-}
 
-static int
-st_numbers(void *cfg, const char *val, char *err, size_t errlen)
-{
-	return (mod_rx_pattern(cfg, val, err, errlen));
-}
 
 /* A SIP URI, the address of record the trunk's phone registers. */
 static int
@@ -45,17 +35,7 @@ st_account(void *cfg, const char *val, char *err, size_t errlen)
 	return (rc);
 }
 
-static int
-st_check(void *cfg, char *err, size_t errlen)
-{
-	return (mod_rx_check(cfg, err, errlen));
-}
 
-static void
-st_free(void *cfg)
-{
-	mod_rx_free(cfg);
-}
 
 /*
  * A request from the WAN for no phone we know: if its Request-URI's or
@@ -89,9 +69,9 @@ st_run(void *cfgp, struct mod_msg *mm)
 }
 
 static const struct mod_key st_keys[] = {
-	{ "name",		st_name },
+	{ "name",		mod_rx_desc },
 	{ "account",		st_account },
-	{ "numbers_regex",	st_numbers },
+	{ "numbers_regex",	mod_rx_pattern },
 	{ NULL,			NULL }
 };
 
@@ -100,7 +80,7 @@ const struct mod_def mod_siptrunk = {
 	.hooks =	MOD_BIT(MOD_UNKNOWN),
 	.cfgsize =	sizeof(struct mod_rx),
 	.keys =		st_keys,
-	.check =	st_check,
-	.cfgfree =	st_free,
+	.check =	mod_rx_check,
+	.cfgfree =	mod_rx_free,
 	.run =		st_run,
 };
