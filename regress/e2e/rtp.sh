@@ -185,6 +185,9 @@ wan_capture
 
 # 7. The port range used up: 4 pairs per side, 4 calls hold them all, the
 # fifth is refused cleanly (503), and a call after they hang up works.
+# rtpd narrows its range only when no stream is open: the calls above
+# must be gone first (their BYEs may still be on their way under load).
+check "no stream is left before the range narrows" wait_for 10 no_relay_ports
 sed -i 's/^rtp_port_high = .*/rtp_port_high = 7077/' "$CONF"
 kill -HUP "$SXD"
 sleep 0.5
@@ -197,7 +200,7 @@ for i in 1 2 3 4; do
 	    "203.0.113.2:$((5100 + i))" -key rtpport $((16100 + 2 * i)) \
 	    10.0.0.1:5060
 done
-check "four calls hold the whole range" wait_for 5 sh -c \
+check "four calls hold the whole range" wait_for 10 sh -c \
     "[ \$(ip netns exec $NS_FW ss -uanH | grep -cE ':70[7-8][0-9] ') -eq 16 ]"
 check "a fifth call is refused with 503" sipp_run lan-x5 "$NS_LAN" $LAN 5205 \
     rtp_uac_503.xml 10.0.0.1:5060 -s phone1 -key domain sip.test \
