@@ -40,7 +40,6 @@ enum msg_type {
 	MSG_RELAY_OPENED,	/* rtpd -> sipd */
 	MSG_RELAY_CLOSE,	/* sipd -> rtpd */
 	MSG_RELAY_STATS,	/* rtpd -> sipd: a stream's counters */
-	MSG_RELAY_STATS_REQ,	/* sipd -> rtpd: every stream's, now */
 	MSG_PWFILE_DATA,	/* parent -> sipd: a chunk of proxy_auth_pwfile */
 	MSG_PWFILE_END,		/* parent -> sipd: the file is complete */
 	MSG_CTL_REQ,		/* siproxctl -> parent -> child: a query */
@@ -49,7 +48,9 @@ enum msg_type {
 	MSG_VERBOSE,		/* parent -> child: new log verbosity */
 	MSG_SHUTDOWN,		/* parent -> child: flush state and exit */
 	MSG_LOG,		/* child -> parent: a log line, on its own channel */
+	/* new types go last: siproxctl's numbers stay those of older builds */
 	MSG_STATS_DUMP,		/* parent -> sipd: SIGUSR1 (plugin_stats) */
+	MSG_RELAY_STATS_REQ,	/* sipd -> rtpd: every stream's counters, now */
 	MSG_TYPE_MAX
 };
 
