@@ -15,26 +15,6 @@
 #include "mod.h"
 #include "sipd.h"
 
-struct dtag_cfg {
-	struct conf_acl_list	 nets;
-};
-
-static int
-dtag_networks(void *cfgp, const char *val, char *err, size_t errlen)
-{
-	struct dtag_cfg	*cfg = cfgp;
-
-	return (mod_networks(&cfg->nets, val, err, errlen));
-}
-
-static void
-dtag_free(void *cfgp)
-{
-	struct dtag_cfg	*cfg = cfgp;
-
-	mod_networks_free(&cfg->nets);
-}
-
 /*
  * Some provider edges (Deutsche Telekom's, hence the name) answer with
  * their own address in place of ours in the top Via.  A response from the
@@ -44,17 +24,17 @@ dtag_free(void *cfgp)
 static enum mod_verdict
 dtag_run(void *cfgp, struct mod_msg *mm)
 {
-	struct dtag_cfg		*cfg = cfgp;
+	struct conf_acl_list	*nets = cfgp;
 	struct sockaddr_storage	 ss;
 	osip_via_t		*v;
 	char			 host[256], port[8];
 
 	if (MSG_IS_REQUEST(mm->m) || mm->side != ROLE_OUTBOUND ||
-	    !conf_acl_match(&cfg->nets,
+	    !conf_acl_match(nets,
 	    (const struct sockaddr *)&mm->from->src) ||
 	    osip_message_get_via(mm->m, 0, &v) < 0 || v == NULL ||
 	    v->host == NULL || addr_parse(v->host, &ss) == -1 ||
-	    !conf_acl_match(&cfg->nets, (struct sockaddr *)&ss))
+	    !conf_acl_match(nets, (struct sockaddr *)&ss))
 		return (MOD_GO);
 	our_host(ROLE_OUTBOUND, mm->from->src.ss_family, host, sizeof(host));
 	log_debug("fix_DTAG: top via %s made %s again", mod_str(v->host),
@@ -68,15 +48,15 @@ dtag_run(void *cfgp, struct mod_msg *mm)
 }
 
 static const struct mod_key dtag_keys[] = {
-	{ "networks",	dtag_networks },
+	{ "networks",	mod_networks },
 	{ NULL,		NULL }
 };
 
 const struct mod_def mod_fix_DTAG = {
 	.name =		"fix_DTAG",
 	.hooks =	MOD_BIT(MOD_TARGET),
-	.cfgsize =	sizeof(struct dtag_cfg),
+	.cfgsize =	sizeof(struct conf_acl_list),
 	.keys =		dtag_keys,
-	.cfgfree =	dtag_free,
+	.cfgfree =	mod_networks_free,
 	.run =		dtag_run,
 };

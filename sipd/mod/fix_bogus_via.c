@@ -13,26 +13,6 @@
 #include "mod.h"
 #include "sipd.h"
 
-struct fbv_cfg {
-	struct conf_acl_list	 nets;
-};
-
-static int
-fbv_networks(void *cfgp, const char *val, char *err, size_t errlen)
-{
-	struct fbv_cfg	*cfg = cfgp;
-
-	return (mod_networks(&cfg->nets, val, err, errlen));
-}
-
-static void
-fbv_free(void *cfgp)
-{
-	struct fbv_cfg	*cfg = cfgp;
-
-	mod_networks_free(&cfg->nets);
-}
-
 /*
  * A request from the WAN whose top Via names an address in the networks
  * (a provider's box behind its own NAT): answers would go there, so the
@@ -41,7 +21,7 @@ fbv_free(void *cfgp)
 static enum mod_verdict
 fbv_run(void *cfgp, struct mod_msg *mm)
 {
-	struct fbv_cfg		*cfg = cfgp;
+	struct conf_acl_list	*nets = cfgp;
 	struct sockaddr_storage	 ss;
 	osip_via_t		*v;
 	char			 ip[64], port[8];
@@ -49,7 +29,7 @@ fbv_run(void *cfgp, struct mod_msg *mm)
 	if (!MSG_IS_REQUEST(mm->m) || mm->side != ROLE_OUTBOUND ||
 	    osip_message_get_via(mm->m, 0, &v) < 0 || v == NULL ||
 	    v->host == NULL || addr_parse(v->host, &ss) == -1 ||
-	    !conf_acl_match(&cfg->nets, (struct sockaddr *)&ss))
+	    !conf_acl_match(nets, (struct sockaddr *)&ss))
 		return (MOD_GO);
 	addr_ntop((const struct sockaddr *)&mm->from->src, ip, sizeof(ip));
 	snprintf(port, sizeof(port), "%u",
@@ -62,15 +42,15 @@ fbv_run(void *cfgp, struct mod_msg *mm)
 }
 
 static const struct mod_key fbv_keys[] = {
-	{ "networks",	fbv_networks },
+	{ "networks",	mod_networks },
 	{ NULL,		NULL }
 };
 
 const struct mod_def mod_fix_bogus_via = {
 	.name =		"fix_bogus_via",
 	.hooks =	MOD_BIT(MOD_PRE),
-	.cfgsize =	sizeof(struct fbv_cfg),
+	.cfgsize =	sizeof(struct conf_acl_list),
 	.keys =		fbv_keys,
-	.cfgfree =	fbv_free,
+	.cfgfree =	mod_networks_free,
 	.run =		fbv_run,
 };

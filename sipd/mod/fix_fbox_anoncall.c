@@ -14,10 +14,6 @@
 #include "reg.h"
 #include "sipd.h"
 
-struct fbox_cfg {
-	struct conf_acl_list	 nets;
-};
-
 /* What the walk over the registrations looks for, and what it found. */
 struct fbox_find {
 	const osip_uri_t	*contact;
@@ -25,22 +21,6 @@ struct fbox_find {
 	int			 same;		/* a binding with its user */
 	char			*user;		/* one with its uniq= */
 };
-
-static int
-fbox_networks(void *cfgp, const char *val, char *err, size_t errlen)
-{
-	struct fbox_cfg	*cfg = cfgp;
-
-	return (mod_networks(&cfg->nets, val, err, errlen));
-}
-
-static void
-fbox_free(void *cfgp)
-{
-	struct fbox_cfg	*cfg = cfgp;
-
-	mod_networks_free(&cfg->nets);
-}
 
 static const char *
 fbox_uniq(const osip_uri_t *u)
@@ -82,12 +62,12 @@ fbox_match(struct reg_binding *b, void *arg)
 static enum mod_verdict
 fbox_run(void *cfgp, struct mod_msg *mm)
 {
-	struct fbox_cfg		*cfg = cfgp;
+	struct conf_acl_list	*nets = cfgp;
 	struct fbox_find	 f;
 	osip_contact_t		*c;
 
 	if (mm->side != ROLE_INBOUND ||
-	    !conf_acl_match(&cfg->nets,
+	    !conf_acl_match(nets,
 	    (const struct sockaddr *)&mm->from->src) ||
 	    (c = osip_list_get(&mm->m->contacts, 0)) == NULL ||
 	    c->url == NULL || c->url->host == NULL)
@@ -108,15 +88,15 @@ fbox_run(void *cfgp, struct mod_msg *mm)
 }
 
 static const struct mod_key fbox_keys[] = {
-	{ "networks",	fbox_networks },
+	{ "networks",	mod_networks },
 	{ NULL,		NULL }
 };
 
 const struct mod_def mod_fix_fbox_anoncall = {
 	.name =		"fix_fbox_anoncall",
 	.hooks =	MOD_BIT(MOD_PRE),
-	.cfgsize =	sizeof(struct fbox_cfg),
+	.cfgsize =	sizeof(struct conf_acl_list),
 	.keys =		fbox_keys,
-	.cfgfree =	fbox_free,
+	.cfgfree =	mod_networks_free,
 	.run =		fbox_run,
 };

@@ -357,12 +357,12 @@ mod_put(struct mod_buf *b, const char *s, size_t len)
  * a calloc'd head not yet initialised.
  */
 int
-mod_networks(struct conf_acl_list *list, const char *val, char *err,
-    size_t errlen)
+mod_networks(void *cfg, const char *val, char *err, size_t errlen)
 {
-	struct conf_acl	*a;
-	char		*dup, *tok, *rest;
-	int		 rc = 0;
+	struct conf_acl_list	*list = cfg;
+	struct conf_acl		*a;
+	char			*dup, *tok, *rest;
+	int			 rc = 0;
 
 	if (list->tqh_last == NULL)
 		TAILQ_INIT(list);
@@ -388,9 +388,10 @@ mod_networks(struct conf_acl_list *list, const char *val, char *err,
 }
 
 void
-mod_networks_free(struct conf_acl_list *list)
+mod_networks_free(void *cfg)
 {
-	struct conf_acl	*a;
+	struct conf_acl_list	*list = cfg;
+	struct conf_acl		*a;
 
 	if (list->tqh_last == NULL)
 		return;

@@ -133,8 +133,9 @@ int	 mod_rx_check(void *, char *, size_t);
 void	 mod_rx_free(void *);
 int	 mod_rx_sub(const struct mod_rx *, size_t, const char *, int,
 	    char **);
-int	 mod_networks(struct conf_acl_list *, const char *, char *, size_t);
-void	 mod_networks_free(struct conf_acl_list *);
+/* a plugin_X_networks key and its free: a struct conf_acl_list as cfg */
+int	 mod_networks(void *, const char *, char *, size_t);
+void	 mod_networks_free(void *);
 
 /* mod.c: sipd's hooks; each returns 0 to go on, 1 when the message was
    consumed (and freed) by a module */
