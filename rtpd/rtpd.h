@@ -35,6 +35,7 @@ struct rtp_seen {
 
 /* One of our sockets: RTP or RTCP of one leg. */
 struct rsock {
+	RB_ENTRY(rsock)		 wait_entry;	/* while it awaits the parent */
 	struct rleg		*leg;
 	int			 k;		/* RTP or RTCP */
 	int			 fd;		/* -1 until the parent sends it */

@@ -31,7 +31,13 @@ RB_HEAD(rstream_tree, rstream);
 static int	rstream_cmp(struct rstream *, struct rstream *);
 RB_PROTOTYPE(rstream_tree, rstream, entry, rstream_cmp)
 
+/* The sockets asked of the parent and not yet received, by request id. */
+RB_HEAD(rsock_tree, rsock);
+static int	rsock_cmp(struct rsock *, struct rsock *);
+RB_PROTOTYPE(rsock_tree, rsock, wait_entry, rsock_cmp)
+
 static struct rstream_tree	 streams = RB_INITIALIZER(&streams);
+static struct rsock_tree	 waiting = RB_INITIALIZER(&waiting);
 static size_t			 nstreams;
 static unsigned long long	 done_packets, done_dropped;	/* closed ones */
 
@@ -69,6 +75,16 @@ rstream_cmp(struct rstream *a, struct rstream *b)
 }
 
 RB_GENERATE(rstream_tree, rstream, entry, rstream_cmp)
+
+static int
+rsock_cmp(struct rsock *a, struct rsock *b)
+{
+	if (a->req != b->req)
+		return (a->req < b->req ? -1 : 1);
+	return (0);
+}
+
+RB_GENERATE(rsock_tree, rsock, wait_entry, rsock_cmp)
 
 static time_t
 now_sec(void)
@@ -150,7 +166,11 @@ sock_request(struct rleg *l, int k)
 	req.role = l->role;
 	req.family = l->family == AF_INET6 ? MSG_AF_INET6 : MSG_AF_INET;
 	req.port = l->port + k;
-	l->s[k].req = ++req_ids;
+	if (++req_ids == 0)
+		req_ids = 1;	/* 0: awaits nothing */
+	l->s[k].req = req_ids;
+	if (RB_INSERT(rsock_tree, &waiting, &l->s[k]) != NULL)
+		fatalx("%s: request id %u in use", __func__, req_ids);
 	msg_send(&child->parent, MSG_RTP_SOCKET_REQ, l->s[k].req, -1, &req,
 	    sizeof(req));
 	l->st->want++;
@@ -183,7 +203,8 @@ leg_close(struct rleg *l)
 		if (l->s[k].fd != -1) {
 			dejitter_forget(l->s[k].fd);
 			sock_release(l, k, l->s[k].fd);
-		}
+		} else if (l->s[k].req != 0)
+			RB_REMOVE(rsock_tree, &waiting, &l->s[k]);
 		l->s[k].fd = -1;
 		l->s[k].req = 0;
 	}
@@ -437,20 +458,18 @@ stream_open(struct msg *m)
 	st->reply_role = to;
 }
 
-/* The socket that waits for parent request id, and its stream. */
+/* The socket that waits for parent request id, out of the waiting ones. */
 static struct rsock *
 sock_find(uint32_t id)
 {
-	struct rstream	*st;
-	int		 r, k;
+	struct rsock	key, *s;
 
-	RB_FOREACH(st, rstream_tree, &streams)
-		for (r = 0; r < ROLE_MAX; r++)
-			for (k = RTP; k <= RTCP; k++)
-				if (st->leg[r].s[k].req == id &&
-				    st->leg[r].s[k].fd == -1)
-					return (&st->leg[r].s[k]);
-	return (NULL);
+	key.req = id;
+	if ((s = RB_FIND(rsock_tree, &waiting, &key)) != NULL) {
+		RB_REMOVE(rsock_tree, &waiting, s);
+		s->req = 0;
+	}
+	return (s);
 }
 
 void
