@@ -22,6 +22,7 @@
 #include <vis.h>
 
 #include "log.h"
+#include "mono.h"
 #include "msg.h"
 
 static int		 log_to_stderr;
@@ -254,14 +255,14 @@ log_debug(const char *emsg, ...)
 void
 log_limited(struct log_limit *l, int pri, const char *emsg, ...)
 {
-	struct timespec	ts;
+	time_t		now;
 	va_list		ap;
 	char		buf[1024];
 
 	if (pri == LOG_INFO && verbose < 0)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (l->last != 0 && ts.tv_sec == l->last) {
+	now = mono_now();
+	if (l->last != 0 && now == l->last) {
 		l->more++;
 		return;
 	}
@@ -273,7 +274,7 @@ log_limited(struct log_limit *l, int pri, const char *emsg, ...)
 		    l->more);
 	else
 		logit(pri, "%s", buf);
-	l->last = ts.tv_sec;
+	l->last = now;
 	l->more = 0;
 }
 

@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "child.h"
 #include "log.h"
+#include "mono.h"
 #include "rtpd.h"
 
 #define DJ_MAXPKT	2048
@@ -38,15 +39,6 @@ static struct djq	 spare = TAILQ_HEAD_INITIALIZER(spare);
 static int		 qdelay[2] = { -1, -1 };
 static struct event	*dj_ev;
 
-static int64_t
-now_us(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-}
-
 static void
 dj_arm(void)
 {
@@ -59,7 +51,7 @@ dj_arm(void)
 			due = TAILQ_FIRST(&queue[q])->due;
 	if (due == INT64_MAX)
 		return;
-	d = due - now_us();
+	d = due - mono_us();
 	if (d < 0)
 		d = 0;
 	tv.tv_sec = d / 1000000;
@@ -71,7 +63,7 @@ static void
 dj_fire(int fd, short ev, void *arg)
 {
 	struct djpkt	*p;
-	int64_t		 now = now_us();
+	int64_t		 now = mono_us();
 	int		 q;
 
 	for (q = 0; q < 2; q++)
@@ -120,7 +112,7 @@ dejitter_send(int fd, const void *buf, size_t len,
 		TAILQ_REMOVE(&spare, p, entry);
 	else if ((p = malloc(sizeof(*p))) == NULL)
 		fatal("%s", __func__);
-	p->due = now_us() + delay;
+	p->due = mono_us() + delay;
 	p->fd = fd;
 	p->dst = *dst;
 	p->len = len;

@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "log.h"
+#include "mono.h"
 #include "rtpd.h"
 
 #define RTP_MAXPKT	8192
@@ -85,15 +86,6 @@ rsock_cmp(struct rsock *a, struct rsock *b)
 }
 
 RB_GENERATE(rsock_tree, rsock, wait_entry, rsock_cmp)
-
-static time_t
-now_sec(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec);
-}
 
 size_t
 stream_count(void)
@@ -273,7 +265,7 @@ rs_get(uint64_t call, uint16_t index)
 		fatal("%s", __func__);
 	st->call = call;
 	st->index = index;
-	st->last = now_sec();
+	st->last = mono_now();
 	for (r = 0; r < ROLE_MAX; r++) {
 		st->leg[r].st = st;
 		st->leg[r].role = r;
@@ -663,7 +655,7 @@ stream_read(int fd, short ev, void *arg)
 			break;
 	}
 	if (got > 0)
-		st->last = now_sec();
+		st->last = mono_now();
 	turn_packets += got;
 	tick_packets += got;
 }
@@ -705,7 +697,7 @@ static void
 stream_tick(int fd, short ev, void *arg)
 {
 	struct rstream	*st, *next;
-	time_t		 now = now_sec();
+	time_t		 now = mono_now();
 
 	pacing = tick_packets >= RTP_PACE_PPS;
 	tick_packets = 0;
@@ -786,7 +778,7 @@ stream_ctl(struct msg *m)
 	struct ctlbuf		 cb;
 	struct rstream		*st;
 	unsigned long long	 pk = done_packets, dr = done_dropped;
-	time_t			 now = now_sec();
+	time_t			 now = mono_now();
 	int			 r;
 
 	memcpy(&q, m->data, sizeof(q));

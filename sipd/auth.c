@@ -28,6 +28,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "mono.h"
 
 #define NONCE_ID	16		/* issue time (8, big-endian), random */
 #define NONCE_MAC	16		/* HMAC-SHA-256, truncated */
@@ -59,7 +60,6 @@ static int	nonce_cmp(struct auth_nonce *, struct auth_nonce *);
 RB_PROTOTYPE(auth_users, auth_user, entry, user_cmp)
 RB_PROTOTYPE(auth_nonces, auth_nonce, entry, nonce_cmp)
 
-static time_t	auth_mono(void);
 
 static struct auth_users	users = RB_INITIALIZER(&users);
 static struct auth_nonces	nonces = RB_INITIALIZER(&nonces);
@@ -69,7 +69,7 @@ static uint8_t			nonce_key[32];
 static int			key_ready;
 static int			last_guess;	/* see auth_was_guess */
 static int			offer = AUTH_MD5 | AUTH_SHA256;
-static time_t			(*auth_now)(void) = auth_mono;
+static time_t			(*auth_now)(void) = mono_now;
 static char			auth_username[sizeof(((struct auth_cred *)0)->
 				    username)];
 
@@ -88,20 +88,10 @@ nonce_cmp(struct auth_nonce *a, struct auth_nonce *b)
 	return (memcmp(a->id, b->id, NONCE_ID));
 }
 
-static time_t
-auth_mono(void)
-{
-	struct timespec	ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		fatal("clock_gettime");
-	return (ts.tv_sec);
-}
-
 void
 auth_set_clock(time_t (*fn)(void))
 {
-	auth_now = fn != NULL ? fn : auth_mono;
+	auth_now = fn != NULL ? fn : mono_now;
 }
 
 /* MD5, RFC 1321 §3.4: T[i] = floor(2^32 * |sin(i + 1)|). */

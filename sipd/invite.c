@@ -12,6 +12,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mono.h"
 #include "msg.h"
 #include "sipd.h"
 

@@ -17,6 +17,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mono.h"
 #include "mod.h"
 #include "opaque.h"
 #include "reg.h"

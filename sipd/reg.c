@@ -18,6 +18,7 @@
 
 #include "addr.h"
 #include "log.h"
+#include "mono.h"
 #include "reg.h"
 
 /*

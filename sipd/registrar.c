@@ -13,6 +13,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mono.h"
 #include "reg.h"
 #include "privacy.h"
 #include "rewrite.h"

@@ -12,6 +12,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mono.h"
 #include "reg.h"
 #include "siphash.h"
 #include "sipd.h"
@@ -29,15 +30,6 @@ static int		 stopping;
 /* The file that holds the table as it is when nothing is dirty. */
 static char		 synced[CONF_PATHLEN];
 static char		 pending[CONF_PATHLEN];	/* the save under way */
-
-time_t
-mono_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec);
-}
 
 void
 regstore_data(int which, const void *p, size_t len)

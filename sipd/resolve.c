@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mono.h"
 #include "resolve.h"
 
 #define RESOLVE_PORT		5060
@@ -126,16 +127,6 @@ cache_cmp(struct cache_entry *a, struct cache_entry *b)
 }
 
 RB_GENERATE(resolve_cache_tree, cache_entry, node, cache_cmp)
-
-static time_t
-resolve_now(void)
-{
-	struct timespec	ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		fatal("clock_gettime");
-	return (ts.tv_sec);
-}
 
 static void
 addrlist_add(struct addrlist *l, const struct sockaddr_storage *ss)
@@ -280,7 +271,7 @@ cache_lookup(struct resolve_req *req)
 
 	if ((e = cache_find(req)) == NULL)
 		return (0);
-	if (e->expires <= resolve_now()) {
+	if (e->expires <= mono_now()) {
 		cache_remove(e);
 		return (0);
 	}
@@ -300,7 +291,7 @@ cache_store(struct resolve_req *req)
 
 	if (req->ttl == 0 || req->ntargets == 0)
 		return;
-	now = resolve_now();
+	now = mono_now();
 	if ((e = cache_find(req)) != NULL)
 		cache_remove(e);
 	while ((e = TAILQ_FIRST(&resolve_cache_age)) != NULL &&

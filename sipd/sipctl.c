@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "log.h"
+#include "mono.h"
 #include "reg.h"
 #include "sipd.h"
 

@@ -136,7 +136,6 @@ int	 tcp_send(int, const struct sockaddr *, uint64_t, const char *,
 	    size_t);
 
 /* regstore.c */
-time_t	 mono_now(void);
 void	 regstore_data(int, const void *, size_t);
 void	 regstore_loaded(void);
 void	 regstore_saved(struct msg *);

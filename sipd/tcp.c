@@ -23,6 +23,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mono.h"
 #include "sipd.h"
 #include "sipframe.h"
 #include "tcp.h"
@@ -177,15 +178,6 @@ tcp_peer_cmp(struct tcp_conn *a, struct tcp_conn *b)
 	return (tcp_id_cmp(a, b));
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 size_t
 tcp_count(void)
 {
@@ -322,7 +314,7 @@ tcp_new(int fd, int role, const struct sockaddr *peer, int ours)
 	c->id = ++tcp_lastid;
 	memcpy(&c->peer, peer, addr_len(peer));
 	TAILQ_INIT(&c->wq);
-	c->start = c->last = c->lastsent = now_ms();
+	c->start = c->last = c->lastsent = mono_ms();
 	if ((c->tev = evtimer_new(child->base, tcp_timer, c)) == NULL)
 		fatalx("%s: evtimer_new", __func__);
 	if (fd != -1)
@@ -339,7 +331,7 @@ tcp_arm(struct tcp_conn *c)
 {
 	const struct siproxd_conf	*cf = child->conf;
 	struct timeval			 tv;
-	uint64_t			 due, now = now_ms();
+	uint64_t			 due, now = mono_ms();
 
 	if (c->connecting)
 		due = c->start + cf->tcp_connect_timeout;
@@ -410,7 +402,7 @@ tcp_queue(struct tcp_conn *c, const char *buf, size_t len, int msg)
 	TAILQ_INSERT_TAIL(&c->wq, o, entry);
 	c->wqlen += len;
 	c->wqn += msg;
-	c->lastsent = now_ms();
+	c->lastsent = mono_ms();
 	if (msg)
 		c->last = c->lastsent;
 	if (c->connecting)
@@ -434,7 +426,7 @@ tcp_connected(struct tcp_conn *c)
 	}
 	log_debug("tcp %s: connected", log_sa((struct sockaddr *)&c->peer));
 	c->connecting = 0;
-	c->last = c->lastsent = now_ms();
+	c->last = c->lastsent = mono_ms();
 	if (event_add(c->rev, NULL) == -1)
 		fatalx("%s: event_add", __func__);
 	tcp_arm(c);
@@ -457,7 +449,7 @@ tcp_timer(int fd, short ev, void *arg)
 {
 	const struct siproxd_conf	*cf = child->conf;
 	struct tcp_conn			*c = arg;
-	uint64_t			 now = now_ms();
+	uint64_t			 now = mono_ms();
 
 	if (c->connecting) {
 		tcp_close(c, 1, "connect timed out after %d ms",
@@ -531,11 +523,11 @@ tcp_input(struct tcp_conn *c)
 			break;
 		}
 		if (r == TCP_FRAME_MSG) {
-			c->last = now_ms();
+			c->last = mono_ms();
 			c->gotmsg = 1;
 			tcp_deliver(c, c->rbuf + off, used);
 		} else if (r == TCP_FRAME_PING) {
-			c->last = now_ms();
+			c->last = mono_ms();
 			tcp_queue(c, "\r\n", 2, 0);
 		} else
 			c->pinged = 0;
@@ -557,7 +549,7 @@ tcp_input(struct tcp_conn *c)
 	c->rlen -= off;
 	/* A message's first byte starts its clock (slowloris). */
 	if (c->rlen > 0 && !c->partial && !tcp_crlf_only(c))
-		c->last = now_ms();
+		c->last = mono_ms();
 	c->partial = c->rlen > 0 && !tcp_crlf_only(c);
 	return (0);
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "mono.h"
 #include "msg.h"
 #include "sipd.h"
 #include "unit.h"

@@ -17,6 +17,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mono.h"
 #include "mod.h"
 #include "reg.h"
 #include "sipd.h"
@@ -75,22 +76,13 @@ stats_free(void *cfgp)
 	free(((struct stats_cfg *)cfgp)->filename);
 }
 
-static time_t
-stats_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec);
-}
-
 /* Every stream's counters: rtpd answers with one message each. */
 static void
 stats_dump(const char *why)
 {
 	log_info("stats (%s): %zu phones registered", why, reg_count());
 	relay_stats_request();
-	stats_last = stats_now();
+	stats_last = mono_now();
 }
 
 /* The shorter of the two periods that are set. */
@@ -111,8 +103,8 @@ stats_run(void *cfgp, struct mod_msg *mm)
 	int	every = stats_every(cfgp);
 
 	if (stats_last == 0)
-		stats_last = stats_now();
-	else if (every > 0 && stats_now() - stats_last >= every)
+		stats_last = mono_now();
+	else if (every > 0 && mono_now() - stats_last >= every)
 		stats_dump("timer");
 	return (MOD_GO);
 }

@@ -16,6 +16,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mono.h"
 #include "mod.h"
 #include "resolve.h"
 #include "sipd.h"
