@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # Debian packages to build siproxd and run make check (as root).
 set -e
-PKGS="build-essential pkg-config libosip2-dev libcap-dev libbsd-dev
+PKGS="build-essential pkg-config libosip2-dev libcap-dev libbsd-dev libmd-dev
 libevent-dev libc-ares-dev libseccomp-dev sip-tester iproute2 clang
 libclang-rt-14-dev mandoc dnsmasq-base procps util-linux nftables psmisc
 stun-server"

@@ -94,223 +94,41 @@ auth_set_clock(time_t (*fn)(void))
 	auth_now = fn != NULL ? fn : mono_now;
 }
 
-/* MD5, RFC 1321 §3.4: T[i] = floor(2^32 * |sin(i + 1)|). */
-static const uint32_t md5_t[64] = {
-	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
-	0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
-	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
-	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
-	0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
-	0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
-	0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
-	0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
-	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-	0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
-	0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039,
-	0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
-	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
-};
-static const uint8_t md5_s[16] = {
-	7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21,
-};
-
-/* SHA-256, FIPS 180-4 §4.2.2 and §5.3.3: cube and square roots of primes. */
-static const uint32_t sha256_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5,
-	0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
-	0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3,
-	0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5,
-	0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-static const uint32_t sha256_h0[8] = {
-	0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-};
-
-static uint32_t
-rol32(uint32_t x, int n)
-{
-	return (x << n | x >> (32 - n));
-}
-
-static uint32_t
-ror32(uint32_t x, int n)
-{
-	return (x >> n | x << (32 - n));
-}
-
-static uint32_t
-get_le32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24);
-}
-
-static uint32_t
-get_be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3]);
-}
-
-static void
-md5_block(uint32_t *h, const uint8_t *p)
-{
-	uint32_t	 m[16], a = h[0], b = h[1], c = h[2], d = h[3], f, t;
-	int		 i, g;
-
-	for (i = 0; i < 16; i++)
-		m[i] = get_le32(p + 4 * i);
-	for (i = 0; i < 64; i++) {
-		switch (i / 16) {
-		case 0:
-			f = (b & c) | (~b & d);
-			g = i;
-			break;
-		case 1:
-			f = (d & b) | (~d & c);
-			g = (5 * i + 1) % 16;
-			break;
-		case 2:
-			f = b ^ c ^ d;
-			g = (3 * i + 5) % 16;
-			break;
-		default:
-			f = c ^ (b | ~d);
-			g = (7 * i) % 16;
-			break;
-		}
-		t = d;
-		d = c;
-		c = b;
-		b += rol32(a + f + md5_t[i] + m[g], md5_s[i / 16 * 4 + i % 4]);
-		a = t;
-	}
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	explicit_bzero(m, sizeof(m));
-}
-
-static void
-sha256_block(uint32_t *h, const uint8_t *p)
-{
-	uint32_t	 w[64], v[8], s0, s1, t1, t2;
-	int		 i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = get_be32(p + 4 * i);
-	for (i = 16; i < 64; i++) {
-		s0 = ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^
-		    (w[i - 15] >> 3);
-		s1 = ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^
-		    (w[i - 2] >> 10);
-		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-	}
-	memcpy(v, h, sizeof(v));
-	for (i = 0; i < 64; i++) {
-		s1 = ror32(v[4], 6) ^ ror32(v[4], 11) ^ ror32(v[4], 25);
-		t1 = v[7] + s1 + ((v[4] & v[5]) ^ (~v[4] & v[6])) +
-		    sha256_k[i] + w[i];
-		s0 = ror32(v[0], 2) ^ ror32(v[0], 13) ^ ror32(v[0], 22);
-		t2 = s0 + ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-		memmove(v + 1, v, 7 * sizeof(v[0]));
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (i = 0; i < 8; i++)
-		h[i] += v[i];
-	explicit_bzero(w, sizeof(w));
-	explicit_bzero(v, sizeof(v));
-}
-
 void
 auth_hash_init(struct auth_hash *c, int alg)
 {
-	static const uint32_t	md5_h0[4] = {
-		0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-	};
-
 	memset(c, 0, sizeof(*c));
 	c->alg = alg == AUTH_SHA256 ? AUTH_SHA256 : AUTH_MD5;
 	if (c->alg == AUTH_SHA256)
-		memcpy(c->h, sha256_h0, sizeof(sha256_h0));
+		SHA256Init(&c->u.sha256);
 	else
-		memcpy(c->h, md5_h0, sizeof(md5_h0));
+		MD5Init(&c->u.md5);
 }
 
 void
 auth_hash_update(struct auth_hash *c, const void *data, size_t len)
 {
-	const uint8_t	*p = data;
-	size_t		 k;
-
-	c->len += len;
-	while (len > 0) {
-		k = sizeof(c->blk) - c->n;
-		if (k > len)
-			k = len;
-		memcpy(c->blk + c->n, p, k);
-		c->n += k;
-		p += k;
-		len -= k;
-		if (c->n == sizeof(c->blk)) {
-			if (c->alg == AUTH_SHA256)
-				sha256_block(c->h, c->blk);
-			else
-				md5_block(c->h, c->blk);
-			c->n = 0;
-		}
-	}
+	if (c->alg == AUTH_SHA256)
+		SHA256Update(&c->u.sha256, data, len);
+	else
+		MD5Update(&c->u.md5, data, len);
 }
 
 /* The digest into out (AUTH_HASH_MAX bytes will do); returns its length. */
 size_t
 auth_hash_final(struct auth_hash *c, uint8_t *out)
 {
-	uint64_t	 bits = c->len * 8;
-	uint8_t		 pad[72];
-	size_t		 i, n, padlen, words;
+	size_t	n;
 
-	padlen = (c->n < 56 ? 56 : 120) - c->n;
-	memset(pad, 0, sizeof(pad));
-	pad[0] = 0x80;
-	for (i = 0; i < 8; i++) {
-		n = c->alg == AUTH_SHA256 ? 7 - i : i;
-		pad[padlen + n] = (bits >> (8 * i)) & 0xff;
-	}
-	auth_hash_update(c, pad, padlen + 8);
-	words = c->alg == AUTH_SHA256 ? 8 : 4;
-	for (i = 0; i < words; i++) {
-		if (c->alg == AUTH_SHA256) {
-			out[4 * i] = c->h[i] >> 24;
-			out[4 * i + 1] = c->h[i] >> 16;
-			out[4 * i + 2] = c->h[i] >> 8;
-			out[4 * i + 3] = c->h[i];
-		} else {
-			out[4 * i] = c->h[i];
-			out[4 * i + 1] = c->h[i] >> 8;
-			out[4 * i + 2] = c->h[i] >> 16;
-			out[4 * i + 3] = c->h[i] >> 24;
-		}
+	if (c->alg == AUTH_SHA256) {
+		SHA256Final(out, &c->u.sha256);
+		n = SHA256_DIGEST_LENGTH;
+	} else {
+		MD5Final(out, &c->u.md5);
+		n = MD5_DIGEST_LENGTH;
 	}
 	explicit_bzero(c, sizeof(*c));
-	return (4 * words);
+	return (n);
 }
 
 static void

@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <md5.h>
+#include <sha2.h>
+
 #include <osipparser2/osip_parser.h>
 
 #define AUTH_MD5		0x01
@@ -17,14 +20,14 @@
 #define AUTH_NONCE_MAX		4096	/* nonces in use tracked at once */
 #define AUTH_HDR_MAX		4096	/* longest Proxy-Authorization */
 
-/* MD5 (RFC 1321) and SHA-256 (FIPS 180-4); both work on 64-byte blocks. */
-#define AUTH_HASH_MAX		32
+/* MD5 (RFC 1321) or SHA-256 (FIPS 180-4), by libmd (libc on OpenBSD). */
+#define AUTH_HASH_MAX		SHA256_DIGEST_LENGTH
 struct auth_hash {
 	int		 alg;
-	uint32_t	 h[8];
-	uint64_t	 len;
-	uint8_t		 blk[64];
-	size_t		 n;
+	union {
+		MD5_CTX	 md5;
+		SHA2_CTX sha256;
+	}		 u;
 };
 void	 auth_hash_init(struct auth_hash *, int);
 void	 auth_hash_update(struct auth_hash *, const void *, size_t);
