@@ -119,11 +119,13 @@ int	 sf_put(const char *, const char *, mode_t, const void *, size_t);
 int	 sf_open_read(const char *, const char *);
 void	 sf_unlink(const char *, const char *);
 
+/* pwfile.c */
+void	 pwfile_send(struct parent *);
+void	 pwfile_watch(struct parent *);
+
 /* regfile.c */
 void	 regfile_load(struct parent *);
 void	 regfile_state_end(struct parent *);
-void	 pwfile_send(struct parent *);
-void	 pwfile_watch(struct parent *);
 void	 regfile_data(struct parent *, struct msg *, int);
 void	 regfile_commit(struct parent *);
 

@@ -29,20 +29,13 @@
 #include "auth.h"
 #include "log.h"
 #include "mono.h"
+#include "pwfile.h"
 
 #define NONCE_ID	16		/* issue time (8, big-endian), random */
 #define NONCE_MAC	16		/* HMAC-SHA-256, truncated */
 #define NONCE_HEX	(2 * (NONCE_ID + NONCE_MAC))
-#define PW_LINE_MAX	1024
-#define PW_FIELD_MAX	255
 #define UNKNOWN_MAX	1024		/* value of a parameter we skip */
 #define FP_LEN		16		/* request fingerprint */
-
-struct auth_user {
-	RB_ENTRY(auth_user)	 entry;
-	char			*name;
-	char			*pass;
-};
 
 struct auth_nonce {
 	RB_ENTRY(auth_nonce)	 entry;		/* by id: oldest first */
@@ -52,19 +45,14 @@ struct auth_nonce {
 	uint8_t			 fp[FP_LEN];
 };
 
-RB_HEAD(auth_users, auth_user);
 RB_HEAD(auth_nonces, auth_nonce);
 
-static int	user_cmp(struct auth_user *, struct auth_user *);
 static int	nonce_cmp(struct auth_nonce *, struct auth_nonce *);
-RB_PROTOTYPE(auth_users, auth_user, entry, user_cmp)
 RB_PROTOTYPE(auth_nonces, auth_nonce, entry, nonce_cmp)
 
 
-static struct auth_users	users = RB_INITIALIZER(&users);
 static struct auth_nonces	nonces = RB_INITIALIZER(&nonces);
 static size_t			nnonces;
-static int			users_loaded;
 static uint8_t			nonce_key[32];
 static int			key_ready;
 static int			last_guess;	/* see auth_was_guess */
@@ -73,14 +61,7 @@ static time_t			(*auth_now)(void) = mono_now;
 static char			auth_username[sizeof(((struct auth_cred *)0)->
 				    username)];
 
-RB_GENERATE(auth_users, auth_user, entry, user_cmp)
 RB_GENERATE(auth_nonces, auth_nonce, entry, nonce_cmp)
-
-static int
-user_cmp(struct auth_user *a, struct auth_user *b)
-{
-	return (strcmp(a->name, b->name));
-}
 
 static int
 nonce_cmp(struct auth_nonce *a, struct auth_nonce *b)
@@ -213,111 +194,6 @@ auth_response(const struct auth_cred *c, const char *pass, const char *method,
 	return (0);
 }
 
-/* The password file. */
-
-static void
-users_free(void)
-{
-	struct auth_user	*u;
-
-	while ((u = RB_MIN(auth_users, &users)) != NULL) {
-		RB_REMOVE(auth_users, &users, u);
-		freezero(u->name, strlen(u->name) + 1);
-		freezero(u->pass, strlen(u->pass) + 1);
-		free(u);
-	}
-}
-
-void
-auth_clear(void)
-{
-	users_free();
-	users_loaded = 0;
-}
-
-static int
-pw_space(char c)
-{
-	return (c == ' ' || c == '\t');
-}
-
-/* One line, NUL-free and without its newline: a comment, blank, or entry. */
-static const char *
-pw_line(const char *s, size_t len)
-{
-	struct auth_user	*u;
-	const char		*end = s + len, *name, *pass;
-	size_t			 nlen, plen;
-
-	while (s < end && pw_space(*s))
-		s++;
-	if (s == end || *s == '#')
-		return (NULL);
-	for (name = s; s < end && !pw_space(*s); s++)
-		;
-	nlen = s - name;
-	while (s < end && pw_space(*s))
-		s++;
-	for (pass = s; s < end && !pw_space(*s); s++)
-		;
-	plen = s - pass;
-	while (s < end && pw_space(*s))
-		s++;
-	if (plen == 0)
-		return ("no password");
-	if (s < end && *s != '#')
-		return ("text after the password");
-	if (nlen > PW_FIELD_MAX || plen > PW_FIELD_MAX)
-		return ("user or password too long");
-	if ((u = calloc(1, sizeof(*u))) == NULL ||
-	    (u->name = strndup(name, nlen)) == NULL ||
-	    (u->pass = strndup(pass, plen)) == NULL)
-		fatal("%s", __func__);
-	if (RB_INSERT(auth_users, &users, u) != NULL) {
-		freezero(u->pass, plen + 1);
-		free(u->name);
-		free(u);
-		return ("duplicate user");
-	}
-	return (NULL);
-}
-
-/*
- * The classic siproxd's proxy_auth_pwfile: "user password" a line, split
- * by blanks, "#" comments.  Bad lines are logged by number only (they may
- * hold a password) and skipped; the good ones still load.
- */
-int
-auth_load_buf(const char *buf, size_t len)
-{
-	const char	*p = buf, *end = buf + len, *nl, *why;
-	size_t		 lineno = 0, llen;
-	int		 rc = 0;
-
-	auth_clear();
-	users_loaded = 1;
-	while (p < end) {
-		lineno++;
-		if ((nl = memchr(p, '\n', end - p)) == NULL)
-			nl = end;
-		llen = nl - p;
-		if (llen > 0 && p[llen - 1] == '\r')
-			llen--;
-		if (llen > PW_LINE_MAX)
-			why = "line too long";
-		else if (memchr(p, '\0', llen) != NULL)
-			why = "NUL byte";
-		else
-			why = pw_line(p, llen);
-		if (why != NULL) {
-			log_warnx("password file line %zu: %s", lineno, why);
-			rc = -1;
-		}
-		p = nl < end ? nl + 1 : end;
-	}
-	return (rc);
-}
-
 /* A password nobody knows, for a user that does not exist. */
 static const char *
 unknown_pass(void)
@@ -335,14 +211,9 @@ unknown_pass(void)
 static const char *
 pw_lookup(const char *name, const char *passwd)
 {
-	struct auth_user	 key, *u;
-
-	if (!users_loaded)
+	if (!pwfile_loaded())
 		return (passwd != NULL && passwd[0] != '\0' ? passwd : NULL);
-	key.name = (char *)name;
-	if ((u = RB_FIND(auth_users, &users, &key)) == NULL)
-		return (NULL);
-	return (u->pass);
+	return (pwfile_lookup(name));
 }
 
 int
@@ -930,7 +801,7 @@ auth_verify(const osip_message_t *m, const char *realm, const char *passwd,
 		*why = "not a request";
 		return (400);
 	}
-	if (!users_loaded && (passwd == NULL || passwd[0] == '\0')) {
+	if (!pwfile_loaded() && (passwd == NULL || passwd[0] == '\0')) {
 		*why = "no password configured";
 		return (403);
 	}

@@ -64,9 +64,6 @@ int	 auth_response(const struct auth_cred *, const char *, const char *,
 	    char *, size_t);
 
 void	 auth_init(void);
-/* pwfile contents: "user password" lines; -1 if any line was bad. */
-int	 auth_load_buf(const char *, size_t);
-void	 auth_clear(void);
 /* Authentication is on when the realm is set (without passwords, all fail). */
 int	 auth_enabled(const char *);
 /* Algorithms offered in challenges: AUTH_MD5 | AUTH_SHA256 by default. */

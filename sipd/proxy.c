@@ -49,41 +49,6 @@ proxy_config(void)
 		    side_inside_rule());
 }
 
-#define PWFILE_MAX	(16 * 1024 * 1024)
-
-static char	*pw_buf;
-static size_t	 pw_len;
-
-void
-pwfile_data(const void *p, size_t len)
-{
-	char	*n;
-
-	if (pw_len + len > PWFILE_MAX)
-		fatalx("password file from the parent too large");
-	if ((n = malloc(pw_len + len)) == NULL)
-		fatal("%s", __func__);
-	if (pw_buf != NULL) {
-		memcpy(n, pw_buf, pw_len);
-		freezero(pw_buf, pw_len);
-	}
-	memcpy(n + pw_len, p, len);
-	pw_buf = n;
-	pw_len += len;
-}
-
-/* A new password file (start, reload) replaces the old one whole. */
-void
-pwfile_end(void)
-{
-	auth_clear();
-	if (pw_len > 0 && auth_load_buf(pw_buf, pw_len) == -1)
-		log_warnx("proxy_auth_pwfile: bad lines skipped");
-	freezero(pw_buf, pw_len);
-	pw_buf = NULL;
-	pw_len = 0;
-}
-
 /* Answer a REGISTER with 407 and our challenges (RFC 3261 §22.3). */
 static void
 proxy_challenge(const struct sip_origin *o, osip_message_t *m,

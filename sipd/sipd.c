@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mod.h"
 #include "proc.h"
+#include "pwfile.h"
 #include "reg.h"
 #include "sipd.h"
 #include "tcp.h"

@@ -89,10 +89,6 @@ void	 sip_input(struct sip_sock *, const struct sockaddr_storage *,
 void	 sip_input_msg(const struct sip_origin *, const char *, size_t);
 int	 proxy_prepare(struct sipx *);
 
-/* proxy.c: the password file from the parent */
-void	 pwfile_data(const void *, size_t);
-void	 pwfile_end(void);
-
 /* sipx.c */
 void	 sipx_start(osip_message_t *, const struct sip_origin *, int, int,
 	    const char *, uint16_t, uint64_t);

@@ -13,6 +13,7 @@
 
 #include "auth.h"
 #include "log.h"
+#include "pwfile.h"
 
 #define REALM		"lan.example"
 #define NONCE_MARK	"@N@"		/* replaced by a nonce we issued */
@@ -133,7 +134,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	parser_init();
 	osip_trace_initialize_func(TRACE_LEVEL0, osip_quiet);
 	auth_init();
-	if (auth_load_buf(pwfile, sizeof(pwfile) - 1) != 0 ||
+	if (pwfile_load(pwfile, sizeof(pwfile) - 1) != 0 ||
 	    (m = mkmsg("x", 1)) == NULL ||
 	    auth_check(m, REALM, NULL, &user, &ch, &why) != 407 ||
 	    (p = strstr(ch, "nonce=\"")) == NULL ||
@@ -169,8 +170,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(pa);
 
 	/* The same bytes as a password file, then back to ours. */
-	(void)auth_load_buf(in, size);
-	if (auth_load_buf(pwfile, sizeof(pwfile) - 1) != 0)
+	(void)pwfile_load(in, size);
+	if (pwfile_load(pwfile, sizeof(pwfile) - 1) != 0)
 		abort();
 	return (0);
 }

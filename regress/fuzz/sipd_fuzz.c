@@ -50,6 +50,7 @@
 #include "log.h"
 #include "msg.h"
 #include "proc.h"
+#include "pwfile.h"
 #include "reg.h"
 #include "resolve.h"
 #include "rewrite.h"

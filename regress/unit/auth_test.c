@@ -20,6 +20,7 @@
 #include "auth.h"
 #include "authguard.h"
 #include "log.h"
+#include "pwfile.h"
 #include "unit.h"
 
 #define REALM	"lan.example"
@@ -309,20 +310,20 @@ test_pwfile(void)
 	char	 big[3000], buf[4000];
 	size_t	 n;
 
-	CHECK(auth_load_buf(pwfile, sizeof(pwfile) - 1) == -1,
+	CHECK(pwfile_load(pwfile, sizeof(pwfile) - 1) == -1,
 	    "pwfile: a line without password is reported");
-	CHECK(auth_load_buf(pwfile, sizeof(pwfile) - 6) == 0,
+	CHECK(pwfile_load(pwfile, sizeof(pwfile) - 6) == 0,
 	    "pwfile: comments, blank lines, CRLF, tabs load clean");
 	memset(big, 'x', sizeof(big));
 	big[sizeof(big) - 1] = '\0';
 	n = snprintf(buf, sizeof(buf), "erin e\n%s y\nfrank f\n", big);
-	CHECK(auth_load_buf(buf, n) == -1, "pwfile: a 3000-byte line is bad");
+	CHECK(pwfile_load(buf, n) == -1, "pwfile: a 3000-byte line is bad");
 	snprintf(buf, sizeof(buf), "erin e\nfrank f g\nerin again\n");
-	CHECK(auth_load_buf(buf, strlen(buf)) == -1,
+	CHECK(pwfile_load(buf, strlen(buf)) == -1,
 	    "pwfile: trailing field and duplicate user are bad");
-	CHECK(auth_load_buf("erin e\nx\0y z\nfrank f\n", 21) == -1,
+	CHECK(pwfile_load("erin e\nx\0y z\nfrank f\n", 21) == -1,
 	    "pwfile: a NUL byte is bad");
-	CHECK(auth_load_buf("", 0) == 0, "pwfile: empty file loads");
+	CHECK(pwfile_load("", 0) == 0, "pwfile: empty file loads");
 }
 
 static void
@@ -332,7 +333,7 @@ test_roundtrip(void)
 	char		 nonce[128], bad[128];
 	const char	*a;
 
-	auth_load_buf(pwfile, sizeof(pwfile) - 6);
+	pwfile_load(pwfile, sizeof(pwfile) - 6);
 	ch = run(NULL, "t1", NULL, NULL);
 	CHECK(ch.code == 407 && ch.lines == 2 && !ch.stale &&
 	    strlen(ch.nonce) == 64, "no credentials: 407, two challenges "
@@ -441,7 +442,7 @@ test_roundtrip(void)
 	    "stale (%s)", r.why);
 
 	/* One password for everyone. */
-	auth_clear();
+	pwfile_clear();
 	ch = run("open sesame", "t21", NULL, NULL);
 	strlcpy(nonce, ch.nonce, sizeof(nonce));
 	r = run("open sesame", "t22", answer(AUTH_SHA256, "anyone",
@@ -491,7 +492,7 @@ test_replay_target(void)
 	char		 nonce[128];
 	const char	*a;
 
-	auth_load_buf(pwfile, sizeof(pwfile) - 6);
+	pwfile_load(pwfile, sizeof(pwfile) - 6);
 	ch = run(NULL, "r1", NULL, NULL);
 	strlcpy(nonce, ch.nonce, sizeof(nonce));
 	a = answer(AUTH_MD5, "alice", "wonderland", nonce, 1, 1);
@@ -581,7 +582,7 @@ test_table_full(void)
 	int		 i, ok = 1;
 
 	fake_now += 10 * AUTH_NONCE_LIFE;
-	auth_clear();
+	pwfile_clear();
 	for (i = 0; i < AUTH_NONCE_MAX && ok; i++) {
 		ch = run("pw", "full", NULL, NULL);
 		r = run("pw", "full", answer(AUTH_MD5, "u", "pw", ch.nonce,
@@ -759,6 +760,6 @@ main(void)
 	test_garbage();
 	test_strip();
 	test_table_full();
-	auth_clear();
+	pwfile_clear();
 	UNIT_DONE();
 }
