@@ -27,6 +27,7 @@
 #include <osipparser2/osip_parser.h>
 
 #include "auth.h"
+#include "hex.h"
 #include "log.h"
 #include "mono.h"
 #include "pwfile.h"
@@ -112,19 +113,6 @@ auth_hash_final(struct auth_hash *c, uint8_t *out)
 	return (n);
 }
 
-static void
-hexify(const uint8_t *p, size_t len, char *out)
-{
-	static const char	hex[] = "0123456789abcdef";
-	size_t			i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 0xf];
-	}
-	out[2 * len] = '\0';
-}
-
 /* Compare secrets in constant time: libbsd has no timingsafe_bcmp(). */
 static int
 ct_differ(const void *a, const void *b, size_t len)
@@ -136,18 +124,6 @@ ct_differ(const void *a, const void *b, size_t len)
 	for (i = 0; i < len; i++)
 		d |= p[i] ^ q[i];
 	return (d != 0);
-}
-
-static int
-unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
 }
 
 /* H(s1 ":" s2 ":" ... sN) in lowercase hex; the list ends with NULL. */
@@ -169,7 +145,7 @@ hash_join(int alg, char *hex, ...)
 		first = 0;
 	}
 	va_end(ap);
-	hexify(d, auth_hash_final(&c, d), hex);
+	hex_encode(d, auth_hash_final(&c, d), hex);
 	explicit_bzero(d, sizeof(d));
 }
 
@@ -203,7 +179,7 @@ unknown_pass(void)
 
 	if (pass[0] == '\0') {
 		arc4random_buf(raw, sizeof(raw));
-		hexify(raw, sizeof(raw), pass);
+		hex_encode(raw, sizeof(raw), pass);
 	}
 	return (pass);
 }
@@ -280,7 +256,7 @@ nonce_make(const char *realm, time_t now, char *hex)
 		raw[i] = (t >> (56 - 8 * i)) & 0xff;
 	arc4random_buf(raw + 8, NONCE_ID - 8);
 	nonce_mac(raw, realm, raw + NONCE_ID);
-	hexify(raw, sizeof(raw), hex);
+	hex_encode(raw, sizeof(raw), hex);
 }
 
 /* 0 and the nonce's id and issue time if we made it for this realm. */
@@ -290,16 +266,11 @@ nonce_open(const char *hex, const char *realm, uint8_t *id, time_t *born)
 	uint8_t		raw[NONCE_ID + NONCE_MAC], mac[NONCE_MAC];
 	uint64_t	t = 0;
 	size_t		i;
-	int		hi, lo;
 
 	if (strlen(hex) != NONCE_HEX)
 		return (-1);
-	for (i = 0; i < sizeof(raw); i++) {
-		if ((hi = unhex(hex[2 * i])) == -1 ||
-		    (lo = unhex(hex[2 * i + 1])) == -1)
-			return (-1);
-		raw[i] = hi << 4 | lo;
-	}
+	if (hex_decode(hex, sizeof(raw), raw) == -1)
+		return (-1);
 	nonce_mac(raw, realm, mac);
 	if (ct_differ(mac, raw + NONCE_ID, NONCE_MAC) != 0)
 		return (-1);
@@ -607,7 +578,7 @@ is_hex(const char *s, size_t len)
 	if (strlen(s) != len)
 		return (0);
 	for (i = 0; i < len; i++)
-		if (unhex(s[i]) == -1)
+		if (hex_digit(s[i]) == -1)
 			return (0);
 	return (1);
 }
@@ -642,7 +613,7 @@ cred_check(const struct auth_cred *c, uint32_t *nc, const char **why)
 		return (400);
 	} else {
 		for (i = 0; i < 8; i++)
-			*nc = *nc << 4 | unhex(c->nc[i]);
+			*nc = *nc << 4 | hex_digit(c->nc[i]);
 	}
 	if (!is_hex(c->response, c->alg == AUTH_SHA256 ? 64 : 32)) {
 		*why = "bad response";

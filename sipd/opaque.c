@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "log.h"
 #include "opaque.h"
 #include "siphash.h"
@@ -80,20 +81,9 @@ opaque_seal(const char *plain, size_t len)
 	mac = siphash24(&mac_key, tmp, len);
 	opaque_xor(mac, tmp, len);
 	snprintf(out, 17, "%016llx", (unsigned long long)mac);
-	for (i = 0; i < len; i++)
-		snprintf(out + 16 + 2 * i, 3, "%02x", tmp[i]);
+	hex_encode(tmp, len, out + 16);
 	free(tmp);
 	return (out);
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
 }
 
 /* The plain text (NUL-terminated, *lenp bytes), or NULL if forged. */
@@ -103,27 +93,19 @@ opaque_open(const char *s, size_t slen, size_t *lenp)
 	uint8_t		*p;
 	uint64_t	 mac = 0;
 	size_t		 i, len;
-	int		 hi, lo;
 
 	if (slen < 16 || (slen - 16) % 2 != 0 || slen > 16 + 2 * OPAQUE_MAX)
 		return (NULL);
-	for (i = 0; i < 16; i++) {
-		if ((hi = hexval(s[i])) == -1)
+	/* We write lowercase digits: anything else was not made here. */
+	for (i = 0; i < slen; i++)
+		if (hex_digit(s[i]) == -1 || (s[i] >= 'A' && s[i] <= 'F'))
 			return (NULL);
-		mac = (mac << 4) | hi;
-	}
+	for (i = 0; i < 16; i++)
+		mac = (mac << 4) | hex_digit(s[i]);
 	len = (slen - 16) / 2;
 	if ((p = malloc(len + 1)) == NULL)
 		fatal("%s", __func__);
-	for (i = 0; i < len; i++) {
-		hi = hexval(s[16 + 2 * i]);
-		lo = hexval(s[17 + 2 * i]);
-		if (hi == -1 || lo == -1) {
-			free(p);
-			return (NULL);
-		}
-		p[i] = hi << 4 | lo;
-	}
+	(void)hex_decode(s + 16, len, p);
 	opaque_xor(mac, p, len);
 	if (siphash24(&mac_key, p, len) != mac) {
 		free(p);
