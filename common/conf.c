@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf.h"
 #include "log.h"
@@ -33,6 +34,7 @@ void	mod_set_free(struct mod_set *) __attribute__((__weak__));
 
 #define CONF_LINE_MAX	4096		/* longer lines are an error */
 #define SIP_PORT	5060
+#define SIP_TLS_PORT	5061		/* RFC 3261 §19.1.2, sips: */
 
 enum conf_type {
 	CT_STR,			/* char[size] */
@@ -106,6 +108,11 @@ static const struct conf_key conf_keys[] = {
 	K_INTF("tcp_connect_timeout", tcp_connect_timeout, 1, 60000,
 	    CF_ZERO | CF_CLAMP),
 	K_INTF("tcp_keepalive", tcp_keepalive, 0, 86400, CF_CLAMP),
+	K_U16("sip_tls_port", sip_tls_port, 1, 65535),
+	K_STR("tls_cert_file", tls_cert_file, CF_EMPTY),
+	K_STR("tls_key_file", tls_key_file, CF_EMPTY),
+	K_STR("tls_ca_file", tls_ca_file, CF_EMPTY),
+	K_INT("tls_verify", tls_verify, 0, 1),
 	K_INTF("default_expires", default_expires, 1, 86400,
 	    CF_ZERO | CF_CLAMP),
 	K_INT("use_rport", use_rport, 0, 3),
@@ -117,6 +124,7 @@ static const struct conf_key conf_keys[] = {
 	K_LIST("masked_host", CT_MASKED, mask_hosts),
 	K_STR("outbound_proxy_host", outbound_proxy_host, CF_EMPTY),
 	K_U16("outbound_proxy_port", outbound_proxy_port, 0, 65535),
+	K_STR("outbound_proxy_transport", outbound_proxy_transport, CF_EMPTY),
 	K_LIST("outbound_domain_name", CT_DOM_NAME, outbound_domains),
 	K_LIST("outbound_domain_host", CT_DOM_HOST, outbound_domains),
 	{ "outbound_domain_port", CT_DOM_PORT, FIELD(outbound_domains),
@@ -138,6 +146,9 @@ struct conf_parse {
 	int			 errors;
 	size_t			 line_low;	/* where rtp_port_low was set */
 	size_t			 line_high;
+	size_t			 line_cert;	/* where tls_cert_file was set */
+	size_t			 line_key;
+	size_t			 line_tlsport;
 	size_t			*dom_line;	/* line of each domain name */
 	size_t			 ndom;
 	size_t			 dom_first;	/* domains there before us */
@@ -172,6 +183,7 @@ static void	 conf_mask(struct conf_parse *, const struct conf_key *,
 static void	 conf_ignored(struct conf_parse *, const char *,
 		    const char *);
 static void	 conf_finish(struct conf_parse *);
+static void	 conf_finish_tls(struct conf_parse *);
 static size_t	*conf_addline(size_t *, size_t *, size_t);
 static size_t	 conf_count_domains(const struct siproxd_conf *);
 static size_t	 conf_count_masks(const struct siproxd_conf *);
@@ -195,6 +207,8 @@ conf_new(void)
 
 	/* Where the classic default is 0 or unset, pick one that works. */
 	conf->sip_listen_port = SIP_PORT;
+	conf->sip_tls_port = SIP_TLS_PORT;
+	conf->tls_verify = 1;
 	conf->silence_log = 1;
 	(void)strlcpy(conf->user, "nobody", sizeof(conf->user));
 	conf->autosave_registrations = 300;
@@ -448,9 +462,23 @@ conf_value(struct conf_parse *p, const struct conf_key *k, const char *key,
 			    "bytes", k->name, k->size - 1);
 			dst[0] = '\0';
 		}
+		if (strcmp(k->name, "outbound_proxy_transport") == 0 &&
+		    *val != '\0' && strcasecmp(val, "udp") != 0 &&
+		    strcasecmp(val, "tcp") != 0 && strcasecmp(val, "tls") != 0)
+			conf_err(p, p->lineno, "outbound_proxy_transport: "
+			    "\"%s\" is not udp, tcp or tls", log_wire(val,
+			    strlen(val)));
+		if (strcmp(k->name, "tls_cert_file") == 0)
+			p->line_cert = p->lineno;
+		else if (strcmp(k->name, "tls_key_file") == 0)
+			p->line_key = p->lineno;
 		break;
 	case CT_INT:
 		conf_int(p, k, val, (int *)(void *)dst);
+		if (strcmp(k->name, "tls_verify") == 0 &&
+		    p->conf->tls_verify == 0)
+			conf_warn(p, "tls_verify = 0: provider certificates "
+			    "are not checked");
 		break;
 	case CT_U16:
 		if (conf_number(p, k, val, &n) == 0) {
@@ -459,6 +487,8 @@ conf_value(struct conf_parse *p, const struct conf_key *k, const char *key,
 				p->line_low = p->lineno;
 			else if (strcmp(k->name, "rtp_port_high") == 0)
 				p->line_high = p->lineno;
+			else if (strcmp(k->name, "sip_tls_port") == 0)
+				p->line_tlsport = p->lineno;
 		}
 		break;
 	case CT_DEBUG:
@@ -944,6 +974,24 @@ conf_ignored(struct conf_parse *p, const char *key, const char *val)
 }
 
 /* Checks across keys: each reports the line of the later key. */
+/* TLS is on with a certificate and its key; one without the other is off. */
+static void
+conf_finish_tls(struct conf_parse *p)
+{
+	struct siproxd_conf	*conf = p->conf;
+
+	if ((conf->tls_cert_file[0] == '\0') != (conf->tls_key_file[0] ==
+	    '\0'))
+		conf_err(p, p->line_cert != 0 ? p->line_cert : p->line_key,
+		    "tls_cert_file and tls_key_file go together: %s is not "
+		    "set", conf->tls_cert_file[0] == '\0' ? "tls_cert_file" :
+		    "tls_key_file");
+	if (CONF_TLS_ON(conf) && conf->sip_tls_port == conf->sip_listen_port)
+		conf_err(p, p->line_tlsport != 0 ? p->line_tlsport :
+		    p->lineno, "sip_tls_port %u is sip_listen_port: TLS needs "
+		    "a port of its own", conf->sip_tls_port);
+}
+
 static void
 conf_finish(struct conf_parse *p)
 {
@@ -966,6 +1014,7 @@ conf_finish(struct conf_parse *p)
 			    conf->rtp_port_high);
 	}
 
+	conf_finish_tls(p);
 	i = 0;
 	TAILQ_FOREACH(d, &conf->outbound_domains, entry) {
 		if (i >= p->dom_first && d->host[0] == '\0')

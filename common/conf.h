@@ -48,6 +48,11 @@ struct siproxd_conf {
 	char			 if_outbound[CONF_STRLEN];
 	char			 host_outbound[CONF_STRLEN];
 	uint16_t		 sip_listen_port;
+	uint16_t		 sip_tls_port;
+	char			 tls_cert_file[CONF_PATHLEN];
+	char			 tls_key_file[CONF_PATHLEN];
+	char			 tls_ca_file[CONF_PATHLEN];	/* "": the system's */
+	int			 tls_verify;
 
 	int			 daemonize;
 	int			 silence_log;		/* 0..4 */
@@ -84,6 +89,7 @@ struct siproxd_conf {
 
 	char			 outbound_proxy_host[CONF_STRLEN];
 	uint16_t		 outbound_proxy_port;	/* 0: use 5060 */
+	char			 outbound_proxy_transport[8]; /* "": as asked */
 
 	struct conf_acl_list	 hosts_allow_reg;
 	struct conf_acl_list	 hosts_allow_sip;
@@ -97,6 +103,8 @@ struct siproxd_conf {
 							   from load_plugin and
 							   plugin_* lines */
 };
+
+#define CONF_TLS_ON(c)	((c)->tls_cert_file[0] != '\0')
 
 struct siproxd_conf	*conf_new(void);
 void			 conf_free(struct siproxd_conf *);

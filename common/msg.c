@@ -74,6 +74,10 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	[MSG_LOG] =		{ "log", sizeof(struct msg_log) + 1,
 				    sizeof(struct msg_log) + MSG_LOGMAX, FD_NO },
 	[MSG_STATS_DUMP] =	EMPTY("stats-dump"),
+	[MSG_TLS_CERT] =	BLOB("tls-cert"),
+	[MSG_TLS_KEY] =		BLOB("tls-key"),
+	[MSG_TLS_CA] =		BLOB("tls-ca"),
+	[MSG_TLS_END] =		EMPTY("tls-end"),
 };
 
 static void	msgchan_cb(int, short, void *);

@@ -51,6 +51,10 @@ enum msg_type {
 	/* new types go last: siproxctl's numbers stay those of older builds */
 	MSG_STATS_DUMP,		/* parent -> sipd: SIGUSR1 (plugin_stats) */
 	MSG_RELAY_STATS_REQ,	/* sipd -> rtpd: every stream's counters, now */
+	MSG_TLS_CERT,		/* parent -> sipd: a chunk of tls_cert_file */
+	MSG_TLS_KEY,		/* parent -> sipd: a chunk of tls_key_file */
+	MSG_TLS_CA,		/* parent -> sipd: a chunk of the CA bundle */
+	MSG_TLS_END,		/* parent -> sipd: all three sent: use them */
 	MSG_TYPE_MAX
 };
 
@@ -73,6 +77,7 @@ struct msg_hdr {
 
 #define TRANSPORT_UDP	0
 #define TRANSPORT_TCP	1
+#define TRANSPORT_TLS	2	/* TCP with TLS on top (RFC 3261 §26.2) */
 
 /* An address and port, family-neutral, fixed size. */
 struct msg_addr {

@@ -308,7 +308,9 @@ parent_listen_changed(struct parent *p, const struct siproxd_conf *nc,
 	int	role, i;
 
 	if (nc->sip_listen_port != p->conf->sip_listen_port ||
-	    nc->sip_dscp != p->conf->sip_dscp)
+	    nc->sip_dscp != p->conf->sip_dscp ||
+	    CONF_TLS_ON(nc) != CONF_TLS_ON(p->conf) ||
+	    nc->sip_tls_port != p->conf->sip_tls_port)
 		return (1);
 	for (role = 0; role < ROLE_MAX; role++) {
 		if (nifr[role].naddr != p->ifr[role].naddr)
@@ -395,6 +397,9 @@ parent_reload(struct parent *p)
 	memcpy(p->ifr, nifr, sizeof(p->ifr));
 	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
 		parent_send_config(p, &p->child[i]);
+	/* An ACME client's new certificate: new connections use it. */
+	if (tlsfiles_send(p) == -1)
+		log_warnx("reload: keeping the running TLS certificate");
 	if (relisten) {
 		/* sipd closes the old sockets first, then we bind anew. */
 		p->relisten = 1;
@@ -615,6 +620,8 @@ parent_main(struct parent *p)
 		fatalx("event_add");
 	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
 		parent_send_config(p, &p->child[i]);
+	if (tlsfiles_send(p) == -1)
+		fatalx("cannot read the TLS files: not starting");
 	priv_listen(p);
 	regfile_load(p);
 	msg_send(&p->child[PROC_SIPD].chan, MSG_START, 0, -1, NULL, 0);

@@ -109,6 +109,9 @@ void	 priv_rtp_socket(struct parent *, struct msg *);
 #define PRIV_TCP_MAX	4096
 void	 priv_tcp_socket(struct parent *, struct msg *);
 
+/* tlsfiles.c */
+int	 tlsfiles_send(struct parent *);
+
 /* statefile.c */
 void	 sf_init(struct sfile *);
 int	 sf_begin(struct sfile *, const char *, const char *, mode_t);

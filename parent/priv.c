@@ -87,6 +87,13 @@ priv_bound(struct parent *p, const struct sockaddr *sa, int transport)
 	return (0);
 }
 
+static const char *
+priv_tname(int transport)
+{
+	return (transport == TRANSPORT_TLS ? "tls" :
+	    transport == TRANSPORT_TCP ? "tcp" : "udp");
+}
+
 static void
 priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
     int transport, int optional)
@@ -96,20 +103,19 @@ priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
 	struct sockaddr_storage	 ss = *a;
 	int			 s;
 
-	addr_setport((struct sockaddr *)&ss, p->conf->sip_listen_port);
+	addr_setport((struct sockaddr *)&ss, transport == TRANSPORT_TLS ?
+	    p->conf->sip_tls_port : p->conf->sip_listen_port);
 	/* if_inbound and if_outbound on one address: one socket serves. */
 	if (priv_bound(p, (struct sockaddr *)&ss, transport))
 		return;
-	if ((s = priv_socket((struct sockaddr *)&ss, transport == TRANSPORT_TCP ?
-	    SOCK_STREAM : SOCK_DGRAM, p->conf->sip_dscp, 1)) == -1) {
+	if ((s = priv_socket((struct sockaddr *)&ss, transport == TRANSPORT_UDP ?
+	    SOCK_DGRAM : SOCK_STREAM, p->conf->sip_dscp, 1)) == -1) {
 		if (optional) {
 			log_warn("cannot listen on %s %s",
-			    transport == TRANSPORT_TCP ? "tcp" : "udp",
-			    log_sa((struct sockaddr *)&ss));
+			    priv_tname(transport), log_sa((struct sockaddr *)&ss));
 			return;
 		}
-		fatal("cannot listen on %s %s",
-		    transport == TRANSPORT_TCP ? "tcp" : "udp",
+		fatal("cannot listen on %s %s", priv_tname(transport),
 		    log_sa((struct sockaddr *)&ss));
 	}
 	if ((l = calloc(1, sizeof(*l))) == NULL)
@@ -122,15 +128,25 @@ priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
 	m.role = role;
 	m.transport = transport;
 	msg_addr_from_sa(&m.addr, (struct sockaddr *)&ss);
-	log_info("listening on %s %s (%s)",
-	    transport == TRANSPORT_TCP ? "tcp" : "udp",
+	log_info("listening on %s %s (%s)", priv_tname(transport),
 	    log_sa((struct sockaddr *)&ss), role_names[role]);
 	msg_send(&p->child[PROC_SIPD].chan, MSG_SIP_SOCKET, 0, s, &m,
 	    sizeof(m));
 }
 
+/* UDP, TCP, and TLS when it is on: every SIP listener on one address. */
+static void
+priv_listen_addr(struct parent *p, int role, const struct sockaddr_storage *a,
+    int optional)
+{
+	priv_listen_one(p, role, a, TRANSPORT_UDP, optional);
+	priv_listen_one(p, role, a, TRANSPORT_TCP, optional);
+	if (CONF_TLS_ON(p->conf))
+		priv_listen_one(p, role, a, TRANSPORT_TLS, optional);
+}
+
 /*
- * Bind UDP and TCP on every address of both interfaces, then on the
+ * Bind UDP, TCP and TLS on every address of both interfaces, then on the
  * loopback addresses as the inbound side; never a wildcard.  Firewalls
  * (pfSense's rdr, an nftables dnat) send the phones' port 5060 to
  * 127.0.0.1: sipd answers from that socket so that the firewall's state
@@ -144,19 +160,13 @@ priv_listen(struct parent *p)
 	int			role, i;
 
 	for (role = 0; role < ROLE_MAX; role++)
-		for (i = 0; i < p->ifr[role].naddr; i++) {
-			priv_listen_one(p, role, &p->ifr[role].addr[i],
-			    TRANSPORT_UDP, 0);
-			priv_listen_one(p, role, &p->ifr[role].addr[i],
-			    TRANSPORT_TCP, 0);
-		}
+		for (i = 0; i < p->ifr[role].naddr; i++)
+			priv_listen_addr(p, role, &p->ifr[role].addr[i], 0);
 	if (addr_parse("127.0.0.1", &lo[0]) == -1 ||
 	    addr_parse("::1", &lo[1]) == -1)
 		fatalx("loopback addresses");
-	for (i = 0; i < 2; i++) {
-		priv_listen_one(p, ROLE_INBOUND, &lo[i], TRANSPORT_UDP, 1);
-		priv_listen_one(p, ROLE_INBOUND, &lo[i], TRANSPORT_TCP, 1);
-	}
+	for (i = 0; i < 2; i++)
+		priv_listen_addr(p, ROLE_INBOUND, &lo[i], 1);
 }
 
 void

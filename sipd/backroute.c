@@ -31,7 +31,8 @@ backroute_seal(osip_uri_t *u, const char *contact, const struct sip_origin *o)
 
 	addr_ntop((const struct sockaddr *)&o->src, ip, sizeof(ip));
 	if ((n = asprintf(&plain, "%c %s %u %s",
-	    o->transport == TRANSPORT_TCP ? 'T' : 'U', ip,
+	    o->transport == TRANSPORT_TLS ? 'S' : o->transport ==
+	    TRANSPORT_TCP ? 'T' : 'U', ip,
 	    addr_port((const struct sockaddr *)&o->src), contact)) == -1)
 		fatal("%s", __func__);
 	sealed = opaque_seal(plain, n);
@@ -43,7 +44,7 @@ backroute_seal(osip_uri_t *u, const char *contact, const struct sip_origin *o)
 	free(sealed);
 }
 
-/* "T|U ip port contact" back into its parts. */
+/* "S|T|U ip port contact" back into its parts. */
 static int
 backroute_parse(char *plain, char **contact, struct sockaddr_storage *dst,
     int *transport)
@@ -65,7 +66,8 @@ backroute_parse(char *plain, char **contact, struct sockaddr_storage *dst,
 	if (errstr != NULL || addr_parse(ip, dst) == -1)
 		return (-1);
 	addr_setport((struct sockaddr *)dst, pn);
-	*transport = plain[0] == 'T' ? TRANSPORT_TCP : TRANSPORT_UDP;
+	*transport = plain[0] == 'S' ? TRANSPORT_TLS : plain[0] == 'T' ?
+	    TRANSPORT_TCP : TRANSPORT_UDP;
 	if ((*contact = strdup(uri)) == NULL)
 		fatal("%s", __func__);
 	return (0);

@@ -177,7 +177,7 @@ proxy_mark_via(osip_message_t *m, const struct sip_origin *o)
 	 * RFC 3261 §18.2.2: the response goes back on the request's
 	 * connection; received and rport name its far end.
 	 */
-	if (rport == NULL && o->transport == TRANSPORT_TCP) {
+	if (rport == NULL && o->transport != TRANSPORT_UDP) {
 		osip_via_param_add(v, osip_strdup("rport"), NULL);
 		osip_via_param_get_byname(v, "rport", &rport);
 	}
@@ -226,6 +226,10 @@ proxy_uri_target(const osip_uri_t *u, char *host, size_t hlen,
 	osip_uri_param_get_byname((osip_list_t *)&u->url_params, "transport",
 	    &tp);
 	*transport = transport_parse(tp != NULL ? tp->gvalue : NULL);
+	/* RFC 3261 §26.2.2: sips: is TLS on every hop, whatever it says. */
+	if (u->scheme != NULL && strcasecmp(u->scheme, "sips") == 0 &&
+	    *transport != -1)
+		*transport = TRANSPORT_TLS;
 }
 
 /*
@@ -261,6 +265,9 @@ proxy_wan_target(osip_message_t *m, char *host, size_t hlen, uint16_t *port,
 	if (child->conf->outbound_proxy_host[0] != '\0') {
 		strlcpy(host, child->conf->outbound_proxy_host, hlen);
 		*port = child->conf->outbound_proxy_port;
+		if (child->conf->outbound_proxy_transport[0] != '\0')
+			*transport = transport_parse(
+			    child->conf->outbound_proxy_transport);
 	} else if (dom == NULL)
 		return (-1);
 	return (0);
@@ -330,8 +337,7 @@ proxy_phone(osip_message_t *m, const struct sip_origin *o, uint64_t lh)
 		if (b == NULL)
 			return (404);
 	}
-	if (proxy_to_phone(m, o, b->contact, &b->src, b->transport == REG_TCP ?
-	    TRANSPORT_TCP : TRANSPORT_UDP, lh) == -1)
+	if (proxy_to_phone(m, o, b->contact, &b->src, b->transport, lh) == -1)
 		return (500);
 	return (0);
 }

@@ -240,6 +240,14 @@ binding_insert(struct reg_binding *b)
 	reg_nbindings++;
 }
 
+/* A binding's transport as the state file and siproxctl write it. */
+const char *
+reg_tname(int transport)
+{
+	return (transport == REG_TLS ? "tls" : transport == REG_TCP ? "tcp" :
+	    "udp");
+}
+
 /* Where the phone's REGISTER came from, once the registrar said 2xx. */
 void
 reg_set_source(struct reg_binding *b, const struct sockaddr *src,
@@ -269,7 +277,8 @@ reg_add(const char *aor, const char *contact, const struct sockaddr *src,
 
 	if (*aor == '\0' || *contact == '\0' ||
 	    (src->sa_family != AF_INET && src->sa_family != AF_INET6) ||
-	    (transport != REG_UDP && transport != REG_TCP))
+	    (transport != REG_UDP && transport != REG_TCP &&
+	    transport != REG_TLS))
 		return (NULL);
 	if ((b = reg_lookup(aor, contact)) == NULL) {
 		if ((b = calloc(1, sizeof(*b))) == NULL)
@@ -362,7 +371,7 @@ put_binding(FILE *f, const struct reg_binding *b, time_t wall)
 	put_field(f, "", b->aor);
 	put_field(f, " ", b->contact);
 	put_field(f, " ", b->masq_user);
-	fprintf(f, " %s %s %u %lld", b->transport == REG_TCP ? "tcp" : "udp",
+	fprintf(f, " %s %s %u %lld", reg_tname(b->transport),
 	    addr_ntop(sa, host, sizeof(host)), addr_port(sa), (long long)wall);
 	if (b->user_agent != NULL)
 		put_field(f, " ", b->user_agent);
@@ -475,6 +484,8 @@ parse_binding(struct reg_binding *b, char **f, int nf)
 		b->transport = REG_UDP;
 	else if (strcmp(f[3], "tcp") == 0)
 		b->transport = REG_TCP;
+	else if (strcmp(f[3], "tls") == 0)
+		b->transport = REG_TLS;
 	else
 		return ("bad transport");
 	return (get_addr(b, f[4], f[5]));

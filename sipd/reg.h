@@ -13,6 +13,7 @@
 
 #define REG_UDP		0
 #define REG_TCP		1
+#define REG_TLS		2		/* the values of TRANSPORT_* */
 
 /*
  * One Contact of one AOR.  Strings are kept as the text that came off the
@@ -26,7 +27,7 @@ struct reg_binding {
 	char			*masq_user;	/* our Contact's user part,
 						   unique in the table */
 	struct sockaddr_storage	 src;		/* where its REGISTER came from */
-	int			 transport;	/* REG_UDP, REG_TCP */
+	int			 transport;	/* REG_UDP, REG_TCP, REG_TLS */
 	char			*user_agent;	/* NULL if none */
 	time_t			 expires;	/* CLOCK_MONOTONIC seconds */
 	int			 pending;	/* sent upstream, no 2xx yet */
@@ -50,6 +51,7 @@ struct reg_binding *reg_add(const char *, const char *,
 void	 reg_set_source(struct reg_binding *, const struct sockaddr *, int,
 	    const char *);
 void	 reg_remove(struct reg_binding *);
+const char *reg_tname(int);
 void	 reg_remove_aor(const char *);
 int	 reg_expire(time_t, void (*)(struct reg_binding *, void *), void *);
 

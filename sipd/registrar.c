@@ -223,7 +223,7 @@ registrar_request(const struct sip_origin *o, osip_message_t *m)
 	osip_free(cid);
 	t->aor = uri_aor(m->to->url);
 	t->born = mono_now();
-	tr = o->transport == TRANSPORT_TCP ? REG_TCP : REG_UDP;
+	tr = o->transport;
 	t->src = o->src;
 	t->transport = tr;
 	if (user_agent(m) != NULL && (t->ua = strdup(user_agent(m))) == NULL)
@@ -399,7 +399,7 @@ registrar_local(const struct sip_origin *o, osip_message_t *m)
 		osip_message_free(m);
 		return;
 	}
-	tr = o->transport == TRANSPORT_TCP ? REG_TCP : REG_UDP;
+	tr = o->transport;
 	for (i = 0; (c = osip_list_get(&m->contacts, i)) != NULL; i++) {
 		if (is_wildcard(c)) {
 			if (registrar_expires(m, NULL) == 0)

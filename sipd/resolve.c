@@ -22,6 +22,7 @@
 #include "resolve.h"
 
 #define RESOLVE_PORT		5060
+#define RESOLVE_TLS_PORT	5061	/* RFC 3263 §4.2: sips: */
 #define RESOLVE_TIMEOUT_MS	2000	/* first try; c-ares doubles it */
 #define RESOLVE_TRIES		2
 #define RESOLVE_MAXNAME		253
@@ -114,6 +115,7 @@ static TAILQ_HEAD(, cache_entry) resolve_cache_age =
 static size_t			 resolve_ncache;
 
 static void	resolve_query_addr(struct resolve_req *, struct target *);
+static uint16_t	resolve_port(int);
 static void	resolve_unref(struct resolve_req *);
 
 static int
@@ -638,7 +640,7 @@ resolve_srv_reply(struct resolve_req *req, unsigned char *abuf, int alen)
 
 	if ((r = ares_parse_srv_reply(abuf, alen, &srv)) != ARES_SUCCESS) {
 		if (r == ARES_ENODATA)
-			resolve_host_target(req, RESOLVE_PORT);
+			resolve_host_target(req, resolve_port(req->transport));
 		else
 			resolve_note_error(req, ARES_EBADRESP);
 		return;
@@ -689,7 +691,7 @@ resolve_srv_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 		if (status == ARES_SUCCESS)
 			resolve_srv_reply(req, abuf, alen);
 		else if (status == ARES_ENOTFOUND || status == ARES_ENODATA)
-			resolve_host_target(req, RESOLVE_PORT);
+			resolve_host_target(req, resolve_port(req->transport));
 		else
 			resolve_note_error(req, status);
 	}
@@ -764,14 +766,23 @@ resolve_query_addr(struct resolve_req *req, struct target *t)
 	    t);
 }
 
+/* The port of a host without one and without SRV records (RFC 3263 §4.2). */
+static uint16_t
+resolve_port(int transport)
+{
+	return (transport == RESOLVE_TLS ? RESOLVE_TLS_PORT : RESOLVE_PORT);
+}
+
 static void
 resolve_query_srv(struct resolve_req *req)
 {
 	char	name[RESOLVE_MAXNAME + 16];
 	int	r;
 
-	r = snprintf(name, sizeof(name), "_sip._%s.%s",
-	    req->transport == RESOLVE_TCP ? "tcp" : "udp", req->host);
+	r = snprintf(name, sizeof(name), "%s.%s",
+	    req->transport == RESOLVE_TLS ? "_sips._tcp" :
+	    req->transport == RESOLVE_TCP ? "_sip._tcp" : "_sip._udp",
+	    req->host);
 	if (r < 0 || (size_t)r >= sizeof(name)) {
 		req->error = RESOLVE_EBADNAME;
 		return;
@@ -858,7 +869,8 @@ resolve_start(const char *host, uint16_t port, int transport, resolve_cb cb,
 
 	if (resolve_channel == NULL)
 		fatalx("%s: not initialised", __func__);
-	if (transport != RESOLVE_UDP && transport != RESOLVE_TCP)
+	if (transport != RESOLVE_UDP && transport != RESOLVE_TCP &&
+	    transport != RESOLVE_TLS)
 		fatalx("%s: bad transport %d", __func__, transport);
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		fatal(NULL);
@@ -874,7 +886,8 @@ resolve_start(const char *host, uint16_t port, int transport, resolve_cb cb,
 		fatalx("%s: evtimer_new", __func__);
 	TAILQ_INSERT_TAIL(&resolve_reqs, req, entry);
 
-	r = resolve_literal(host, port != 0 ? port : RESOLVE_PORT, &ss);
+	r = resolve_literal(host, port != 0 ? port : resolve_port(transport),
+	    &ss);
 	if (r == 1)
 		addrlist_add(&req->result, &ss);
 	else if (r == -1 || !resolve_valid_name(host))

@@ -12,6 +12,7 @@
 
 #define RESOLVE_UDP		0
 #define RESOLVE_TCP		1
+#define RESOLVE_TLS		2	/* _sips._tcp, port 5061 */
 
 /* The error passed to the callback; 0 means at least one address. */
 #define RESOLVE_OK		0

@@ -204,7 +204,7 @@ via_push(struct sipx *x, int from, uint64_t lh)
 	our_host(x->role_out, x->dst.ss_family, host, sizeof(host));
 	r = asprintf(&str, "SIP/2.0/%s %s:%u;branch=%s%s.%s%s",
 	    transport_name(x->transport), bracket(host, bh, sizeof(bh)),
-	    child->conf->sip_listen_port, BRANCH_PREFIX, head, tail,
+	    our_port(x->transport), BRANCH_PREFIX, head, tail,
 	    child->conf->use_rport &
 	    (x->role_out == ROLE_OUTBOUND ? 2 : 1) ? ";rport" : "");
 	free(tail);
@@ -336,9 +336,9 @@ static void
 uri_set_transport(osip_uri_t *u, int transport)
 {
 	uri_param_del(u, "transport");
-	if (transport == TRANSPORT_TCP)
+	if (transport != TRANSPORT_UDP)
 		osip_uri_uparam_add(u, osip_strdup("transport"),
-		    osip_strdup("tcp"));
+		    osip_strdup(transport == TRANSPORT_TLS ? "tls" : "tcp"));
 }
 
 /* Point a URI at us on a side; the user part is how we find the phone. */
@@ -349,7 +349,7 @@ uri_masq(osip_uri_t *u, const char *user, int role, int family,
 	char	host[256], port[8];
 
 	our_host(role, family, host, sizeof(host));
-	snprintf(port, sizeof(port), "%u", child->conf->sip_listen_port);
+	snprintf(port, sizeof(port), "%u", our_port(transport));
 	if (user != NULL)
 		uri_set(&u->username, user);
 	uri_set(&u->host, host);
@@ -436,8 +436,8 @@ rr_add(osip_message_t *m, int role, int family, int transport)
 
 	our_host(role, family, host, sizeof(host));
 	if (asprintf(&s, "<sip:%s:%u;lr%s>", bracket(host, bh, sizeof(bh)),
-	    child->conf->sip_listen_port, transport == TRANSPORT_TCP ?
-	    ";transport=tcp" : "") == -1)
+	    our_port(transport), transport == TRANSPORT_TLS ? ";transport=tls" :
+	    transport == TRANSPORT_TCP ? ";transport=tcp" : "") == -1)
 		fatal("%s", __func__);
 	r = osip_record_route_init(&rr) == 0 &&
 	    osip_record_route_parse(rr, s) == 0;

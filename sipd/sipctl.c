@@ -30,7 +30,7 @@ phone_line(struct reg_binding *b, void *arg)
 	    "sip:%s@%s:%u", b->masq_user, host, child->conf->sip_listen_port);
 	ctl_fieldf(cb, 0, "%lld", (long long)(b->expires > now ?
 	    b->expires - now : 0));
-	ctl_field(cb, b->transport == REG_TCP ? "tcp" : "udp", 0);
+	ctl_field(cb, reg_tname(b->transport), 0);
 	ctl_field(cb, log_sa((const struct sockaddr *)&b->src), 0);
 	ctl_field(cb, b->pending ? "pending" : "active", 0);
 	ctl_field(cb, b->user_agent, 1);

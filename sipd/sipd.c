@@ -19,6 +19,7 @@
 #include "reg.h"
 #include "sipd.h"
 #include "tcp.h"
+#include "tlsctx.h"
 
 void	sipd_main(int, int);
 
@@ -66,7 +67,7 @@ sipd_sock_add(struct msg *m)
 	struct sip_sock		*ss;
 
 	memcpy(&ms, m->data, sizeof(ms));
-	if (ms.role >= ROLE_MAX || ms.transport > TRANSPORT_TCP)
+	if (ms.role >= ROLE_MAX || ms.transport > TRANSPORT_TLS)
 		fatalx("bad sip socket from the parent");
 	if ((ss = calloc(1, sizeof(*ss))) == NULL)
 		fatal("%s", __func__);
@@ -162,6 +163,14 @@ sipd_parent_msg(struct msg *m)
 	case MSG_STATS_DUMP:
 		stats_signal();
 		break;
+	case MSG_TLS_CERT:
+	case MSG_TLS_KEY:
+	case MSG_TLS_CA:
+		tlsctx_data(m->hdr.type, m->data, m->hdr.len);
+		break;
+	case MSG_TLS_END:
+		tlsctx_end();
+		break;
 	default:
 		fatalx("unexpected %s from the parent",
 		    msg_typename(m->hdr.type));
@@ -224,5 +233,6 @@ sipd_main(int foreground, int verbose)
 	log_setverbose(verbose);
 	TAILQ_INIT(&sipd.socks);
 	reg_init();	/* before the parent hands over the saved table */
+	tlsctx_init();	/* before the certificates, before the chroot */
 	child_main(&sipd_ops, foreground);
 }

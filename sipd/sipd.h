@@ -109,6 +109,7 @@ void	 sip_set_output(sip_output_fn);
 const char *our_host(int, int, char *, size_t);
 int	 our_addr(int, int, struct sockaddr_storage *);
 int	 host_is_ours(const char *, const char *);
+uint16_t our_port(int);
 int	 our_role(const char *);
 int	 uri_is_ours(const osip_uri_t *);
 int	 sip_to_buf(osip_message_t *, char **, size_t *);
@@ -128,8 +129,9 @@ void	 lopeer_flush(void);
 /* tcp.c */
 void	 tcp_accept(int, short, void *);
 void	 tcp_socket(struct msg *);
-int	 tcp_send(int, const struct sockaddr *, uint64_t, const char *,
+int	 tcp_send(int, int, const struct sockaddr *, uint64_t, const char *,
 	    size_t);
+void	 tcp_tls_name(const char *);
 
 /* regstore.c */
 void	 regstore_data(int, const void *, size_t);

@@ -81,7 +81,26 @@ our_role(const char *host)
 	return (-1);
 }
 
-/* Is host[:port] one of our own SIP addresses? */
+/* The port we listen on for a transport. */
+uint16_t
+our_port(int transport)
+{
+	return (transport == TRANSPORT_TLS ? child->conf->sip_tls_port :
+	    child->conf->sip_listen_port);
+}
+
+/* Is p one of our SIP ports? */
+static int
+port_is_ours(int p)
+{
+	return (p == child->conf->sip_listen_port ||
+	    (CONF_TLS_ON(child->conf) && p == child->conf->sip_tls_port));
+}
+
+/*
+ * Is host[:port] one of our own SIP addresses?  Without a port, 5060
+ * for sip: and 5061 for sips: (RFC 3261 §19.1.2).
+ */
 int
 host_is_ours(const char *host, const char *port)
 {
@@ -92,9 +111,9 @@ host_is_ours(const char *host, const char *port)
 		return (0);
 	if (port != NULL && port[0] != '\0') {
 		p = strtonum(port, 1, 65535, &errstr);
-		if (errstr != NULL || p != child->conf->sip_listen_port)
+		if (errstr != NULL || !port_is_ours(p))
 			return (0);
-	} else if (child->conf->sip_listen_port != 5060)
+	} else if (!port_is_ours(5060) && !port_is_ours(5061))
 		return (0);
 	return (our_role(host) != -1);
 }
@@ -141,7 +160,8 @@ uri_str(const osip_uri_t *u)
 const char *
 transport_name(int t)
 {
-	return (t == TRANSPORT_TCP ? "TCP" : "UDP");
+	return (t == TRANSPORT_TLS ? "TLS" : t == TRANSPORT_TCP ? "TCP" :
+	    "UDP");
 }
 
 /* A Via or URI transport; -1 for one we do not speak. */
@@ -152,6 +172,8 @@ transport_parse(const char *s)
 		return (TRANSPORT_UDP);
 	if (strcasecmp(s, "tcp") == 0)
 		return (TRANSPORT_TCP);
+	if (strcasecmp(s, "tls") == 0)
+		return (TRANSPORT_TLS);
 	return (-1);
 }
 

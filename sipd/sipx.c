@@ -39,8 +39,8 @@ sip_send_net(int transport, int role, const struct sockaddr *dst,
 {
 	struct sip_sock	*ss;
 
-	if (transport == TRANSPORT_TCP)
-		return (tcp_send(role, dst, conn, buf, len));
+	if (transport != TRANSPORT_UDP)
+		return (tcp_send(role, transport, dst, conn, buf, len));
 	if ((role != ROLE_INBOUND || (ss = lopeer_sock(dst)) == NULL) &&
 	    (ss = sipd_sock_find(role, TRANSPORT_UDP, dst->sa_family)) ==
 	    NULL) {
@@ -174,8 +174,9 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 	x->from.body = NULL;
 	x->from.bodylen = 0;
 	TAILQ_INSERT_TAIL(&sipxs, x, entry);
-	x->rr = resolve_start(host, port, transport == TRANSPORT_TCP ?
-	    RESOLVE_TCP : RESOLVE_UDP, sipx_resolved, x);
+	x->rr = resolve_start(host, port, transport == TRANSPORT_TLS ?
+	    RESOLVE_TLS : transport == TRANSPORT_TCP ? RESOLVE_TCP :
+	    RESOLVE_UDP, sipx_resolved, x);
 	if (x->rr == NULL)
 		sipx_resolved(x, RESOLVE_EBADNAME, NULL, 0);
 }
@@ -311,8 +312,12 @@ sipx_send(struct sipx *x)
 		sipx_fail(x, 513, "too large for a datagram");
 		return;
 	}
+	/* A new TLS connection checks the name we were given (RFC 5922). */
+	if (x->transport == TRANSPORT_TLS)
+		tcp_tls_name(x->host);
 	sip_send_buf(x->transport, x->role_out, (struct sockaddr *)&x->dst, 0,
 	    buf, len);
+	tcp_tls_name(NULL);
 	osip_free(buf);
 	sipx_free(x);
 }

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* SIP over TCP (RFC 3261 §18.3): connections, framing, write queues. */
+/*
+ * SIP over TCP (RFC 3261 §18.3) and over TLS on TCP (§26.2): connections,
+ * framing, write queues.  TLS is a layer of the same connection: what it
+ * decrypts goes through the same framer as plain TCP.
+ */
 
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -17,6 +21,7 @@
 #include <strings.h>
 #include <syslog.h>
 #include <time.h>
+#include <tls.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -26,10 +31,14 @@
 #include "mono.h"
 #include "sipd.h"
 #include "sipframe.h"
+#include "sipmsg.h"
 #include "tcp.h"
+#include "tlsctx.h"
 
 #define TCP_RCHUNK	16384		/* read at most this much at once */
 #define TCP_ACCEPTS	32		/* accepts per listener wake-up */
+#define TLS_READS	16		/* tls_reads per wake-up */
+#define TLS_LOGPEERS	256		/* peers whose last failure we recall */
 
 /* Bytes on their way out. */
 struct tcp_out {
@@ -48,6 +57,11 @@ struct tcp_conn {
 	int			 fd;
 	int			 role;
 	int			 ours;		/* we connected */
+	int			 transport;	/* TRANSPORT_TCP, TRANSPORT_TLS */
+	struct tls		*tls;
+	int			 handshake;	/* TLS: not yet done */
+	int			 want_out;	/* TLS: waits for POLLOUT */
+	char			*tlsname;	/* TLS: the name to verify */
 	int			 connecting;
 	int			 sockwait;	/* its socket is due from the parent */
 	int			 busy;		/* inside sip_input_msg() */
@@ -80,6 +94,23 @@ static uint64_t		 tcp_lastid;
 static size_t		 tcp_nconn;
 static size_t		 tcp_maxconn = TCP_MAXCONN;
 static struct event	*tcp_pause_ev;
+static const char	*tcp_next_tlsname;
+
+/* When a peer's TLS failure was last logged: one line a second each. */
+struct tcptls_logpeer {
+	RB_ENTRY(tcptls_logpeer)	 entry;
+	TAILQ_ENTRY(tcptls_logpeer) age;
+	struct addr_key		 key;
+	struct log_limit	 lim;
+};
+RB_HEAD(tcptls_logpeers, tcptls_logpeer);
+static int	tls_logpeer_cmp(struct tcptls_logpeer *, struct tcptls_logpeer *);
+RB_PROTOTYPE(tcptls_logpeers, tcptls_logpeer, entry, tls_logpeer_cmp)
+RB_GENERATE(tcptls_logpeers, tcptls_logpeer, entry, tls_logpeer_cmp)
+static struct tcptls_logpeers	tcptls_logpeers = RB_INITIALIZER(&tcptls_logpeers);
+static TAILQ_HEAD(, tcptls_logpeer) tcptls_logage =
+    TAILQ_HEAD_INITIALIZER(tcptls_logage);
+static size_t			tcptls_nlogpeers;
 
 static int	tcp_id_cmp(struct tcp_conn *, struct tcp_conn *);
 static int	tcp_peer_cmp(struct tcp_conn *, struct tcp_conn *);
@@ -193,9 +224,27 @@ tcp_find_id(uint64_t id)
 	return (RB_FIND(tcp_ids, &tcp_ids, &key));
 }
 
-/* An open connection to dst on side role; the oldest if there are more. */
+/*
+ * A TLS connection we opened carries requests only for the name its
+ * certificate was checked against (RFC 5923 §5.2); one the peer opened,
+ * a phone's, serves it both ways.
+ */
+static int
+tcp_tls_reusable(const struct tcp_conn *c, const char *name)
+{
+	if (!c->ours)
+		return (1);
+	if (c->tlsname == NULL || name == NULL)
+		return (c->tlsname == name);
+	return (strcasecmp(c->tlsname, name) == 0);
+}
+
+/*
+ * An open connection to dst on side role with that transport; the oldest
+ * if there are more (RFC 5923: a TLS connection serves both ways).
+ */
 static struct tcp_conn *
-tcp_find_peer(int role, const struct sockaddr *dst)
+tcp_find_peer(int role, int transport, const struct sockaddr *dst)
 {
 	struct tcp_conn	 key, *c;
 
@@ -203,11 +252,16 @@ tcp_find_peer(int role, const struct sockaddr *dst)
 	memcpy(&key.peer, dst, addr_len(dst));
 	key.role = role;
 	key.id = 0;
-	c = RB_NFIND(tcp_peers, &tcp_peers, &key);
-	if (c == NULL || c->role != role ||
-	    !addr_eq((struct sockaddr *)&c->peer, dst))
-		return (NULL);
-	return (c);
+	for (c = RB_NFIND(tcp_peers, &tcp_peers, &key); c != NULL;
+	    c = RB_NEXT(tcp_peers, &tcp_peers, c)) {
+		if (c->role != role || !addr_eq((struct sockaddr *)&c->peer,
+		    dst))
+			return (NULL);
+		if (c->transport == transport && (transport != TRANSPORT_TLS ||
+		    tcp_tls_reusable(c, tcp_next_tlsname)))
+			return (c);
+	}
+	return (NULL);
 }
 
 /* How many connections we have with the host of sa, up to max. */
@@ -229,11 +283,79 @@ tcp_host_count(const struct sockaddr *sa, size_t max)
 	return (n);
 }
 
+static int
+tls_logpeer_cmp(struct tcptls_logpeer *a, struct tcptls_logpeer *b)
+{
+	return (addr_key_cmp(&a->key, &b->key));
+}
+
+/* The log limit of a peer's host; the least recently used makes room. */
+static struct log_limit *
+tcptls_logpeer(const struct sockaddr *sa)
+{
+	struct tcptls_logpeer	key, *p;
+
+	addr_key(sa, &key.key);
+	if ((p = RB_FIND(tcptls_logpeers, &tcptls_logpeers, &key)) != NULL) {
+		TAILQ_REMOVE(&tcptls_logage, p, age);
+		TAILQ_INSERT_TAIL(&tcptls_logage, p, age);
+		return (&p->lim);
+	}
+	if (tcptls_nlogpeers >= TLS_LOGPEERS) {
+		p = TAILQ_FIRST(&tcptls_logage);
+		TAILQ_REMOVE(&tcptls_logage, p, age);
+		RB_REMOVE(tcptls_logpeers, &tcptls_logpeers, p);
+		memset(p, 0, sizeof(*p));
+	} else if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal("%s", __func__);
+	else
+		tcptls_nlogpeers++;
+	p->key = key.key;
+	RB_INSERT(tcptls_logpeers, &tcptls_logpeers, p);
+	TAILQ_INSERT_TAIL(&tcptls_logage, p, age);
+	return (&p->lim);
+}
+
+/*
+ * A TLS connection of ours that never came up: each request queued on it
+ * gets its 503 (RFC 3261 §16.7 step 4, §16.9), through the proxy as if
+ * the peer had sent it, so that it goes back the way the request came.
+ * Nothing was sent in clear instead.
+ */
+static void
+tcp_fail_queued(struct tcp_conn *c)
+{
+	struct sip_origin	 o;
+	struct tcp_out		*q;
+	char			*out;
+	size_t			 len;
+
+	memset(&o, 0, sizeof(o));
+	o.role = c->role;
+	o.transport = c->transport;
+	o.src = c->peer;
+	TAILQ_FOREACH(q, &c->wq, entry) {
+		if (!q->msg || q->len < 8 || memcmp(q->data, "SIP/2.0 ", 8) ==
+		    0 || memcmp(q->data, "ACK ", 4) == 0)
+			continue;
+		if (sipmsg_response(q->data, q->len, NULL, 503, NULL, &out,
+		    &len) == -1)
+			continue;
+		sip_input_msg(&o, out, len);
+		free(out);
+	}
+}
+
 static void
 tcp_free(struct tcp_conn *c)
 {
 	struct tcp_out	*o;
 
+	if (c->tls != NULL) {
+		(void)tls_close(c->tls);
+		tls_free(c->tls);
+	}
+	free(c->tlsname);
 	if (c->fd != -1) {
 		event_free(c->rev);
 		event_free(c->wev);
@@ -260,8 +382,9 @@ tcp_free(struct tcp_conn *c)
 static void
 tcp_close(struct tcp_conn *c, int loud, const char *fmt, ...)
 {
-	char	why[256];
-	va_list	ap;
+	const char	*tn = c->transport == TRANSPORT_TLS ? "tls" : "tcp";
+	char		 why[256];
+	va_list		 ap;
 
 	if (c->closing)
 		return;
@@ -272,15 +395,22 @@ tcp_close(struct tcp_conn *c, int loud, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (c->wqn > 0)
-		log_info("tcp %s: %s: closed, %zu queued message%s dropped",
-		    log_sa((struct sockaddr *)&c->peer), why, c->wqn,
+	if (c->wqn > 0 && c->ours && c->transport == TRANSPORT_TLS &&
+	    (c->connecting || c->handshake)) {
+		log_info("tls %s: %s: closed, %zu queued message%s answered "
+		    "503", log_sa((struct sockaddr *)&c->peer), why, c->wqn,
+		    c->wqn == 1 ? "" : "s");
+		if (!c->busy)
+			tcp_fail_queued(c);
+	} else if (c->wqn > 0)
+		log_info("%s %s: %s: closed, %zu queued message%s dropped",
+		    tn, log_sa((struct sockaddr *)&c->peer), why, c->wqn,
 		    c->wqn == 1 ? "" : "s");
 	else if (loud)
-		log_info("tcp %s: %s: closed",
+		log_info("%s %s: %s: closed", tn,
 		    log_sa((struct sockaddr *)&c->peer), why);
 	else
-		log_debug("tcp %s: %s: closed",
+		log_debug("%s %s: %s: closed", tn,
 		    log_sa((struct sockaddr *)&c->peer), why);
 	if (!c->busy)
 		tcp_free(c);
@@ -289,6 +419,11 @@ tcp_close(struct tcp_conn *c, int loud, const char *fmt, ...)
 static void	tcp_read(int, short, void *);
 static void	tcp_write(int, short, void *);
 static void	tcp_timer(int, short, void *);
+static void	tcptls_start(struct tcp_conn *);
+static void	tcptls_io(struct tcp_conn *);
+static void	tcptls_fail(struct tcp_conn *, const char *);
+static int	tcp_got(struct tcp_conn *, size_t);
+static size_t	tcp_room(struct tcp_conn *);
 
 static void
 tcp_setfd(struct tcp_conn *c, int fd)
@@ -302,7 +437,8 @@ tcp_setfd(struct tcp_conn *c, int fd)
 }
 
 static struct tcp_conn *
-tcp_new(int fd, int role, const struct sockaddr *peer, int ours)
+tcp_new(int fd, int role, int transport, const struct sockaddr *peer,
+    int ours)
 {
 	struct tcp_conn	*c;
 
@@ -310,6 +446,8 @@ tcp_new(int fd, int role, const struct sockaddr *peer, int ours)
 		fatal("%s", __func__);
 	c->fd = fd;
 	c->role = role;
+	c->transport = transport;
+	c->handshake = transport == TRANSPORT_TLS;
 	c->ours = ours;
 	c->id = ++tcp_lastid;
 	memcpy(&c->peer, peer, addr_len(peer));
@@ -335,6 +473,8 @@ tcp_arm(struct tcp_conn *c)
 
 	if (c->connecting)
 		due = c->start + cf->tcp_connect_timeout;
+	else if (c->handshake)
+		due = c->start + TLS_HANDSHAKE * 1000;
 	else {
 		due = c->last + (uint64_t)cf->tcp_timeout * 1000;
 		if (c->ours && cf->tcp_keepalive > 0 &&
@@ -351,6 +491,54 @@ tcp_arm(struct tcp_conn *c)
 		fatalx("%s: evtimer_add", __func__);
 }
 
+/* n bytes of the queue's head went out: 1 if that was all of it. */
+static int
+tcp_sent(struct tcp_conn *c, struct tcp_out *o, size_t n)
+{
+	o->off += n;
+	c->wqlen -= n;
+	if (o->off < o->len)
+		return (0);
+	TAILQ_REMOVE(&c->wq, o, entry);
+	c->wqn -= o->msg;
+	free(o);
+	return (1);
+}
+
+/* TLS: wait for POLLOUT only while libtls asks for it. */
+static void
+tcptls_want(struct tcp_conn *c)
+{
+	if (!c->want_out)
+		event_del(c->wev);
+	else if (event_add(c->wev, NULL) == -1)
+		fatalx("%s: event_add", __func__);
+}
+
+/* TLS: what the queue holds through tls_write(); -1: closed. */
+static int
+tcptls_flush(struct tcp_conn *c)
+{
+	struct tcp_out	*o;
+	ssize_t		 n;
+
+	c->want_out = 0;
+	while ((o = TAILQ_FIRST(&c->wq)) != NULL) {
+		n = tls_write(c->tls, o->data + o->off, o->len - o->off);
+		if (n == TLS_WANT_POLLOUT || n == TLS_WANT_POLLIN) {
+			c->want_out = n == TLS_WANT_POLLOUT;
+			break;
+		}
+		if (n == -1) {
+			tcp_close(c, 1, "tls write: %s", tls_error(c->tls));
+			return (-1);
+		}
+		(void)tcp_sent(c, o, n);
+	}
+	tcptls_want(c);
+	return (0);
+}
+
 /* Write what the queue holds until the socket would block; -1: closed. */
 static int
 tcp_flush(struct tcp_conn *c)
@@ -358,6 +546,8 @@ tcp_flush(struct tcp_conn *c)
 	struct tcp_out	*o;
 	ssize_t		 n;
 
+	if (c->tls != NULL)
+		return (c->handshake ? 0 : tcptls_flush(c));
 	while ((o = TAILQ_FIRST(&c->wq)) != NULL) {
 		n = send(c->fd, o->data + o->off, o->len - o->off,
 		    MSG_NOSIGNAL);
@@ -368,13 +558,8 @@ tcp_flush(struct tcp_conn *c)
 			tcp_close(c, 1, "write: %s", strerror(errno));
 			return (-1);
 		}
-		o->off += n;
-		c->wqlen -= n;
-		if (o->off < o->len)
+		if (!tcp_sent(c, o, n))
 			break;
-		TAILQ_REMOVE(&c->wq, o, entry);
-		c->wqn -= o->msg;
-		free(o);
 	}
 	if (TAILQ_EMPTY(&c->wq))
 		event_del(c->wev);
@@ -405,7 +590,7 @@ tcp_queue(struct tcp_conn *c, const char *buf, size_t len, int msg)
 	c->lastsent = mono_ms();
 	if (msg)
 		c->last = c->lastsent;
-	if (c->connecting)
+	if (c->connecting || c->handshake)
 		return (0);
 	return (tcp_flush(c));
 }
@@ -426,11 +611,14 @@ tcp_connected(struct tcp_conn *c)
 	}
 	log_debug("tcp %s: connected", log_sa((struct sockaddr *)&c->peer));
 	c->connecting = 0;
-	c->last = c->lastsent = mono_ms();
+	c->start = c->last = c->lastsent = mono_ms();
 	if (event_add(c->rev, NULL) == -1)
 		fatalx("%s: event_add", __func__);
 	tcp_arm(c);
-	tcp_flush(c);
+	if (c->transport == TRANSPORT_TLS)
+		tcptls_start(c);
+	else
+		tcp_flush(c);
 }
 
 static void
@@ -440,6 +628,8 @@ tcp_write(int fd, short ev, void *arg)
 
 	if (c->connecting)
 		tcp_connected(c);
+	else if (c->tls != NULL)
+		tcptls_io(c);
 	else
 		tcp_flush(c);
 }
@@ -454,6 +644,10 @@ tcp_timer(int fd, short ev, void *arg)
 	if (c->connecting) {
 		tcp_close(c, 1, "connect timed out after %d ms",
 		    cf->tcp_connect_timeout);
+		return;
+	}
+	if (c->handshake) {
+		tcptls_fail(c, "handshake timed out");
 		return;
 	}
 	/* A peer that holds a descriptor must use it soon. */
@@ -486,7 +680,7 @@ tcp_deliver(struct tcp_conn *c, const char *buf, size_t len)
 
 	memset(&o, 0, sizeof(o));
 	o.role = c->role;
-	o.transport = TRANSPORT_TCP;
+	o.transport = c->transport;
 	o.src = c->peer;
 	o.conn = c->id;
 	sip_input_msg(&o, buf, len);
@@ -575,6 +769,43 @@ tcp_rbuf_grow(struct tcp_conn *c)
 	return (0);
 }
 
+/* n bytes more in the buffer (0: end of stream); -1: c is gone. */
+static int
+tcp_got(struct tcp_conn *c, size_t n)
+{
+	if (n == 0) {
+		tcp_close(c, c->partial, c->partial ? "eof inside a message" :
+		    "closed by the peer");
+		return (-1);
+	}
+	c->rlen += n;
+	if (c->rlen < c->need)
+		return (0);
+	if (tcp_input(c) == -1)
+		return (-1);
+	/* An idle connection keeps no buffer. */
+	if (c->rlen == 0 && c->rsize > TCP_RCHUNK / 4) {
+		free(c->rbuf);
+		c->rbuf = NULL;
+		c->rsize = 0;
+	}
+	return (0);
+}
+
+/* Room to read into, at most TCP_RCHUNK; 0: closed, the buffer full. */
+static size_t
+tcp_room(struct tcp_conn *c)
+{
+	size_t	room;
+
+	if (tcp_rbuf_grow(c) == -1) {
+		tcp_close(c, 1, "read buffer full");
+		return (0);
+	}
+	room = c->rsize - c->rlen;
+	return (room < TCP_RCHUNK ? room : TCP_RCHUNK);
+}
+
 static void
 tcp_read(int fd, short ev, void *arg)
 {
@@ -582,33 +813,128 @@ tcp_read(int fd, short ev, void *arg)
 	size_t		 room;
 	ssize_t		 n;
 
-	if (tcp_rbuf_grow(c) == -1) {
-		tcp_close(c, 1, "read buffer full");
+	if (c->tls != NULL) {
+		tcptls_io(c);
 		return;
 	}
-	room = c->rsize - c->rlen;
-	if ((n = read(fd, c->rbuf + c->rlen, room < TCP_RCHUNK ? room :
-	    TCP_RCHUNK)) == -1) {
+	if ((room = tcp_room(c)) == 0)
+		return;
+	if ((n = read(fd, c->rbuf + c->rlen, room)) == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			tcp_close(c, 0, "read: %s", strerror(errno));
 		return;
 	}
-	if (n == 0) {
-		tcp_close(c, c->partial, c->partial ? "eof inside a message" :
-		    "closed by the peer");
+	(void)tcp_got(c, n);
+}
+
+/*
+ * A failed handshake: one line a second per peer says who and why (a
+ * provider whose certificate does not verify, a phone that does not
+ * trust ours, a scanner).
+ */
+static void
+tcptls_fail(struct tcp_conn *c, const char *why)
+{
+	log_limited(tcptls_logpeer((struct sockaddr *)&c->peer), c->ours ?
+	    LOG_WARNING : LOG_INFO, "tls %s%s%s: handshake failed: %s",
+	    log_sa((struct sockaddr *)&c->peer), c->tlsname != NULL ? " " : "",
+	    c->tlsname != NULL ? log_wire(c->tlsname, strlen(c->tlsname)) : "",
+	    why != NULL ? why : "unknown error");
+	tcp_close(c, 0, "tls handshake failed");
+}
+
+/* The TCP connection is up: TLS over it (no I/O until the handshake). */
+static void
+tcptls_start(struct tcp_conn *c)
+{
+	const char	*why;
+
+	c->tls = c->ours ? tlsctx_connect(c->fd, c->role, c->tlsname, &why) :
+	    tlsctx_accept(c->fd, &why);
+	if (c->tls == NULL) {
+		tcptls_fail(c, why);
 		return;
 	}
-	c->rlen += n;
-	if (c->rlen < c->need)
-		return;
-	if (tcp_input(c) == -1)
-		return;
-	/* An idle connection keeps no buffer. */
-	if (c->rlen == 0 && c->rsize > TCP_RCHUNK / 4) {
-		free(c->rbuf);
-		c->rbuf = NULL;
-		c->rsize = 0;
+	tcptls_io(c);
+}
+
+/* 1: the handshake is done; 0: it waits for the socket; -1: c is gone. */
+static int
+tcptls_step(struct tcp_conn *c)
+{
+	int	r;
+
+	if (!c->handshake)
+		return (1);
+	r = tls_handshake(c->tls);
+	c->want_out = r == TLS_WANT_POLLOUT;
+	if (r == TLS_WANT_POLLIN || r == TLS_WANT_POLLOUT)
+		return (0);
+	if (r == -1) {
+		tcptls_fail(c, tls_error(c->tls));
+		return (-1);
 	}
+	c->handshake = 0;
+	log_debug("tls %s: %s, %s", log_sa((struct sockaddr *)&c->peer),
+	    tls_conn_version(c->tls), tls_conn_cipher(c->tls));
+	c->last = c->lastsent = mono_ms();
+	tcp_arm(c);
+	return (1);
+}
+
+/*
+ * Read what TLS has for us.  libtls may hold decrypted bytes the socket
+ * no longer signals, so a read that stops early wakes itself again.
+ */
+static int
+tcptls_readall(struct tcp_conn *c)
+{
+	size_t	room;
+	ssize_t	n;
+	int	i;
+
+	for (i = 0; i < TLS_READS; i++) {
+		if ((room = tcp_room(c)) == 0)
+			return (-1);
+		n = tls_read(c->tls, c->rbuf + c->rlen, room);
+		if (n == TLS_WANT_POLLIN)
+			return (0);
+		if (n == TLS_WANT_POLLOUT) {
+			c->want_out = 1;
+			return (0);
+		}
+		if (n == -1) {
+			/* Most often a close without close_notify. */
+			tcp_close(c, c->partial, "tls read: %s",
+			    tls_error(c->tls));
+			return (-1);
+		}
+		if (tcp_got(c, n) == -1)
+			return (-1);
+	}
+	event_active(c->rev, EV_READ, 1);
+	return (0);
+}
+
+/* TLS: the socket is ready; on with the handshake, reads and writes. */
+static void
+tcptls_io(struct tcp_conn *c)
+{
+	int	r;
+
+	if ((r = tcptls_step(c)) == -1)
+		return;
+	if (r == 0) {
+		tcptls_want(c);
+		return;
+	}
+	c->want_out = 0;
+	if (tcptls_readall(c) == -1)
+		return;
+	if (!TAILQ_EMPTY(&c->wq))
+		(void)tcptls_flush(c);
+	else
+		tcptls_want(c);
 }
 
 /* Accept again after a pause (tcp_pause). */
@@ -618,7 +944,7 @@ tcp_pause_end(int fd, short ev, void *arg)
 	struct sip_sock	*ss;
 
 	TAILQ_FOREACH(ss, &sipd.socks, entry)
-		if (ss->transport == TRANSPORT_TCP && ss->ev != NULL &&
+		if (ss->transport != TRANSPORT_UDP && ss->ev != NULL &&
 		    event_add(ss->ev, NULL) == -1)
 			fatalx("%s: event_add", __func__);
 }
@@ -631,7 +957,7 @@ tcp_pause(void)
 	struct sip_sock	*ss;
 
 	TAILQ_FOREACH(ss, &sipd.socks, entry)
-		if (ss->transport == TRANSPORT_TCP && ss->ev != NULL)
+		if (ss->transport != TRANSPORT_UDP && ss->ev != NULL)
 			event_del(ss->ev);
 	if (tcp_pause_ev == NULL && (tcp_pause_ev = evtimer_new(child->base,
 	    tcp_pause_end, NULL)) == NULL)
@@ -690,11 +1016,15 @@ tcp_accept(int fd, short ev, void *arg)
 			close(s);
 			continue;
 		}
-		c = tcp_new(s, ss->role, (struct sockaddr *)&peer, 0);
+		c = tcp_new(s, ss->role, ss->transport,
+		    (struct sockaddr *)&peer, 0);
 		if (event_add(c->rev, NULL) == -1)
 			fatalx("%s: event_add", __func__);
 		tcp_arm(c);
-		log_debug("tcp %s: accepted", log_sa((struct sockaddr *)&peer));
+		log_debug("%s %s: accepted", ss->transport == TRANSPORT_TLS ?
+		    "tls" : "tcp", log_sa((struct sockaddr *)&peer));
+		if (c->transport == TRANSPORT_TLS)
+			tcptls_start(c);
 	}
 }
 
@@ -704,14 +1034,22 @@ tcp_accept(int fd, short ev, void *arg)
  * (tcp_socket() connects it); tcp_connect_timeout covers the wait.
  */
 static struct tcp_conn *
-tcp_connect(int role, const struct sockaddr *dst)
+tcp_connect(int role, int transport, const struct sockaddr *dst)
 {
 	struct msg_tcp_socket_req	 req;
 	struct tcp_conn			*c;
 
 	if (!tcp_admit(dst, "not connecting"))
 		return (NULL);
-	c = tcp_new(-1, role, dst, 1);
+	if (transport == TRANSPORT_TLS && !tlsctx_on()) {
+		log_warnx("tls %s: no certificate loaded: not connecting",
+		    log_sa(dst));
+		return (NULL);
+	}
+	c = tcp_new(-1, role, transport, dst, 1);
+	if (transport == TRANSPORT_TLS && tcp_next_tlsname != NULL &&
+	    (c->tlsname = strdup(tcp_next_tlsname)) == NULL)
+		fatal("%s", __func__);
 	c->connecting = c->sockwait = 1;
 	tcp_arm(c);
 	memset(&req, 0, sizeof(req));
@@ -763,9 +1101,19 @@ tcp_socket(struct msg *m)
  * on one with dst on that side (RFC 3261 §18.2.2: responses and later
  * requests reuse it), else on a new one.  0: sent or queued.
  */
+/*
+ * The name a TLS connection opened by the next tcp_send() checks the
+ * peer's certificate against (RFC 5922 §4); NULL: its address.
+ */
+void
+tcp_tls_name(const char *name)
+{
+	tcp_next_tlsname = name;
+}
+
 int
-tcp_send(int role, const struct sockaddr *dst, uint64_t conn, const char *buf,
-    size_t len)
+tcp_send(int role, int transport, const struct sockaddr *dst, uint64_t conn,
+    const char *buf, size_t len)
 {
 	struct tcp_conn	*c = NULL;
 
@@ -777,8 +1125,8 @@ tcp_send(int role, const struct sockaddr *dst, uint64_t conn, const char *buf,
 			log_warnx("tcp: no address to send to");
 			return (-1);
 		}
-		if ((c = tcp_find_peer(role, dst)) == NULL &&
-		    (c = tcp_connect(role, dst)) == NULL)
+		if ((c = tcp_find_peer(role, transport, dst)) == NULL &&
+		    (c = tcp_connect(role, transport, dst)) == NULL)
 			return (-1);
 	}
 	return (tcp_queue(c, buf, len, 1));

@@ -12,6 +12,7 @@
 #define TCP_MAXCONN	4096		/* connections in all (tcp_init) */
 #define TCP_FIRSTMSG	5		/* s for a peer's first message */
 #define TCP_MAXQUEUE	(1024 * 1024)	/* bytes waiting to be written */
+#define TLS_HANDSHAKE	5		/* s for a TLS handshake */
 
 /* What tcp_frame() found at the start of a buffer. */
 #define TCP_FRAME_ERR	(-1)	/* not SIP framing: close the connection */

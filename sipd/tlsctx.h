@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: ISC */
+/* sipd's libtls contexts: loaded from memory, swapped on reload. */
+
+#ifndef SIPROXD_TLSCTX_H
+#define SIPROXD_TLSCTX_H
+
+#include <stddef.h>
+
+struct tls;
+
+/*
+ * tlsctx_init before the chroot.  tlsctx_data takes a chunk of one file
+ * (MSG_TLS_CERT, _KEY, _CA); tlsctx_end builds new contexts from them and
+ * wipes them, or turns TLS off if none came.  tlsctx_accept and
+ * tlsctx_connect give a context for one socket (libtls does no I/O yet),
+ * or NULL with *why.
+ */
+void		 tlsctx_init(void);
+void		 tlsctx_data(int, const void *, size_t);
+void		 tlsctx_end(void);
+int		 tlsctx_on(void);
+struct tls	*tlsctx_accept(int, const char **);
+struct tls	*tlsctx_connect(int, int, const char *, const char **);
+
+#endif /* SIPROXD_TLSCTX_H */
