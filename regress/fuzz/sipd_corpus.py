@@ -11,7 +11,8 @@ import sys
 
 SEP = b"\n###\n"
 
-# Control byte: source (sipd_fuzz.c fuzz_srcs), TCP, rtpd's mode, config.
+# Control byte: source (sipd_fuzz.c fuzz_srcs), TCP, rtpd's mode, config;
+# TCP under CONF_OPTS, which has TLS on, is TLS.
 PHONE1, PHONE2, PHONE6, LOOP, REGISTRAR, UAS, WAN6, SPOOF = range(8)
 TCP = 0x08
 RTPD_FULL, RTPD_SILENT, RTPD_FUZZ = 0x10, 0x20, 0x30
@@ -61,7 +62,7 @@ class Phone:
     def contact(self):
         return "Contact: <sip:%s@%s%s>" % (
             self.user, self.hostport,
-            ";transport=tcp" if self.tr == "TCP" else "")
+            ";transport=" + self.tr.lower() if self.tr != "UDP" else "")
 
     def register(self, expires=300, cseq=1, extra=()):
         aor = "<sip:%s@%s>" % (self.user, self.domain)
@@ -101,6 +102,7 @@ def seq(*chunks):
 phone1 = Phone(PHONE1, "10.0.0.2", 5061, "phone1")
 phone6 = Phone(PHONE6, "fd00:1::2", 5061, "phone6")
 phonet = Phone(PHONE1, "10.0.0.2", 5061, "phonet", tr="TCP")
+phones = Phone(PHONE2, "10.0.0.2", 5062, "phones", tr="TLS")
 uas = Phone(UAS, "203.0.113.2", 5070, "wan", domain="uas.test")
 caller = Phone(UAS, "203.0.113.2", 5070, "provider")
 
@@ -120,7 +122,7 @@ def reg_ok(ph, cseq=1, expires=300, src=REGISTRAR, ctl=0):
 
 
 def registered(ph, ctl=0, src=REGISTRAR):
-    return [(ph.src | ctl | (TCP if ph.tr == "TCP" else 0), ph.register()),
+    return [(ph.src | ctl | (TCP if ph.tr != "UDP" else 0), ph.register()),
             reg_ok(ph, src=src, ctl=ctl)]
 
 
@@ -350,6 +352,20 @@ def seeds():
             "10.0.0.2", *[AUDIO % (16000 + 2 * i) for i in range(10)]))),
         (UAS, answer(200, "OK", P1, WANT, "1 INVITE", WC, sdp(
             "203.0.113.2", *[AUDIO % (26000 + 2 * i) for i in range(10)]))))
+    # SIP over TLS: a phone registers and calls over TLS, SRTP keys in its
+    # SDP; a UDP phone calls a sips: URI, which must leave over TLS.
+    crypto = ("\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:"
+              "WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz|2^20|1:4"
+              "\na=fingerprint:sha-256 4A:AD:B9:B1:3F:82:18:3B\na=setup:actpass")
+    s["tls-register"] = seq(*registered(phones, ctl=CONF_OPTS))
+    s["tls-call"] = seq(*registered(phones, ctl=CONF_OPTS), *lan_call(
+        phones, media=("m=audio 6000 RTP/SAVP 0" + crypto,),
+        ctl=CONF_OPTS | TCP))
+    s["tls-sips-uri"] = seq((PHONE1 | CONF_OPTS, phone1.request(
+        "INVITE", "sips:wan@uas.test", WAN, 1,
+        sdp("10.0.0.2", "m=audio 6000 RTP/SAVP 0" + crypto))),
+        (PHONE1, phone1.request("OPTIONS", "sip:wan@uas.test;transport=tls",
+                                WAN, 2)))
     return s
 
 

@@ -10,7 +10,9 @@
  * An input is up to MAXMSGS messages separated by SEP.  Each starts with a
  * control byte:
  *	bits 0-2  where it came from (fuzz_srcs)
- *	bit  3    over a TCP connection instead of a UDP socket
+ *	bit  3    over a TCP connection instead of a UDP socket; over TLS
+ *		  when the config has TLS on (confs[2]): what TLS decrypts
+ *		  reaches sipd as this, through the same framer
  *	bits 4-5  how rtpd answers the RELAY_OPENs it causes (RTPD_*);
  *		  RTPD_FUZZ takes the 6 bytes after the control byte
  *	bits 6-7  the config in force (confs)
@@ -99,6 +101,8 @@ static const char *const confs[NCONF] = {
 	"masked_host = sip.test\n"
 	"outbound_proxy_host = proxy.sip.test\n"
 	"outbound_proxy_port = 5080\n"
+	"tls_cert_file = /var/empty/cert.pem\n"
+	"tls_key_file = /var/empty/key.pem\n"
 	"hosts_allow_reg = 10.0.0.0/24, fd00:1::/64\n"
 	"hosts_deny_sip = 10.0.0.66/32\n",
 	CONF_E2E
@@ -410,12 +414,19 @@ fuzz_output(int transport, int role, const struct sockaddr *dst,
     uint64_t conn, const char *buf, size_t len)
 {
 	osip_message_t	*m;
+	osip_via_t	*v;
 
 	if (dst == NULL || (dst->sa_family != AF_INET &&
 	    dst->sa_family != AF_INET6) || role < 0 || role >= ROLE_MAX ||
-	    (transport != TRANSPORT_UDP && transport != TRANSPORT_TCP))
+	    (transport != TRANSPORT_UDP && transport != TRANSPORT_TCP &&
+	    transport != TRANSPORT_TLS))
 		abort();
 	if (osip_message_init(&m) != 0 || osip_message_parse(m, buf, len) != 0)
+		abort();
+	/* A request leaves with our Via, which names how it leaves. */
+	if (MSG_IS_REQUEST(m) && ((v = osip_list_get(&m->vias, 0)) == NULL ||
+	    v->protocol == NULL ||
+	    strcasecmp(v->protocol, transport_name(transport)) != 0))
 		abort();
 	marks_note(m, role);
 	osip_message_free(m);
@@ -701,7 +712,8 @@ fuzz_message(uint8_t ctl, const uint8_t *data, size_t len, int n)
 	if (ctl & 8) {
 		memset(&o, 0, sizeof(o));
 		o.role = role;
-		o.transport = TRANSPORT_TCP;
+		o.transport = CONF_TLS_ON(child->conf) ? TRANSPORT_TLS :
+		    TRANSPORT_TCP;
 		o.src = *src;
 		o.conn = n + 1;
 		sip_input_msg(&o, buf, blen);
@@ -784,7 +796,8 @@ sock_add(int role, int transport, const char *ip)
 	ss->transport = transport;
 	if (addr_parse(ip, &ss->addr) == -1)
 		abort();
-	addr_setport((struct sockaddr *)&ss->addr, 5060);
+	addr_setport((struct sockaddr *)&ss->addr, transport == TRANSPORT_TLS ?
+	    5061 : 5060);
 	TAILQ_INSERT_TAIL(&sipd.socks, ss, entry);
 }
 
@@ -806,6 +819,7 @@ fuzz_addrs(void)
 				abort();
 			sock_add(r, TRANSPORT_UDP, ifs[r][i]);
 			sock_add(r, TRANSPORT_TCP, ifs[r][i]);
+			sock_add(r, TRANSPORT_TLS, ifs[r][i]);
 		}
 		child->ifr[r].naddr = 2;
 	}
