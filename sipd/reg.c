@@ -351,8 +351,8 @@ reg_clear(void)
 		reg_remove(b);
 }
 
-static void
-put_field(FILE *f, const char *sep, const char *s)
+void
+reg_field_put(FILE *f, const char *sep, const char *s)
 {
 	char	*v;
 
@@ -368,13 +368,13 @@ put_binding(FILE *f, const struct reg_binding *b, time_t wall)
 	const struct sockaddr	*sa = (const struct sockaddr *)&b->src;
 	char			 host[INET6_ADDRSTRLEN];
 
-	put_field(f, "", b->aor);
-	put_field(f, " ", b->contact);
-	put_field(f, " ", b->masq_user);
+	reg_field_put(f, "", b->aor);
+	reg_field_put(f, " ", b->contact);
+	reg_field_put(f, " ", b->masq_user);
 	fprintf(f, " %s %s %u %lld", reg_tname(b->transport),
 	    addr_ntop(sa, host, sizeof(host)), addr_port(sa), (long long)wall);
 	if (b->user_agent != NULL)
-		put_field(f, " ", b->user_agent);
+		reg_field_put(f, " ", b->user_agent);
 	fputc('\n', f);
 }
 
@@ -415,11 +415,11 @@ reg_serialize_tag(char **buf, size_t *len, time_t mono_now, time_t wall_now,
 
 /*
  * A string field of the saved form; NULL unless it is exactly what
- * put_field() writes for a non-empty string without NUL bytes (unvis(3)
+ * reg_field_put() writes for a non-empty string without NUL bytes (unvis(3)
  * lets odd escapes such as "\9" through).
  */
-static char *
-get_field(const char *s)
+char *
+reg_field_get(const char *s)
 {
 	char	*d, *e = NULL;
 	int	 n;
@@ -473,10 +473,10 @@ parse_binding(struct reg_binding *b, char **f, int nf)
 {
 	if (nf != REG_NFIELDS - 1 && nf != REG_NFIELDS)
 		return ("wrong number of fields");
-	if ((b->aor = get_field(f[0])) == NULL ||
-	    (b->contact = get_field(f[1])) == NULL ||
-	    (b->masq_user = get_field(f[2])) == NULL ||
-	    (nf == REG_NFIELDS && (b->user_agent = get_field(f[7])) == NULL))
+	if ((b->aor = reg_field_get(f[0])) == NULL ||
+	    (b->contact = reg_field_get(f[1])) == NULL ||
+	    (b->masq_user = reg_field_get(f[2])) == NULL ||
+	    (nf == REG_NFIELDS && (b->user_agent = reg_field_get(f[7])) == NULL))
 		return ("bad string field");
 	if (!user_valid(b->masq_user, strlen(b->masq_user)))
 		return ("bad masqueraded user");

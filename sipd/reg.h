@@ -9,6 +9,7 @@
 #include <sys/tree.h>
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #define REG_UDP		0
@@ -60,6 +61,9 @@ int	 reg_serialize_tag(char **, size_t *, time_t, time_t, const char *);
 int	 reg_deserialize(const char *, size_t, time_t, time_t);
 int	 reg_is_ours(const char *, size_t);
 int	 reg_file_tag(const char *, size_t, char *, size_t);
+/* A string field of the saved form, vis(3)-encoded; back, or NULL if bad. */
+void	 reg_field_put(FILE *, const char *, const char *);
+char	*reg_field_get(const char *);
 
 /* regclassic.c: the classic siproxd's file, which pfSense's page reads */
 int	 reg_classic_serialize(char **, size_t *, time_t, time_t,

@@ -12,6 +12,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mod.h"
 #include "mono.h"
 #include "reg.h"
 #include "siphash.h"
@@ -56,6 +57,37 @@ regstore_tag(const char *buf, size_t len, char *tag, size_t taglen)
 }
 
 /*
+ * Our file holds the registrations, then sections of other state, each
+ * after a line of its name: where the first begins, or len.
+ */
+static size_t
+regstore_split(const char *buf, size_t len)
+{
+	static const char	 mark[] = "\n" BL_SECTION "\n";
+	const char		*p;
+
+	if (buf == NULL || (p = memmem(buf, len, mark, sizeof(mark) - 1)) ==
+	    NULL)
+		return (len);
+	return (p - buf + 1);
+}
+
+/*
+ * plugin_blacklist's records, from our file whichever file the
+ * registrations come from: they do not depend on each other.
+ */
+static void
+regstore_sections(time_t mono, time_t wall)
+{
+	size_t	off = regstore_split(load_buf[1], load_len[1]);
+
+	if (off == load_len[1])
+		return;
+	off += sizeof(BL_SECTION);
+	blacklist_restore(load_buf[1] + off, load_len[1] - off, mono, wall);
+}
+
+/*
  * Which file to believe: ours when it goes with the classic file beside
  * it (a crash between the two renames, or the classic daemon run in the
  * meantime, leaves them apart: then the classic one); a classic file
@@ -68,13 +100,16 @@ regstore_parse(void)
 	const char	*cb = load_buf[0] != NULL ? load_buf[0] : "";
 	char		 want[64], have[64];
 	time_t		 mono = mono_now(), wall = time(NULL);
+	size_t		 ours = regstore_split(load_buf[1], load_len[1]);
 
+	regstore_sections(mono, wall);
 	if (reg_is_ours(cb, load_len[0]))
-		return (reg_deserialize(cb, load_len[0], mono, wall));
+		return (reg_deserialize(cb, regstore_split(cb, load_len[0]),
+		    mono, wall));
 	regstore_tag(cb, load_len[0], want, sizeof(want));
 	if (load_len[1] > 0 && reg_file_tag(load_buf[1], load_len[1], have,
 	    sizeof(have)) == 0 && strcmp(have, want) == 0)
-		return (reg_deserialize(load_buf[1], load_len[1], mono, wall));
+		return (reg_deserialize(load_buf[1], ours, mono, wall));
 	if (load_len[1] > 0)
 		log_warnx("%s.state does not go with %s: reading the classic "
 		    "file", child->conf->registration_file,
@@ -110,6 +145,23 @@ regstore_loaded(void)
 	}
 }
 
+/* The sections after the registrations (regstore_split()). */
+static void
+regstore_append(char **buf, size_t *len, time_t mono, time_t wall)
+{
+	char	*s, *n;
+	size_t	 slen;
+
+	if ((s = blacklist_save(&slen, mono, wall)) == NULL)
+		return;
+	if ((n = realloc(*buf, *len + slen + 1)) == NULL)
+		fatal("%s", __func__);
+	memcpy(n + *len, s, slen + 1);
+	*buf = n;
+	*len += slen;
+	free(s);
+}
+
 /* Our own file first, naming the classic one, then the classic one. */
 static void
 regstore_save(void)
@@ -123,6 +175,7 @@ regstore_save(void)
 	reg_classic_serialize(&cbuf, &clen, mono, wall, host, port);
 	regstore_tag(cbuf, clen, tag, sizeof(tag));
 	reg_serialize_tag(&buf, &len, mono, wall, tag);
+	regstore_append(&buf, &len, mono, wall);
 	msg_send_blob(&child->parent, MSG_REG_STATE_DATA, MSG_REG_STATE_END,
 	    buf, len);
 	msg_send_blob(&child->parent, MSG_REG_DATA, MSG_REG_COMMIT, cbuf, clen);

@@ -31,6 +31,7 @@ static const char	preamble[] =
     "load_plugin = plugin_stun.la\n"
     "plugin_stun_server = 192.0.2.1\n"
     "load_plugin = plugin_stats.la\n"
+    "load_plugin = plugin_blacklist.la\n"
     "load_plugin = plugin_demo.la\n";
 
 int

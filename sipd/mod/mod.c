@@ -28,7 +28,7 @@ static const struct mod_entry {
 	const char		*name;
 	const struct mod_def	*def;
 } mod_table[] = {
-	{ "blacklist",		NULL },
+	{ "blacklist",		&mod_blacklist },
 	{ "codecfilter",	&mod_codecfilter },
 	{ "defaulttarget",	&mod_defaulttarget },
 	{ "demo",		&mod_demo },
@@ -308,6 +308,23 @@ mod_bool(int *dst, const char *val, char *err, size_t errlen)
 		return (-1);
 	}
 	*dst = v;
+	return (0);
+}
+
+int
+mod_int(int *dst, const char *val, long long lo, long long hi, char *err,
+    size_t errlen)
+{
+	const char	*errstr;
+	long long	 n;
+
+	n = strtonum(val, lo, hi, &errstr);
+	if (errstr != NULL) {
+		snprintf(err, errlen, "\"%s\" is not a number in %lld..%lld",
+		    log_wire(val, strlen(val)), lo, hi);
+		return (-1);
+	}
+	*dst = (int)n;
 	return (0);
 }
 

@@ -8,6 +8,7 @@
 #include <sys/queue.h>
 
 #include <stddef.h>
+#include <time.h>
 
 #include <osipparser2/osip_parser.h>
 
@@ -108,6 +109,7 @@ struct mod_strs {
 	size_t		  n;
 };
 int	 mod_bool(int *, const char *, char *, size_t);
+int	 mod_int(int *, const char *, long long, long long, char *, size_t);
 void	 mod_strs_add(struct mod_strs *, const char *);
 void	 mod_strs_free(struct mod_strs *);
 /* a growable, NUL-terminated string */
@@ -158,6 +160,7 @@ const char *mod_str(const char *);
 void	*mod_loaded(const struct mod_def *);
 
 /* the modules, one file each */
+extern const struct mod_def	mod_blacklist;
 extern const struct mod_def	mod_codecfilter;
 extern const struct mod_def	mod_defaulttarget;
 extern const struct mod_def	mod_demo;
@@ -177,6 +180,15 @@ extern const struct mod_def	mod_stun;
 /* stats.c: SIGUSR1, and rtpd's counters of a stream */
 void	 stats_signal(void);
 void	 stats_stream(const struct msg_relay_stats *);
+
+/* blacklist.c: its records, a section of sipd's state file (regstore.c) */
+#define BL_SECTION	"[blacklist]"
+int	 blacklist_serialize(char **, size_t *, time_t, time_t);
+int	 blacklist_deserialize(const char *, size_t, time_t, time_t, int);
+void	 blacklist_clear(void);
+size_t	 blacklist_count(void);
+char	*blacklist_save(size_t *, time_t, time_t);
+void	 blacklist_restore(const char *, size_t, time_t, time_t);
 
 /* logcall.c: also what log_calls = 1 turns on */
 enum mod_verdict logcall_run(void *, struct mod_msg *);

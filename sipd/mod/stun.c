@@ -57,26 +57,9 @@ stun_server(void *cfgp, const char *val, char *err, size_t errlen)
 }
 
 static int
-stun_int(int *dst, const char *val, long long lo, long long hi, char *err,
-    size_t errlen)
-{
-	const char	*errstr;
-	long long	 n;
-
-	n = strtonum(val, lo, hi, &errstr);
-	if (errstr != NULL) {
-		snprintf(err, errlen, "\"%s\" is not a number in %lld..%lld",
-		    log_wire(val, strlen(val)), lo, hi);
-		return (-1);
-	}
-	*dst = (int)n;
-	return (0);
-}
-
-static int
 stun_port(void *cfgp, const char *val, char *err, size_t errlen)
 {
-	return (stun_int(&((struct stun_cfg *)cfgp)->port, val, 1, 65535, err,
+	return (mod_int(&((struct stun_cfg *)cfgp)->port, val, 1, 65535, err,
 	    errlen));
 }
 
@@ -84,7 +67,7 @@ static int
 stun_period(void *cfgp, const char *val, char *err, size_t errlen)
 {
 	/* 0, which the pfSense GUI lets through, is the default */
-	return (stun_int(&((struct stun_cfg *)cfgp)->period, val, 0, 86400,
+	return (mod_int(&((struct stun_cfg *)cfgp)->period, val, 0, 86400,
 	    err, errlen));
 }
 
