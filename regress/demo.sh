@@ -1,7 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# make demo: siproxd in the test topology, in the foreground, until ^C,
-# SIGTERM or DEMO_SECONDS; then every namespace and temporary file goes.
+# make demo: siproxd in the test topology, in the foreground; a phone
+# registers and calls the provider, with media both ways, and a summary
+# says how it went; then it stays up until ^C, SIGTERM or DEMO_SECONDS
+# (DEMO_ONESHOT=1: stops after the summary, 1 if it went wrong); then
+# every namespace and temporary file goes.
 
 if [ "$(id -u)" != 0 ]; then
 	echo "make demo must run as root: it creates network namespaces" >&2
@@ -26,8 +29,8 @@ fi
 
 # The test topology and its helpers; our own names, so that a test run
 # at the same time builds beside us.
-. "$DEMO_TOP/regress/e2e/lib.sh"
 TOP=$DEMO_TOP
+. "$DEMO_TOP/regress/e2e/lib.sh"
 SIPROXD=$TOP/siproxd
 T=demo
 NS_LAN=sxdemo-lan-$$
@@ -53,10 +56,12 @@ demo_stop() {
 	SXD=""
 }
 
-# Leave with the daemon's exit status (the EXIT trap cleans up).
+# Leave with the daemon's exit status, or 1 if the call shown went
+# wrong (the EXIT trap cleans up).
 demo_finish() {
 	demo_stop
 	[ "$RC" -eq 0 ] || say "siproxd exited with status $RC"
+	[ "$RC" -eq 0 ] && RC=${SHOWN:-0}
 	exit "$RC"
 }
 
@@ -76,6 +81,68 @@ while [ ! -s "$WORK/siproxd.pid" ]; do
 	sleep 0.1
 	n=$((n - 1))
 done
+
+# The job shown: a phone registers, calls the provider, media both ways.
+CTL="$TOP/siproxctl -s $WORK/ctl.sock"
+# rx SIDE: the RTP packets the lan or wan end of the call received
+rx() { sed -n 's/^received=\([0-9]*\) .*/\1/p' "$WORK/talk-$1-a"; }
+demo_register() {
+	say "a phone (10.0.0.2) registers with the provider (203.0.113.2)" \
+	    "through siproxd"
+	sipp_bg wan-reg "$NS_WAN" 203.0.113.2 5060 wan_reg.xml
+	sipp_run lan-reg "$NS_LAN" 10.0.0.2 5061 phone_reg.xml \
+	    10.0.0.1:5060 -s phone1 -key domain 203.0.113.2 -key expires 300 &&
+	    bg_ok wan-reg
+}
+# The call, and siproxctl's view while its media flows.
+demo_call() {
+	say "the phone calls wan@203.0.113.2:5070, RTP flows both ways"
+	sipp_bg wan-call "$NS_WAN" 203.0.113.2 5070 rtp_uas.xml -s wan \
+	    -key rtpport 26000
+	sipp_bg lan-call "$NS_LAN" 10.0.0.2 5061 rtp_uac.xml -s phone1 \
+	    -key domain 203.0.113.2 -key callee wan \
+	    -key rdomain 203.0.113.2:5070 -key rtpport 16000 10.0.0.1:5060
+	P_IN=$(wait_for 5 sdp_port lan-call 1 audio &&
+	    sdp_port lan-call 1 audio)
+	P_OUT=$(wait_for 5 sdp_port wan-call 1 audio &&
+	    sdp_port wan-call 1 audio)
+	talk 16000 "${P_IN:-0}" 26000 "${P_OUT:-0}" > /dev/null 2>&1 &
+	_talk=$!
+	sleep 1
+	say "during the call, siproxctl show phones:"
+	$CTL show phones | sed 's/^/    /'
+	say "and siproxctl show calls:"
+	$CTL show calls | sed 's/^/    /'
+	wait "$_talk"
+	[ -n "$P_IN" ] && [ -n "$P_OUT" ] && bg_ok lan-call && bg_ok wan-call
+}
+# The summary; 1 if anything in it is wrong.
+demo_show() {
+	_reg=yes _up=yes
+	demo_register || _reg=NO
+	demo_call || _up=NO
+	kill "$WANCAP" 2>/dev/null
+	_sip=$(($(grep -c . "$WORK/wan.cap") - 1))
+	_leak=$(grep -c -E "$WAN_LEAK_RE" "$WORK/wan.cap")
+	_rxw=$(rx wan) _rxl=$(rx lan)
+	say "summary:"
+	say "  phone registered:             $_reg"
+	say "  call set up and ended:        $_up"
+	say "  RTP relayed LAN -> WAN:       ${_rxw:-0} of 50 packets"
+	say "  RTP relayed WAN -> LAN:       ${_rxl:-0} of 50 packets"
+	say "  private addresses on the WAN: $_leak in $_sip SIP messages"
+	[ "$_reg" = yes ] && [ "$_up" = yes ] && [ "$_rxw" = 50 ] &&
+	    [ "$_rxl" = 50 ] && [ "$_leak" = 0 ]
+}
+SHOWN=0
+if ! command -v sipp >/dev/null || [ ! -x "$RTPTOOL" ]; then
+	say "(no sipp or no $RTPTOOL: no call shown;" \
+	    "sh regress/deps.sh and make demo give both)"
+elif ! demo_show; then
+	say "the call did not go as it should: see the log above"
+	SHOWN=1
+fi
+[ -n "${DEMO_ONESHOT:-}" ] && demo_finish
 
 say "siproxd runs in namespace $NS_FW, pid $SXD, config $CONF"
 say "  lan side: in0 10.0.0.1 fd00:1::1 (if_inbound)," \

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# make demo: it starts the daemon, stops after DEMO_SECONDS or on ^C, exits
-# 0 and leaves no namespace, process or temporary file behind.
+# make demo: it starts the daemon, shows a call through it with a summary,
+# stops after DEMO_SECONDS, DEMO_ONESHOT or on ^C, exits 0 and leaves no
+# namespace, process or temporary file behind.
 
 . "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
@@ -42,7 +43,31 @@ left_behind() {
 
 demo_ns > "$WORK/ns.before"
 
-DEMO_SECONDS=3 timeout 30 sh "$DEMO" > "$OUT" 2>&1
+# DEMO_ONESHOT=1: the call it shows, its summary, then it stops.
+DEMO_ONESHOT=1 timeout 60 sh "$DEMO" > "$OUT" 2>&1
+rc=$?
+parse
+check "DEMO_ONESHOT=1: exits 0" test "$rc" -eq 0
+check "DEMO_ONESHOT=1: the phone registered" \
+    grep -q '^demo:   phone registered: *yes$' "$OUT"
+check "DEMO_ONESHOT=1: the call was set up and ended" \
+    grep -q '^demo:   call set up and ended: *yes$' "$OUT"
+check "DEMO_ONESHOT=1: siproxctl showed the phone during the call" \
+    grep -q '^    phone1@203\.0\.113\.2  *sip:phone1@10\.0\.0\.2:5061 ' "$OUT"
+check "DEMO_ONESHOT=1: and the call's stream" grep -q -E \
+    '^    [0-9a-f]+ +0 +70[78][0-9] +70[78][0-9] +10\.0\.0\.2:16000 +203\.0\.113\.2:26000 ' \
+    "$OUT"
+check "DEMO_ONESHOT=1: 50 RTP packets relayed each way" sh -c \
+    "grep -q '^demo:   RTP relayed LAN -> WAN: *50 of 50 packets$' '$OUT' &&
+    grep -q '^demo:   RTP relayed WAN -> LAN: *50 of 50 packets$' '$OUT'"
+check "DEMO_ONESHOT=1: no private address on the WAN" grep -q -E \
+    '^demo:   private addresses on the WAN: 0 in [1-9][0-9]* SIP messages$' \
+    "$OUT"
+check "DEMO_ONESHOT=1: it stops after the summary" sh -c \
+    "! grep -q '^demo: reload:' '$OUT' && grep -q '^siproxd: terminated$' '$OUT'"
+[ -n "${FAILED:-}" ] && sed 's/^/# /' "$OUT"
+
+DEMO_SECONDS=3 timeout 60 sh "$DEMO" > "$OUT" 2>&1
 rc=$?
 parse
 check "DEMO_SECONDS=3: exits 0" test "$rc" -eq 0
@@ -63,7 +88,7 @@ left_behind "DEMO_SECONDS=3"
 setsid sh "$DEMO" > "$OUT" 2>&1 &
 SID=$!
 PIDS="$PIDS $SID"
-if wait_for 10 grep -q '^demo: reload:' "$OUT"; then
+if wait_for 40 grep -q '^demo: reload:' "$OUT"; then
 	parse
 	[ -n "$DPID" ] && kill -INT "-$DPID"
 	check "^C: the demo stops within 10 s" wait_for 10 gone "$SID"
