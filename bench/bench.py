@@ -298,6 +298,10 @@ class Siproxd(System):
     sip = "%s:5060" % FW_IN
     media = True
 
+    def extra_conf(self):
+        """Lines a variant adds to the config (tlsbench.py)."""
+        return ""
+
     def start(self):
         jail = os.path.join(work, "jail")
         os.makedirs(jail, exist_ok=True)
@@ -310,6 +314,7 @@ class Siproxd(System):
                     "pid_file = %s/siproxd.pid\nrtp_port_low = %d\n"
                     "rtp_port_high = %d\nrtp_timeout = 600\n"
                     "silence_log = 2\n" % (jail, work, work, *SXD_RTP))
+            f.write(self.extra_conf())
         self.p = spawn(in_ns("fw", 1, os.path.join(TOP, "siproxd"), "-d",
                              "-f", conf), os.path.join(work, "siproxd.log"))
         return wait_for(5, lambda: len(self.pids()) >= 3)
@@ -318,13 +323,20 @@ class Siproxd(System):
 class Kamailio(System):
     name = "kamailio"
     sip = "%s:%d" % (FW_IN, KAM_PORT)
+    cfg = "kamailio.cfg"
+    port = KAM_PORT
+
+    def extra_args(self):
+        """Arguments a variant adds (tlsbench.py)."""
+        return []
 
     def start(self):
         self.p = spawn(in_ns("fw", 1, "kamailio", "-DD", "-E", "-m", "64",
                              "-M", "8", "-f",
-                             os.path.join(TOP, "bench", "kamailio.cfg"),
+                             os.path.join(TOP, "bench", self.cfg),
                              "-A", "LAN_IP=" + FW_IN, "-A", "WAN_IP=" + FW_OUT,
-                             "-A", "PORT=%d" % KAM_PORT),
+                             "-A", "PORT=%d" % self.port,
+                             *self.extra_args()),
                        os.path.join(work, "kamailio.log"))
         return wait_for(5, lambda: len(self.pids()) >= 3)
 

@@ -5,7 +5,8 @@
 # would start are kept from starting (policy-rc.d): the bench runs its own,
 # in namespaces.
 
-PKGS="rtpengine-daemon kamailio sip-tester gnuplot-nox iproute2 procps"
+PKGS="rtpengine-daemon kamailio kamailio-tls-modules sip-tester gnuplot-nox
+iproute2 procps openssl"
 OPT="linux-perf"
 
 missing() {

@@ -40,6 +40,7 @@ else
 	done
 	# make bench for a moment, so that it cannot rot.
 	run bench env BENCH_QUICK=1 python3 bench/bench.py
+	run tlsbench env BENCH_QUICK=1 python3 bench/tlsbench.py
 fi
 
 passed=$(grep -c '^ok - ' "$OUT")
