@@ -46,6 +46,37 @@ addr_parse(const char *s, struct sockaddr_storage *ss)
 	return (-1);
 }
 
+/*
+ * "addr", "addr:port", "[v6addr]" or "[v6addr]:port"; a bare IPv6 address
+ * has no port.  Numeric only: the parent must not wait on DNS.
+ */
+int
+addr_parse_port(const char *s, uint16_t defport, struct sockaddr_storage *ss)
+{
+	char		 buf[INET6_ADDRSTRLEN + 2];
+	const char	*colon, *errstr;
+	long long	 port = defport;
+	size_t		 n;
+
+	colon = strrchr(s, ':');
+	if (colon != NULL && (s[0] == '[' ? colon[-1] == ']' :
+	    strchr(s, ':') == colon)) {
+		port = strtonum(colon + 1, 1, UINT16_MAX, &errstr);
+		if (errstr != NULL)
+			return (-1);
+		n = colon - s;
+	} else
+		n = strlen(s);
+	if (n >= sizeof(buf))
+		return (-1);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (addr_parse(buf, ss) == -1)
+		return (-1);
+	addr_setport((struct sockaddr *)ss, port);
+	return (0);
+}
+
 static int
 if_usable6(const struct sockaddr_in6 *sin6)
 {

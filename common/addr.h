@@ -26,6 +26,8 @@ struct addr_key {
 
 int		 if_resolve(const char *, struct ifaddrs_role *);
 int		 addr_parse(const char *, struct sockaddr_storage *);
+int		 addr_parse_port(const char *, uint16_t,
+		    struct sockaddr_storage *);
 socklen_t	 addr_len(const struct sockaddr *);
 uint16_t	 addr_port(const struct sockaddr *);
 void		 addr_setport(struct sockaddr *, uint16_t);

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "log.h"
 
@@ -129,6 +131,10 @@ static const struct conf_key conf_keys[] = {
 	K_LIST("outbound_domain_host", CT_DOM_HOST, outbound_domains),
 	{ "outbound_domain_port", CT_DOM_PORT, FIELD(outbound_domains),
 	    1, 65535, 0 },
+	K_STR("ha_redis", ha_redis, CF_EMPTY),
+	K_STR("ha_redis_password_file", ha_redis_password_file, CF_EMPTY),
+	K_STR("ha_node", ha_node, CF_EMPTY),
+	K_STR("ha_prefix", ha_prefix, 0),
 	/* classic keys with no field; any key containing "plugin_" too */
 	K_OTHER("plugindir", CT_IGNORED),
 	K_OTHER("load_plugin", CT_IGNORED),
@@ -182,6 +188,8 @@ static void	 conf_mask(struct conf_parse *, const struct conf_key *,
 		    const char *);
 static void	 conf_ignored(struct conf_parse *, const char *,
 		    const char *);
+static void	 conf_ha(struct conf_parse *, const struct conf_key *,
+		    char *);
 static void	 conf_finish(struct conf_parse *);
 static void	 conf_finish_tls(struct conf_parse *);
 static size_t	*conf_addline(size_t *, size_t *, size_t);
@@ -221,6 +229,7 @@ conf_new(void)
 	conf->tcp_connect_timeout = 500;
 	conf->tcp_keepalive = 20;
 	conf->default_expires = 600;
+	(void)strlcpy(conf->ha_prefix, "siproxd:", sizeof(conf->ha_prefix));
 	return (conf);
 }
 
@@ -472,6 +481,8 @@ conf_value(struct conf_parse *p, const struct conf_key *k, const char *key,
 			p->line_cert = p->lineno;
 		else if (strcmp(k->name, "tls_key_file") == 0)
 			p->line_key = p->lineno;
+		if (strncmp(k->name, "ha_", 3) == 0 && dst[0] != '\0')
+			conf_ha(p, k, dst);
 		break;
 	case CT_INT:
 		conf_int(p, k, val, (int *)(void *)dst);
@@ -990,6 +1001,45 @@ conf_finish_tls(struct conf_parse *p)
 		conf_err(p, p->line_tlsport != 0 ? p->line_tlsport :
 		    p->lineno, "sip_tls_port %u is sip_listen_port: TLS needs "
 		    "a port of its own", conf->sip_tls_port);
+}
+
+/* Only what a Redis key or a log line takes as it is. */
+static int
+conf_ha_word(const char *s, const char *extra)
+{
+	if (*s == '\0' || strlen(s) > 64)
+		return (0);
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr(extra, *s) == NULL)
+			return (0);
+	return (1);
+}
+
+/* The failover keys (siproxd.conf(5), an extension of this version). */
+static void
+conf_ha(struct conf_parse *p, const struct conf_key *k, char *v)
+{
+	struct sockaddr_storage	 ss;
+	struct sockaddr_un	 sun;
+	const char		*bad = NULL;
+
+	if (strcmp(k->name, "ha_redis") == 0 && *v == '/') {
+		if (strlen(v) >= sizeof(sun.sun_path))
+			bad = "socket path too long";
+	} else if (strcmp(k->name, "ha_redis") == 0 && *v != '\0') {
+		if (addr_parse_port(v, 6379, &ss) == -1)
+			bad = "want a numeric address[:port] or an absolute path";
+	} else if (strcmp(k->name, "ha_node") == 0 && *v != '\0') {
+		if (!conf_ha_word(v, "._-"))
+			bad = "up to 64 letters, digits, '.', '_' or '-'";
+	} else if (strcmp(k->name, "ha_prefix") == 0) {
+		if (!conf_ha_word(v, "._:-"))
+			bad = "up to 64 letters, digits, '.', '_', ':' or '-'";
+	}
+	if (bad == NULL)
+		return;
+	conf_err(p, p->lineno, "%s: %s", k->name, bad);
+	v[0] = '\0';
 }
 
 static void

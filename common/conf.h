@@ -91,6 +91,13 @@ struct siproxd_conf {
 	uint16_t		 outbound_proxy_port;	/* 0: use 5060 */
 	char			 outbound_proxy_transport[8]; /* "": as asked */
 
+	/* the failover pair's shared state (extensions) */
+	char			 ha_redis[CONF_PATHLEN];	/* host:port or
+							   a socket path */
+	char			 ha_redis_password_file[CONF_PATHLEN];
+	char			 ha_node[CONF_STRLEN];
+	char			 ha_prefix[CONF_STRLEN];
+
 	struct conf_acl_list	 hosts_allow_reg;
 	struct conf_acl_list	 hosts_allow_sip;
 	struct conf_acl_list	 hosts_deny_sip;

@@ -78,6 +78,9 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	[MSG_TLS_KEY] =		BLOB("tls-key"),
 	[MSG_TLS_CA] =		BLOB("tls-ca"),
 	[MSG_TLS_END] =		EMPTY("tls-end"),
+	[MSG_HA_AUTH] =		{ "ha-auth", 1, MSG_HA_AUTHMAX, FD_NO },
+	[MSG_HA_SOCKET_REQ] =	EMPTY("ha-socket-req"),
+	[MSG_HA_SOCKET] =	FIXED("ha-socket", struct msg_result, FD_MAYBE),
 };
 
 static void	msgchan_cb(int, short, void *);

@@ -55,6 +55,9 @@ enum msg_type {
 	MSG_TLS_KEY,		/* parent -> sipd: a chunk of tls_key_file */
 	MSG_TLS_CA,		/* parent -> sipd: a chunk of the CA bundle */
 	MSG_TLS_END,		/* parent -> sipd: all three sent: use them */
+	MSG_HA_AUTH,		/* parent -> sipd: the Redis password */
+	MSG_HA_SOCKET_REQ,	/* sipd -> parent: a connection to ha_redis */
+	MSG_HA_SOCKET,		/* parent -> sipd (+fd unless error) */
 	MSG_TYPE_MAX
 };
 
@@ -214,6 +217,9 @@ struct msg_ctl {
 struct msg_result {
 	int32_t		error;		/* 0 or errno */
 };
+
+/* The Redis password: the bytes of the file's first line. */
+#define MSG_HA_AUTHMAX	512
 
 struct msg_verbose {
 	int32_t		verbose;

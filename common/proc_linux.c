@@ -146,7 +146,8 @@ static const int sc_sipd[] = {
 	SCMP_SYS(accept4),	/* TCP in */
 	SCMP_SYS(accept),	/* TCP in, older libc */
 	SCMP_SYS(recvfrom),	/* SIP datagrams, DNS answers */
-	SCMP_SYS(writev),	/* c-ares: DNS over TCP */
+	SCMP_SYS(writev),	/* c-ares: DNS over TCP; Redis commands */
+	SCMP_SYS(readv),	/* Redis replies (a bufferevent) */
 	SCMP_SYS(getsockopt),	/* SO_ERROR of a TCP connect */
 	SCMP_SYS(setsockopt),	/* DSCP of a new TCP connection */
 	SCMP_SYS(getsockname),	/* c-ares: the source of its UDP socket */

@@ -189,8 +189,10 @@ parent_send_config(struct parent *p, struct child *c)
 	}
 	v.verbose = debug_verbose(p->conf, c->proc, p->loglevel);
 	msg_send(&c->chan, MSG_VERBOSE, 0, -1, &v, sizeof(v));
-	if (c->proc == PROC_SIPD)
+	if (c->proc == PROC_SIPD) {
 		pwfile_send(p);
+		ha_auth_send(p);
+	}
 }
 
 /* Through statefile.c: pfSense's pid file lies in the daemon user's jail. */
@@ -536,6 +538,10 @@ parent_dispatch_sipd(struct msgchan *c, struct msg *m, void *arg)
 	case MSG_TCP_SOCKET_REQ:
 		if (!p->stopping)
 			priv_tcp_socket(p, m);
+		break;
+	case MSG_HA_SOCKET_REQ:
+		if (!p->stopping)
+			priv_ha_socket(p, m);
 		break;
 	case MSG_TCP_SOCKET_RELEASE:
 		if (p->tcp_held == 0) {

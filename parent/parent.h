@@ -76,6 +76,8 @@ struct parent {
 	const char		*ctlpath;	/* bound control socket */
 	const char		*ctlsock;	/* -s, or the default */
 	struct event		*stopev;
+	time_t			 ha_minute;	/* sipd's redis connections */
+	unsigned int		 ha_asked;	/* asked for in that minute */
 };
 
 extern struct parent	*parent;
@@ -125,6 +127,10 @@ void	 sf_unlink(const char *, const char *);
 /* pwfile.c */
 void	 pwfile_send(struct parent *);
 void	 pwfile_watch(struct parent *);
+
+/* ha.c */
+void	 ha_auth_send(struct parent *);
+void	 priv_ha_socket(struct parent *, struct msg *);
 
 /* regfile.c */
 void	 regfile_load(struct parent *);

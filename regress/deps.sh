@@ -5,7 +5,8 @@ set -e
 PKGS="build-essential pkg-config libosip2-dev libcap-dev libbsd-dev libmd-dev
 libevent-dev libc-ares-dev libseccomp-dev sip-tester iproute2 clang
 libclang-rt-14-dev mandoc dnsmasq-base procps util-linux nftables psmisc
-stun-server libtls-dev openssl kamailio kamailio-tls-modules"
+stun-server libtls-dev openssl kamailio kamailio-tls-modules
+libhiredis-dev redis-server keepalived"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -46,6 +46,7 @@ RB_PROTOTYPE(reg_tree, reg_binding, entry, reg_cmp)
 RB_PROTOTYPE(reg_masq_tree, reg_binding, masq_entry, reg_masq_cmp)
 
 static struct reg_tree		reg_bindings = RB_INITIALIZER(&reg_bindings);
+static void			(*reg_watch)(struct reg_binding *, int);
 static struct reg_masq_tree	reg_masq = RB_INITIALIZER(&reg_masq);
 static size_t			reg_nbindings;
 
@@ -82,6 +83,13 @@ void
 reg_init(void)
 {
 	reg_clear();
+}
+
+/* cb(b, 0): b's source changed (its expiry may change next); (b, 1): b goes. */
+void
+reg_set_watch(void (*cb)(struct reg_binding *, int))
+{
+	reg_watch = cb;
 }
 
 /* Every binding, pending ones too; cb must not change the table. */
@@ -260,6 +268,8 @@ reg_set_source(struct reg_binding *b, const struct sockaddr *src,
 	b->user_agent = NULL;
 	if (ua != NULL && *ua != '\0')
 		b->user_agent = xstrdup(ua);
+	if (reg_watch != NULL)
+		reg_watch(b, 0);
 }
 
 /*
@@ -300,6 +310,8 @@ reg_add(const char *aor, const char *contact, const struct sockaddr *src,
 void
 reg_remove(struct reg_binding *b)
 {
+	if (reg_watch != NULL)
+		reg_watch(b, 1);
 	RB_REMOVE(reg_tree, &reg_bindings, b);
 	RB_REMOVE(reg_masq_tree, &reg_masq, b);
 	reg_nbindings--;
@@ -414,6 +426,24 @@ reg_serialize_tag(char **buf, size_t *len, time_t mono_now, time_t wall_now,
 }
 
 /*
+ * One active binding as a saved table of one line, header and tag
+ * included: the record the failover partner reads (hastore.c).
+ */
+void
+reg_record(const struct reg_binding *b, const char *tag, time_t mono_now,
+    time_t wall_now, char **buf, size_t *len)
+{
+	FILE	*f;
+
+	if ((f = open_memstream(buf, len)) == NULL)
+		fatal("%s", __func__);
+	fprintf(f, "%s %s\n", REG_HEADER, tag);
+	put_binding(f, b, wall_now + (b->expires - mono_now));
+	if (ferror(f) || fclose(f) == EOF)
+		fatal("%s", __func__);
+}
+
+/*
  * A string field of the saved form; NULL unless it is exactly what
  * reg_field_put() writes for a non-empty string without NUL bytes (unvis(3)
  * lets odd escapes such as "\9" through).
@@ -510,16 +540,20 @@ get_expiry(struct reg_binding *b, const char *s, time_t mono_now,
 	return (1);
 }
 
-/* As get_expiry(); *why says what is wrong with a malformed line. */
+/*
+ * One line of the saved form in *bp (the caller inserts or frees it):
+ * 1, 0 if it has expired, -1 if malformed (*why says how).
+ */
 static int
-load_line(const char *p, size_t n, time_t mono_now, time_t wall_now,
-    const char **why)
+load_parse(const char *p, size_t n, time_t mono_now, time_t wall_now,
+    const char **why, struct reg_binding **bp)
 {
 	struct reg_binding	*b;
 	char			*line, *f[REG_NFIELDS];
 	size_t			 i;
 	int			 r = -1;
 
+	*bp = NULL;
 	*why = "byte outside printable ASCII";
 	for (i = 0; i < n; i++)
 		if (p[i] < ' ' || p[i] > '~')
@@ -532,19 +566,97 @@ load_line(const char *p, size_t n, time_t mono_now, time_t wall_now,
 	*why = "bad expiry";
 	if ((r = get_expiry(b, f[6], mono_now, wall_now)) != 1)
 		goto fail;
-	if (reg_lookup(b->aor, b->contact) != NULL ||
-	    reg_lookup_masq(b->masq_user) != NULL) {
-		*why = "duplicate binding";
-		r = -1;
-		goto fail;
-	}
-	binding_insert(b);
 	free(line);
+	*bp = b;
 	return (1);
  fail:
 	binding_free(b);
 	free(line);
 	return (r);
+}
+
+/* As get_expiry(); *why says what is wrong with a malformed line. */
+static int
+load_line(const char *p, size_t n, time_t mono_now, time_t wall_now,
+    const char **why)
+{
+	struct reg_binding	*b;
+	int			 r;
+
+	if ((r = load_parse(p, n, mono_now, wall_now, why, &b)) != 1)
+		return (r);
+	if (reg_lookup(b->aor, b->contact) != NULL ||
+	    reg_lookup_masq(b->masq_user) != NULL) {
+		*why = "duplicate binding";
+		binding_free(b);
+		return (-1);
+	}
+	binding_insert(b);
+	return (1);
+}
+
+/* Ours takes what n has, which lives longer; n goes. */
+static void
+merge_into(struct reg_binding *ours, struct reg_binding *n)
+{
+	char	*t;
+
+	if (strcmp(ours->masq_user, n->masq_user) != 0 &&
+	    reg_lookup_masq(n->masq_user) == NULL) {
+		RB_REMOVE(reg_masq_tree, &reg_masq, ours);
+		t = ours->masq_user;
+		ours->masq_user = n->masq_user;
+		n->masq_user = t;
+		RB_INSERT(reg_masq_tree, &reg_masq, ours);
+	}
+	ours->src = n->src;
+	ours->transport = n->transport;
+	t = ours->user_agent;
+	ours->user_agent = n->user_agent;
+	n->user_agent = t;
+	ours->expires = n->expires;
+	ours->pending = 0;
+	binding_free(n);
+}
+
+/*
+ * A record from the failover partner (reg_record's form): added, or it
+ * updates our binding of the same AOR and contact if it lives longer.
+ * 1 if taken, 0 if ours is as new or it has expired, -1 if malformed.
+ */
+int
+reg_merge(const char *buf, size_t len, time_t mono_now, time_t wall_now,
+    const char **why)
+{
+	struct reg_binding	*b, *ours;
+	const char		*nl, *p;
+	int			 r;
+
+	*why = "not a record";
+	if (!reg_is_ours(buf, len) || (nl = memchr(buf, '\n', len)) == NULL ||
+	    buf[len - 1] != '\n')
+		return (-1);
+	p = nl + 1;
+	if (p == buf + len || memchr(p, '\n', buf + len - p) != buf + len - 1)
+		return (-1);
+	if ((r = load_parse(p, buf + len - 1 - p, mono_now, wall_now, why,
+	    &b)) != 1)
+		return (r);
+	if ((ours = reg_lookup(b->aor, b->contact)) == NULL) {
+		if (reg_lookup_masq(b->masq_user) != NULL) {
+			*why = "masqueraded user taken";
+			binding_free(b);
+			return (-1);
+		}
+		binding_insert(b);
+		return (1);
+	}
+	if (!ours->pending && ours->expires >= b->expires) {
+		binding_free(b);
+		return (0);
+	}
+	merge_into(ours, b);
+	return (1);
 }
 
 /* Our own saved form, rather than the classic's? */

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/queue.h>
 #include <sys/tree.h>
 
 #include <stddef.h>
@@ -32,9 +33,12 @@ struct reg_binding {
 	char			*user_agent;	/* NULL if none */
 	time_t			 expires;	/* CLOCK_MONOTONIC seconds */
 	int			 pending;	/* sent upstream, no 2xx yet */
+	TAILQ_ENTRY(reg_binding) ha_entry;	/* hastore.c: to write */
+	int			 ha_queued;
 };
 
 void	 reg_init(void);
+void	 reg_set_watch(void (*)(struct reg_binding *, int));
 void	 reg_clear(void);
 size_t	 reg_count(void);
 void	 reg_foreach(void (*)(struct reg_binding *, void *), void *);
@@ -60,6 +64,9 @@ int	 reg_serialize(char **, size_t *, time_t, time_t);
 int	 reg_serialize_tag(char **, size_t *, time_t, time_t, const char *);
 int	 reg_deserialize(const char *, size_t, time_t, time_t);
 int	 reg_is_ours(const char *, size_t);
+void	 reg_record(const struct reg_binding *, const char *, time_t, time_t,
+	    char **, size_t *);
+int	 reg_merge(const char *, size_t, time_t, time_t, const char **);
 int	 reg_file_tag(const char *, size_t, char *, size_t);
 /* A string field of the saved form, vis(3)-encoded; back, or NULL if bad. */
 void	 reg_field_put(FILE *, const char *, const char *);

@@ -11,6 +11,7 @@
 
 #include "child.h"
 #include "conf.h"
+#include "hastore.h"
 #include "log.h"
 #include "mod.h"
 #include "mono.h"
@@ -205,6 +206,7 @@ void
 regstore_dirty(void)
 {
 	dirty = 1;
+	ha_flush();
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "child.h"
 #include "conf.h"
 #include "ctl.h"
+#include "hastore.h"
 #include "log.h"
 #include "mono.h"
 #include "reg.h"
@@ -36,6 +37,12 @@ phone_line(struct reg_binding *b, void *arg)
 	ctl_field(cb, b->user_agent, 1);
 }
 
+static void
+ha_stat(const char *name, unsigned long long v, void *arg)
+{
+	ctl_stat(arg, "sipd", name, v);
+}
+
 void
 sipd_ctl(struct msg *m)
 {
@@ -58,6 +65,7 @@ sipd_ctl(struct msg *m)
 		ctl_stat(&cb, "sipd", "messages_refused",
 		    sipd.stat_refused);
 		ctl_stat(&cb, "sipd", "invites_unanswered", invite_count());
+		ha_stats(ha_stat, &cb);
 		break;
 	default:
 		fclose(cb.f);

@@ -12,6 +12,7 @@
 
 #include "child.h"
 #include "conf.h"
+#include "hastore.h"
 #include "log.h"
 #include "mod.h"
 #include "proc.h"
@@ -88,6 +89,8 @@ sipd_sock_add(struct msg *m)
 		fatalx("event_new");
 	if (child->started && event_add(ss->ev, NULL) == -1)
 		fatalx("event_add");
+	if (child->started)
+		ha_takeover();
 }
 
 static void
@@ -171,6 +174,12 @@ sipd_parent_msg(struct msg *m)
 	case MSG_TLS_END:
 		tlsctx_end();
 		break;
+	case MSG_HA_AUTH:
+		ha_password(m->data, m->hdr.len);
+		break;
+	case MSG_HA_SOCKET:
+		ha_socket(m);
+		break;
 	default:
 		fatalx("unexpected %s from the parent",
 		    msg_typename(m->hdr.type));
@@ -201,12 +210,14 @@ sipd_running(void)
 		if (event_add(ss->ev, NULL) == -1)
 			fatalx("event_add");
 	regstore_start();
+	ha_start();
 }
 
 static void
 sipd_config(void)
 {
 	proxy_config();
+	ha_config();
 }
 
 static void

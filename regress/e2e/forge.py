@@ -16,16 +16,17 @@
 #   forge.py ask SRC PORT SECONDS [USER]
 #       a WAN host: OPTIONS to USER (phone9) through siproxd; prints
 #       "answered" or "silent"
-#   forge.py register SRC PORT USER CONTACT
+#   forge.py register SRC PORT USER CONTACT [EXPIRES]
 #       a LAN host: REGISTER for USER@sip.test with Contact CONTACT
-#       (host:port) through siproxd; prints the status line that comes
-#       back, or "no answer"
+#       (host:port) and Expires EXPIRES (300) through siproxd; prints
+#       the status line that comes back, or "no answer"
 #   forge.py spray SRC DST LOW HIGH SECONDS
 #       a third host: RTP (SSRC 0xbadbad00, as rtptool inject) from SRC
 #       to every port of DST from LOW to HIGH, each every 20 ms
 #   forge.py registrar 200|401|403|silent SECONDS
 #       the provider's registrar on 203.0.113.2:5060: answers the first
-#       REGISTER so (200 echoes the Contact) and ends, or answers none
+#       REGISTER so (200 echoes the Contact with the REGISTER's Expires,
+#       300 if none) and ends, or answers none
 #       for SECONDS
 # Every address is one the test's namespaces own.
 
@@ -196,12 +197,13 @@ def ask(src, port, secs, user):
         print("silent")
 
 
-def register(src, port, user, contact):
+def register(src, port, user, contact, expires=300):
     s = udp(src, port, 3)
     s.sendto(request("REGISTER", "sip:sip.test", src, port,
                      "%s@sip.test" % user, "sip:%s@sip.test" % user,
-                     "Contact: <sip:%s@%s>\r\nExpires: 300\r\n"
-                     "User-Agent: forge-%s\r\n" % (user, contact, src)),
+                     "Contact: <sip:%s@%s>\r\nExpires: %d\r\n"
+                     "User-Agent: forge-%s\r\n" % (user, contact, expires,
+                                                   src)),
              ("10.0.0.1", 5060))
     try:
         data, _ = s.recvfrom(65536)
@@ -247,7 +249,9 @@ def registrar(mode, secs):
         keep = [h for h in lines if h.split(":", 1)[0].lower() in
                 ("via", "from", "to", "call-id", "cseq")]
         if mode == "200":
-            keep += [h + ";expires=300" for h in lines
+            exp = [h.split(":", 1)[1].strip() for h in lines
+                   if h.lower().startswith("expires:")] or ["300"]
+            keep += [h + ";expires=" + exp[0] for h in lines
                      if h.lower().startswith("contact:")]
         elif mode == "401":
             keep.append('WWW-Authenticate: Digest realm="sip.test", '
@@ -270,7 +274,8 @@ def main():
     elif a[0] == "ask":
         ask(a[1], int(a[2]), float(a[3]), a[4] if len(a) > 4 else "phone9")
     elif a[0] == "register":
-        register(a[1], int(a[2]), a[3], a[4])
+        register(a[1], int(a[2]), a[3], a[4],
+                 int(a[5]) if len(a) > 5 else 300)
     elif a[0] == "spray":
         spray(a[1], a[2], int(a[3]), int(a[4]), float(a[5]))
     elif a[0] == "registrar":

@@ -417,3 +417,36 @@ in_call() {
 	P_OUT=$(wait_for 5 sdp_port "wan-$1" 1 audio &&
 	    sdp_port "wan-$1" 1 audio)
 }
+
+# redis_up NS WHERE [PASSWORD]: redis-server in namespace NS, without
+# persistence, on the Unix socket WHERE (a path) or on WHERE's address
+# (ADDR:PORT); REDIS_PID is its pid.  rcli WHERE [PASSWORD] -- args:
+# redis-cli against it (from the namespace it runs in, REDIS_NS).
+redis_up() {
+	_ns=$1 _w=$2 _pw=${3:-}
+	case $_w in
+	/*) _l="--port 0 --unixsocket $_w --unixsocketperm 700" ;;
+	*) _l="--bind ${_w%:*} --port ${_w##*:} --protected-mode no" ;;
+	esac
+	ip netns exec "$_ns" redis-server $_l --save '' --appendonly no \
+	    --dir "$WORK" ${_pw:+--requirepass "$_pw"} \
+	    >> "$WORK/redis.log" 2>&1 &
+	REDIS_PID=$!
+	REDIS_NS=$_ns
+	PIDS="$PIDS $REDIS_PID"
+	wait_for 5 rcli "$_w" "$_pw" ping || fail "redis-server did not start"
+}
+rcli() {
+	_w=$1 _pw=$2
+	shift 2
+	case $_w in
+	/*) set -- -s "$_w" "$@" ;;
+	*) set -- -h "${_w%:*}" -p "${_w##*:}" "$@" ;;
+	esac
+	ip netns exec "$REDIS_NS" redis-cli ${_pw:+-a "$_pw"} \
+	    --no-auth-warning "$@"
+}
+redis_down() {
+	kill "$REDIS_PID" 2>/dev/null
+	wait_for 5 gone "$REDIS_PID"
+}

@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# ha_redis (siproxd.conf(5)): each registration is kept in Redis, with
+# its time left as the key's TTL, and read back at start; AUTH from the
+# password file; Redis down at start, killed or restarted: siproxd serves
+# from memory, says so once, and writes everything when Redis is back.
+
+. "$(dirname "$0")/lib.sh"
+topo_up
+# forge.py names its source in User-Agent, which the proxy passes on.
+WAN_LEAK_OK='User-agent: forge-10\.0\.0\.[0-9]+'
+dns_up
+FORGE="python3 $E2E/forge.py"
+SOCK=$WORK/redis.sock
+PW=cabbage-7
+echo "$PW" > "$WORK/redis.pw"
+chmod 0600 "$WORK/redis.pw"
+CONF=$(write_conf <<C
+ha_redis = $SOCK
+ha_redis_password_file = $WORK/redis.pw
+ha_node = fw-a
+ha_prefix = t1:
+C
+)
+# reg USER PORT [EXPIRES]: USER on 10.0.0.2:PORT registers; the answer.
+reg() {
+	in_wan $FORGE registrar 200 3 &
+	_r=$!
+	sleep 0.3
+	in_lan $FORGE register 10.0.0.2 "$2" "$1" "10.0.0.2:$2" ${3:-} \
+	    > "$WORK/reg"
+	wait $_r
+	sed "s/^/# $1: /" "$WORK/reg"
+	grep -q "^SIP/2.0 200" "$WORK/reg"
+}
+# records: every record under t1:, one line each (the binding's line).
+records() {
+	for _k in $(rcli "$SOCK" "$PW" --scan --pattern 't1:reg:*'); do
+		rcli "$SOCK" "$PW" get "$_k" | sed -n 2p
+	done
+}
+has_record() { records | grep -q "^$1@sip.test "; }
+# reached USER PORT: a WAN request for USER reaches 10.0.0.2:PORT.
+reached() {
+	in_lan $FORGE sink 10.0.0.2 "$2" 2 > "$WORK/sink" &
+	_s=$!
+	sleep 0.3
+	in_wan $FORGE ask 203.0.113.2 5097 1 "$1" > /dev/null
+	wait $_s
+	grep -q "udp=1 " "$WORK/sink"
+}
+phones() {
+	"$TOP/siproxctl" -s "$WORK/ctl.sock" show phones | cut -f1 | sort |
+	    tr '\n' ' '
+}
+logged() { grep -c "$1" "$WORK/siproxd.log"; }
+restart() {
+	kill "$SXD"
+	wait_for 5 gone "$SXD"
+	rm -f "$WORK/registrations" "$WORK/registrations.state"
+	start_siproxd "$CONF"
+}
+
+# 1. Redis is unreachable at start: siproxd serves anyway.
+start_siproxd "$CONF" || exit 1
+check "redis unreachable at start: a phone still registers" reg phone1 5061
+check "and the log says once that it serves from memory" \
+    wait_for 3 test "$(logged 'serving from memory')" = 1
+check "and it is reached" reached phone1 5061
+
+# 2. Redis comes: what siproxd holds is written, with AUTH.
+redis_up "$NS_FW" "$SOCK" "$PW"
+check "once redis is there, the registration is written to it" \
+    wait_for 5 has_record phone1
+check "the log says redis is back" wait_for 2 grep -q "redis .*: back" \
+    "$WORK/siproxd.log"
+ttl=$(rcli "$SOCK" "$PW" ttl "$(rcli "$SOCK" "$PW" --scan --pattern 't1:reg:*' |
+    head -1)")
+echo "# ttl: $ttl"
+check "the key's TTL is the time the binding has left" \
+    test "$ttl" -gt 280 -a "$ttl" -le 300
+first=$(rcli "$SOCK" "$PW" --scan --pattern 't1:reg:*' | head -1)
+check "the record names this box (ha_node)" \
+    eval 'rcli "$SOCK" "$PW" get "$first" | head -1 | grep -q "node=fw-a$"'
+check "a new registration is written at once" reg phone2 5062
+check "phone2's record is there" wait_for 2 has_record phone2
+
+# 3. A restart without the registration file: the table comes from Redis.
+restart || exit 1
+check "after a restart with no registration file, both phones are back" \
+    wait_for 5 sh -c "'$TOP/siproxctl' -s '$WORK/ctl.sock' show phones |
+    grep -q phone2@sip.test"
+check "and a WAN request reaches phone1 without a new REGISTER" \
+    reached phone1 5061
+
+# 4. An unregistration removes the record.
+check "phone2 unregisters" reg phone2 5062 0
+check "phone2's record is removed from redis" \
+    wait_for 3 eval '! has_record phone2'
+
+# 5. Redis restarted (empty, as a new one): siproxd writes all again.
+redis_down
+check "redis killed: a phone still registers" reg phone3 5063
+redis_up "$NS_FW" "$SOCK" "$PW"
+check "redis restarted empty: phone1 and phone3 are written again" \
+    wait_for 5 eval 'has_record phone1 && has_record phone3'
+check "and phone2 stays unregistered" eval '! has_record phone2'
+check "redis being away was logged once per outage, not per write" \
+    test "$(logged 'serving from memory')" = 2
+
+# 6. A wrong password: refused, logged, served from memory.
+echo wrong > "$WORK/redis.pw"
+kill -HUP "$SXD"
+restart || exit 1
+check "a wrong password is logged" wait_for 5 grep -q "AUTH refused" \
+    "$WORK/siproxd.log"
+check "and a phone still registers" reg phone4 5064
+check "sipd is still running" wait_for 1 child_pid sipd
+finish
