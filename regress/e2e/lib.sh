@@ -450,3 +450,7 @@ redis_down() {
 	kill "$REDIS_PID" 2>/dev/null
 	wait_for 5 gone "$REDIS_PID"
 }
+# udp_bound NS PORT: something in namespace NS listens on UDP port PORT.
+udp_bound() {
+	ip netns exec "$1" ss -Hluna "sport = :$2" | grep -q .
+}

@@ -24,9 +24,9 @@ C
 )
 # reg USER PORT [EXPIRES]: USER on 10.0.0.2:PORT registers; the answer.
 reg() {
-	in_wan $FORGE registrar 200 3 &
+	in_wan $FORGE registrar 200 8 &
 	_r=$!
-	sleep 0.3
+	wait_for 5 udp_bound "$NS_WAN" 5060
 	in_lan $FORGE register 10.0.0.2 "$2" "$1" "10.0.0.2:$2" ${3:-} \
 	    > "$WORK/reg"
 	wait $_r
@@ -42,9 +42,9 @@ records() {
 has_record() { records | grep -q "^$1@sip.test "; }
 # reached USER PORT: a WAN request for USER reaches 10.0.0.2:PORT.
 reached() {
-	in_lan $FORGE sink 10.0.0.2 "$2" 2 > "$WORK/sink" &
+	in_lan $FORGE sink 10.0.0.2 "$2" 3 > "$WORK/sink" &
 	_s=$!
-	sleep 0.3
+	wait_for 5 udp_bound "$NS_LAN" "$2"
 	in_wan $FORGE ask 203.0.113.2 5097 1 "$1" > /dev/null
 	wait $_s
 	grep -q "udp=1 " "$WORK/sink"
