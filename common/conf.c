@@ -106,6 +106,7 @@ static const struct conf_key conf_keys[] = {
 	K_INTF("rtp_input_dejitter", rtp_input_dejitter, 0, 1500000, CF_CLAMP),
 	K_INTF("rtp_output_dejitter", rtp_output_dejitter, 0, 1500000,
 	    CF_CLAMP),
+	K_INT("rtp_fastpath", rtp_fastpath, 0, 1),
 	K_INTF("tcp_timeout", tcp_timeout, 1, 86400, CF_ZERO | CF_CLAMP),
 	K_INTF("tcp_connect_timeout", tcp_connect_timeout, 1, 60000,
 	    CF_ZERO | CF_CLAMP),
@@ -225,6 +226,7 @@ conf_new(void)
 	conf->rtp_port_high = 7089;
 	conf->rtp_timeout = 300;
 	conf->rtp_dscp = 46;		/* EF, RFC 3246 */
+	conf->rtp_fastpath = 1;		/* where the kernel has it */
 	conf->tcp_timeout = 600;
 	conf->tcp_connect_timeout = 500;
 	conf->tcp_keepalive = 20;

@@ -74,6 +74,7 @@ struct siproxd_conf {
 	int			 sip_dscp;		/* 0..63 */
 	int			 rtp_input_dejitter;	/* microseconds */
 	int			 rtp_output_dejitter;	/* microseconds */
+	int			 rtp_fastpath;		/* eBPF relay, Linux */
 
 	int			 tcp_timeout;		/* seconds */
 	int			 tcp_connect_timeout;	/* milliseconds */

@@ -81,6 +81,8 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	[MSG_HA_AUTH] =		{ "ha-auth", 1, MSG_HA_AUTHMAX, FD_NO },
 	[MSG_HA_SOCKET_REQ] =	EMPTY("ha-socket-req"),
 	[MSG_HA_SOCKET] =	FIXED("ha-socket", struct msg_result, FD_MAYBE),
+	[MSG_FASTPATH_MAP] =	FIXED("fastpath-map", struct msg_fastpath_map,
+				    FD_YES),
 };
 
 static void	msgchan_cb(int, short, void *);

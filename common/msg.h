@@ -58,6 +58,7 @@ enum msg_type {
 	MSG_HA_AUTH,		/* parent -> sipd: the Redis password */
 	MSG_HA_SOCKET_REQ,	/* sipd -> parent: a connection to ha_redis */
 	MSG_HA_SOCKET,		/* parent -> sipd (+fd unless error) */
+	MSG_FASTPATH_MAP,	/* parent -> rtpd (+fd): the kernel's stream map */
 	MSG_TYPE_MAX
 };
 
@@ -195,6 +196,15 @@ struct msg_relay_stats {
 	uint8_t			pad[5];
 	struct msg_relay_count	leg[ROLE_MAX];
 	uint64_t		dropped;	/* from anyone else */
+};
+
+/*
+ * The fast path's stream map (common/fastpath.h): rtpd checks that its
+ * entries are the size the parent's program was built with.
+ */
+struct msg_fastpath_map {
+	uint32_t	key_size;
+	uint32_t	value_size;
 };
 
 /*

@@ -17,6 +17,8 @@
 
 #include <sys/capability.h>
 
+#include <linux/bpf.h>
+
 #include "log.h"
 #include "proc.h"
 
@@ -216,6 +218,17 @@ proc_sandbox(int proc)
 		fatalx("seccomp_init");
 	sc_allow(ctx, sc_common, sizeof(sc_common) / sizeof(sc_common[0]));
 	sc_self(ctx);
+	if (proc == PROC_RTPD) {
+		/*
+		 * The fast path's stream map, by the fd the parent passed:
+		 * read, write and remove entries; no other bpf() command (no
+		 * program, no map, no attaching).  The program checks what
+		 * an entry may do (parent/fastpath.bpf.c).
+		 */
+		sc_allow_arg0(ctx, SCMP_SYS(bpf), BPF_MAP_LOOKUP_ELEM);
+		sc_allow_arg0(ctx, SCMP_SYS(bpf), BPF_MAP_UPDATE_ELEM);
+		sc_allow_arg0(ctx, SCMP_SYS(bpf), BPF_MAP_DELETE_ELEM);
+	}
 	if (proc == PROC_SIPD) {
 		sc_allow(ctx, sc_sipd, sizeof(sc_sipd) / sizeof(sc_sipd[0]));
 		/* New sockets only for the Internet families. */

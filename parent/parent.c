@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fastpath.h"
 #include "log.h"
 #include "parent.h"
 #include "proc.h"
@@ -195,6 +196,27 @@ parent_send_config(struct parent *p, struct child *c)
 	}
 }
 
+/*
+ * The kernel fast path, if it loads: rtpd gets the stream map and may
+ * only read and write its entries (its seccomp filter), never load or
+ * attach anything; we keep the program, the attachments and the map of
+ * what may be sent, and take them down when we stop.
+ */
+static void
+parent_fastpath(struct parent *p)
+{
+	struct msg_fastpath_map	m;
+	int			fd;
+
+	if ((fd = fastpath_start(p)) == -1)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.key_size = sizeof(struct fp_key);
+	m.value_size = sizeof(struct fp_val);
+	msg_send(&p->child[PROC_RTPD].chan, MSG_FASTPATH_MAP, 0, fd, &m,
+	    sizeof(m));
+}
+
 /* Through statefile.c: pfSense's pid file lies in the daemon user's jail. */
 static void
 parent_write_pidfile(struct parent *p)
@@ -226,6 +248,7 @@ parent_exit(struct parent *p)
 		    msg_recv(&p->child[i].logchan, &m) == 1)
 			parent_dispatch_log(&p->child[i].logchan, &m,
 			    &p->child[i]);
+	fastpath_stop();
 	if (p->pidfile != NULL && p->pidfile[0] != '\0')
 		sf_unlink(p->pidfile, p->conf->user);
 	control_cleanup(p);
@@ -586,12 +609,7 @@ parent_dispatch_rtpd(struct msgchan *c, struct msg *m, void *arg)
 		control_answer(p, PROC_RTPD, m);
 		break;
 	case MSG_RTP_SOCKET_RELEASE:
-		if (p->rtp_held == 0) {
-			log_warnx("rtpd released more sockets than it holds: "
-			    "stopping");
-			parent_stop(1);
-		} else
-			p->rtp_held--;
+		priv_rtp_release(p, m);
 		break;
 	default:
 		log_warnx("unexpected %s from rtpd: stopping",
@@ -628,6 +646,7 @@ parent_main(struct parent *p)
 		parent_send_config(p, &p->child[i]);
 	if (tlsfiles_send(p) == -1)
 		fatalx("cannot read the TLS files: not starting");
+	parent_fastpath(p);
 	priv_listen(p);
 	regfile_load(p);
 	msg_send(&p->child[PROC_SIPD].chan, MSG_START, 0, -1, NULL, 0);

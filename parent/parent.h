@@ -93,6 +93,12 @@ void	 control_init(struct parent *, const char *);
 void	 control_answer(struct parent *, int, struct msg *);
 void	 control_cleanup(struct parent *);
 
+/* fastpath_linux.c; fastpath_none.c where there is no eBPF */
+int	 fastpath_start(struct parent *);
+void	 fastpath_allow(const struct sockaddr *, int, int);
+void	 fastpath_forget(const struct sockaddr *);
+void	 fastpath_stop(void);
+
 /* debugport.c */
 int	 debug_verbose(const struct siproxd_conf *, int, int);
 void	 debug_apply(struct parent *);
@@ -107,6 +113,7 @@ const char *priv_rtp_vet(const struct siproxd_conf *,
 	    const struct ifaddrs_role *, unsigned int,
 	    const struct msg_rtp_socket_req *);
 void	 priv_rtp_socket(struct parent *, struct msg *);
+void	 priv_rtp_release(struct parent *, struct msg *);
 /* The most outgoing TCP sockets sipd holds at once. */
 #define PRIV_TCP_MAX	4096
 void	 priv_tcp_socket(struct parent *, struct msg *);

@@ -264,10 +264,37 @@ priv_rtp_socket(struct parent *p, struct msg *m)
 	if ((s = priv_socket((struct sockaddr *)&ss, SOCK_DGRAM,
 	    p->conf->rtp_dscp, 1)) == -1)
 		res.error = errno;
-	else
+	else {
 		p->rtp_held++;
+		fastpath_allow((struct sockaddr *)&ss, req.role,
+		    p->conf->rtp_dscp);
+	}
 	msg_send(&p->child[PROC_RTPD].chan, MSG_RTP_SOCKET, m->hdr.id, s,
 	    &res, sizeof(res));
+}
+
+/*
+ * rtpd closed a socket: one fewer it holds, and the fast path may no
+ * longer send from that address and port.
+ */
+void
+priv_rtp_release(struct parent *p, struct msg *m)
+{
+	struct msg_rtp_socket_req	 req;
+	struct sockaddr_storage		 ss;
+
+	if (p->rtp_held == 0) {
+		log_warnx("rtpd released more sockets than it holds: "
+		    "stopping");
+		parent_stop(1);
+		return;
+	}
+	p->rtp_held--;
+	memcpy(&req, m->data, sizeof(req));
+	if (priv_ifaddr(p->ifr, req.role, req.family, &ss) == 0) {
+		addr_setport((struct sockaddr *)&ss, req.port);
+		fastpath_forget((struct sockaddr *)&ss);
+	}
 }
 
 /*

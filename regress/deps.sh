@@ -3,7 +3,8 @@
 # Debian packages to build siproxd and run make check (as root).
 set -e
 PKGS="build-essential pkg-config libosip2-dev libcap-dev libbsd-dev libmd-dev
-libevent-dev libc-ares-dev libseccomp-dev sip-tester iproute2 clang
+libevent-dev libc-ares-dev libseccomp-dev libbpf-dev libelf-dev zlib1g-dev
+linux-libc-dev bpftool sip-tester iproute2 clang
 libclang-rt-14-dev mandoc dnsmasq-base procps util-linux nftables psmisc
 stun-server libtls-dev openssl kamailio kamailio-tls-modules
 libhiredis-dev redis-server keepalived"

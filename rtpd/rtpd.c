@@ -36,6 +36,9 @@ rtpd_parent_msg(struct msg *m)
 	case MSG_CTL_REQ:
 		stream_ctl(m);
 		break;
+	case MSG_FASTPATH_MAP:
+		offload_init(m);
+		break;
 	default:
 		fatalx("unexpected %s from the parent",
 		    msg_typename(m->hdr.type));

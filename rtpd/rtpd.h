@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 
+#include "fastpath.h"
 #include "msg.h"
 
 #define RTP	0
@@ -43,6 +44,20 @@ struct rsock {
 	struct event		*ev;
 };
 
+/*
+ * A leg's entries in the kernel fast path for RTP or RTCP (offload.c):
+ * the packets its locked peer sends to our socket there, and the drop of
+ * anyone else's; what their counters held when last added to the leg's.
+ */
+struct rfast {
+	int			 on;
+	struct fp_key		 key;
+	struct fp_val		 val;		/* the rewrite as installed */
+	uint64_t		 packets;
+	uint64_t		 bytes;
+	uint64_t		 dropped;
+};
+
 /* One side of a stream: our sockets there and the endpoint they serve. */
 struct rleg {
 	struct rstream		*st;
@@ -59,6 +74,7 @@ struct rleg {
 	uint64_t		 dropped;	/* from anyone else */
 	uint64_t		 bytes;		/* of the packets accepted */
 	struct rtp_seen		 seen;
+	struct rfast		 fast[2];	/* RTP, RTCP */
 };
 
 struct rstream {
@@ -84,6 +100,19 @@ size_t	 stream_count(void);
 void	 stream_ctl(struct msg *);
 void	 stream_stats(void);
 void	 stream_pace(void);
+int	 stream_delay(const struct rleg *);
+
+/* offload.c: locked legs in the kernel's fast path */
+void	 offload_init(struct msg *);
+void	 offload_sync(struct rstream *);
+void	 offload_read(struct rstream *);
+void	 offload_clear(struct rstream *);
+int	 offload_on(const struct rstream *);
+
+/* fastmap_linux.c; fastmap_none.c where there is no eBPF */
+int	 fastmap_update(int, const void *, const void *);
+int	 fastmap_lookup(int, const void *, void *);
+int	 fastmap_delete(int, const void *);
 
 /* dejitter.c */
 void	 dejitter_send(int, const void *, size_t,

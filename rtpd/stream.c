@@ -61,6 +61,7 @@ static struct sockaddr_storage	 pkt_src[RTP_BATCH];
 static struct iovec		 rx_iov[RTP_BATCH], tx_iov[RTP_BATCH];
 static struct mmsghdr		 rx[RTP_BATCH], tx[RTP_BATCH];
 static unsigned int		 turn_packets;
+static int			 learned_now;	/* a leg locked in this read */
 static unsigned long		 tick_packets;	/* relayed since the tick */
 static int			 pacing;
 
@@ -98,9 +99,12 @@ void
 stream_config(void)
 {
 	const struct siproxd_conf	*c = child->conf;
+	struct rstream			*st;
 	size_t				 n;
 	int				 r;
 
+	RB_FOREACH(st, rstream_tree, &streams)
+		offload_sync(st);	/* dejitter may have changed */
 	port_base = c->rtp_port_low + (c->rtp_port_low & 1);
 	n = c->rtp_port_high >= port_base + 1 ?
 	    (c->rtp_port_high - port_base - 1) / 2 + 1 : 0;
@@ -356,8 +360,10 @@ stream_stats(void)
 {
 	struct rstream	*st;
 
-	RB_FOREACH(st, rstream_tree, &streams)
+	RB_FOREACH(st, rstream_tree, &streams) {
+		offload_read(st);
 		send_stats(st, RELAY_W_LIVE);
+	}
 }
 
 static void
@@ -365,6 +371,7 @@ rs_free(struct rstream *st)
 {
 	int	r;
 
+	offload_clear(st);
 	for (r = 0; r < ROLE_MAX; r++) {
 		done_packets += st->leg[r].packets;
 		done_dropped += st->leg[r].dropped;
@@ -441,6 +448,7 @@ stream_open(struct msg *m)
 		rs_free(st);
 		return;
 	}
+	offload_sync(st);
 	if (st->want == 0) {
 		reply(st, m->hdr.id, to, 0);
 		return;
@@ -502,6 +510,7 @@ stream_socket(struct msg *m)
 	    stream_read, s);
 	if (s->ev == NULL || event_add(s->ev, NULL) == -1)
 		fatalx("event_add");
+	offload_sync(st);
 	if (st->want == 0 && st->reply) {
 		st->reply = 0;
 		reply(st, st->reply_id, st->reply_role, 0);
@@ -526,6 +535,7 @@ stream_close(struct msg *m)
 		    (unsigned long long)st->call, st->index,
 		    (unsigned long long)st->leg[0].packets,
 		    (unsigned long long)st->leg[1].packets);
+		offload_read(st);
 		send_stats(st, RELAY_W_CLOSED);
 		if (!st->reply)
 			rs_free(st);
@@ -597,6 +607,7 @@ rx_accept(struct rleg *l, int k, const struct sockaddr_storage *src,
 		}
 		l->dst[k] = *src;
 		l->learned[k] = 1;
+		learned_now = 1;
 	} else if (!addr_eq((const struct sockaddr *)&l->dst[k],
 	    (const struct sockaddr *)src)) {
 		l->dropped++;
@@ -607,6 +618,14 @@ rx_accept(struct rleg *l, int k, const struct sockaddr_storage *src,
 	if (k == RTP)
 		seen_rtp(&l->seen, h->msg_iov->iov_base, mh->msg_len);
 	return (1);
+}
+
+/* The dejitter delay of what leg l receives (microseconds). */
+int
+stream_delay(const struct rleg *l)
+{
+	return (l->role == ROLE_OUTBOUND ? child->conf->rtp_input_dejitter :
+	    child->conf->rtp_output_dejitter);
 }
 
 static void
@@ -620,8 +639,8 @@ stream_read(int fd, short ev, void *arg)
 	int			 n, round, delay, k = s->k;
 
 	o = &st->leg[ROLE_MAX - 1 - l->role];
-	delay = l->role == ROLE_OUTBOUND ? child->conf->rtp_input_dejitter :
-	    child->conf->rtp_output_dejitter;
+	delay = stream_delay(l);
+	learned_now = 0;
 	for (round = 0; round < RTP_ROUNDS; round++) {
 		for (i = 0; i < RTP_BATCH; i++) {
 			rx[i].msg_hdr.msg_namelen = sizeof(pkt_src[i]);
@@ -656,6 +675,8 @@ stream_read(int fd, short ev, void *arg)
 	}
 	if (got > 0)
 		st->last = mono_now();
+	if (learned_now)
+		offload_sync(st);
 	turn_packets += got;
 	tick_packets += got;
 }
@@ -689,6 +710,7 @@ expire(struct rstream *st)
 	log_info("%016llx/%u: no media for %d s: expired",
 	    (unsigned long long)st->call, st->index,
 	    child->conf->rtp_timeout);
+	offload_read(st);
 	send_stats(st, RELAY_W_EXPIRED);
 	rs_free(st);
 }
@@ -701,9 +723,15 @@ stream_tick(int fd, short ev, void *arg)
 
 	pacing = tick_packets >= RTP_PACE_PPS;
 	tick_packets = 0;
-	RB_FOREACH_SAFE(st, rstream_tree, &streams, next)
-		if (!st->reply && now - st->last >= child->conf->rtp_timeout)
+	RB_FOREACH_SAFE(st, rstream_tree, &streams, next) {
+		if (st->reply || now - st->last < child->conf->rtp_timeout)
+			continue;
+		/* the kernel may have relayed what we did not see */
+		if (offload_on(st))
+			offload_read(st);
+		if (now - st->last >= child->conf->rtp_timeout)
 			expire(st);
+	}
 }
 
 void
@@ -786,6 +814,8 @@ stream_ctl(struct msg *m)
 		msg_send_answer(&child->parent, m->hdr.id, NULL, 0, EINVAL);
 		return;
 	}
+	RB_FOREACH(st, rstream_tree, &streams)
+		offload_read(st);
 	ctl_begin(&cb);
 	if (q.what == CTL_CALLS) {
 		fputs("call\tstream\tlan_port\twan_port\tlan_peer\twan_peer\t"

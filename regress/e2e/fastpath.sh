@@ -1,0 +1,240 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# The kernel fast path (eBPF at tc ingress): media byte for byte both ways
+# once the legs are locked, past the sockets; a stranger's packets dropped
+# in the kernel; hold, resume and teardown change the entries at once;
+# rtp_fastpath = 0 relays in user space; nothing is left in the kernel
+# after a stop or after rtpd is killed.
+
+. "$(dirname "$0")/lib.sh"
+need_root
+if ! command -v bpftool > /dev/null || ! command -v tc > /dev/null; then
+	echo "SKIPPED: no bpftool or tc ($T)"
+	exit 0
+fi
+topo_up
+dns_up
+need_rtptool
+ip -n "$NS_WAN" addr add 203.0.113.50/24 dev wan0	# a stranger
+LAN=10.0.0.2
+WAN=203.0.113.2
+
+CONF=$(write_conf <<CONF
+rtp_timeout = 4
+CONF
+)
+
+# The id of our program on fw's interface DEV, if one is attached.
+prog_id() {
+	in_fw tc filter show dev "$1" ingress 2>/dev/null |
+	    sed -n 's/.* id \([0-9]*\) .*/\1/p' | head -1
+}
+# map_id PROG NAME: the id of the program's map NAME.
+map_id() {
+	for _m in $(bpftool prog show id "$1" 2>/dev/null |
+	    sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr , ' '); do
+		if bpftool map show id "$_m" | grep -q "name $2 "; then
+			echo "$_m"
+			return 0
+		fi
+	done
+	return 1
+}
+# entries: how many entries the stream map holds.
+entries() {
+	bpftool -j map dump id "$SMAP" |
+	    python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
+}
+entries_are() { [ "$(entries)" -eq "$1" ]; }
+# UDP datagrams fw delivered to its sockets (sipd's and rtpd's).
+udp_in() {
+	in_fw awk '/^Udp:/ && $2 ~ /^[0-9]/ { print $2 }' /proc/net/snmp
+}
+ctl() { "$TOP/siproxctl" -s "$WORK/ctl.sock" "$@"; }
+# calls_field NAME: the field NAME of the first stream siproxctl shows.
+# (from the answer in $WORK/calls if SNAP is set)
+calls_field() {
+	if [ -z "${SNAP:-}" ]; then
+		ctl -j show calls > "$WORK/calls"
+	fi
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[2]))
+print(d[0][sys.argv[1]] if d else "none")' "$1" "$WORK/calls"
+}
+
+# lan_call NAME UAC UAS: phone1 on LAN calls wan@uas.test; P_IN, P_OUT.
+lan_call() {
+	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 "$3" -s wan -key rtpport 26000
+	sipp_bg "lan-$1" "$NS_LAN" $LAN 5061 "$2" -s phone1 \
+	    -key domain sip.test -key callee wan -key rdomain uas.test \
+	    -key rtpport 16000 10.0.0.1:5060
+	P_IN=$(wait_for 5 sdp_port "lan-$1" 1 audio &&
+	    sdp_port "lan-$1" 1 audio)
+	P_OUT=$(wait_for 5 sdp_port "wan-$1" 1 audio &&
+	    sdp_port "wan-$1" 1 audio)
+}
+
+# 1. Started as root: the program sits on both sides and on lo.
+start_siproxd "$CONF" || exit 1
+check "the log says where the fast path is attached" \
+    grep -q "rtp fast path: attached to out0 ingress" "$WORK/siproxd.log"
+PROG=$(prog_id in0)
+check "a BPF program on in0, out0 and lo" test -n "$PROG" -a \
+    "$(prog_id out0)" = "$PROG" -a "$(prog_id lo)" = "$PROG"
+SMAP=$(map_id "$PROG" streams)
+AMAP=$(map_id "$PROG" allowed)
+check "its stream map and the parent's map of our sockets" \
+    test -n "$SMAP" -a -n "$AMAP"
+check "no entry before a call" entries_are 0
+
+# 2. A call: 50 packets each way, byte for byte (rtptool checks every
+# payload).  The first packets teach rtpd the peers; once both legs are
+# locked the rest never reach a socket.
+lan_call c1 rtp_uac_long.xml rtp_uas.xml
+check "call: media both ways byte for byte while the legs lock" \
+    talk 16000 "$P_IN" 26000 "$P_OUT"
+check "the locked legs are entries in the map (2 legs: relay, drop)" \
+    entries_are 4
+
+# 3. rtp_timeout 2, and 3 s of media both ways (150 packets each), all
+# through the kernel: the stream lives on (rtpd reads the last-seen time
+# from the map), the counters are exact, and a stranger and the peer's
+# own host from another port, sending to the WAN relay port meanwhile,
+# reach neither the phone nor a socket: dropped in the kernel, counted.
+E0=$(grep -c "no media for 2 s: expired" "$WORK/siproxd.log")
+D0=$(calls_field dropped)
+U0=$(udp_in)
+(sleep 0.5
+sed -i 's/^rtp_timeout = .*/rtp_timeout = 2/' "$CONF"
+kill -HUP "$SXD"
+sleep 0.5
+in_wan "$RTPTOOL" inject -l 203.0.113.50:30000 -r "203.0.113.1:$P_OUT" -n 20
+in_wan "$RTPTOOL" inject -l $WAN:30001 -r "203.0.113.1:$P_OUT" -n 20) \
+    > "$WORK/inject" 2>&1 &
+INJ=$!
+in_lan "$RTPTOOL" duplex -l "$LAN:16000" -r "10.0.0.1:$P_IN" -w 300 -n 150 \
+    -i 20 -t 5000 -s 111 -S 222 > "$WORK/long-lan" 2>&1 &
+LT=$!
+in_wan "$RTPTOOL" duplex -l "$WAN:26000" -r "203.0.113.1:$P_OUT" -w 300 \
+    -n 150 -i 20 -t 5000 -s 222 -S 111 > "$WORK/long-wan" 2>&1
+WR=$?
+wait $LT
+LR=$?
+ctl -j show calls > "$WORK/calls"
+SNAP=1
+wait $INJ
+U1=$(udp_in)
+sed 's/^/# lan: /' "$WORK/long-lan"
+sed 's/^/# wan: /' "$WORK/long-wan"
+sed 's/^/# inject: /' "$WORK/inject"
+LP=$(calls_field lan_packets)
+WP=$(calls_field wan_packets)
+echo "# fw sockets got $((U1 - U0)) datagrams; show calls: lan $LP, wan $WP"
+check "3 s of media both ways, byte for byte, none lost" \
+    test $LR -eq 0 -a $WR -eq 0
+check "none of those 300 packets nor the 40 injected reached a socket" \
+    test $((U1 - U0)) -lt 5
+check "show calls counts every packet relayed (200 each way)" \
+    test "$LP" -eq 200 -a "$WP" -eq 200
+check "hijack: the phone got no foreign packet" \
+    grep -q "foreign=0" "$WORK/long-lan"
+check "hijack: the 40 injected packets are counted as dropped" \
+    test "$(calls_field dropped)" -eq $((D0 + 40))
+check "no expiry while the kernel relays (rtp_timeout 2, 3 s of media)" \
+    test "$(calls_field age)" -le 1
+SNAP=
+check "silence: the stream expires after rtp_timeout" wait_for 4 sh -c \
+    "[ \$(grep -c 'no media for 2 s: expired' $WORK/siproxd.log) -gt $E0 ]"
+check "expiry removes its entries" entries_are 0
+bg_ok lan-c1
+bg_ok wan-c1
+sed -i 's/^rtp_timeout = .*/rtp_timeout = 30/' "$CONF"
+kill -HUP "$SXD"
+sleep 0.5
+
+# 4. Hold and resume: while the phone holds (c=0.0.0.0) nothing is sent
+# to it, so only its own direction stays in the kernel; resume puts the
+# other back at once.
+lan_call c2 rtp_uac_hold.xml rtp_uas_hold.xml
+check "before hold: media flows" talk 16000 "$P_IN" 26000 "$P_OUT"
+check "before hold: both directions in the kernel" entries_are 4
+wait_for 4 grep -q "c=IN IP4 0.0.0.0" "$WORK/wan-c2.msg"
+check "hold: the direction to the held phone leaves the kernel" \
+    wait_for 1 entries_are 2
+R_IN=$(wait_for 6 sdp_port lan-c2 3 audio && sdp_port lan-c2 3 audio)
+R_OUT=$(wait_for 6 sdp_port wan-c2 3 audio && sdp_port wan-c2 3 audio)
+check "resume: both directions back in the kernel" wait_for 1 entries_are 4
+U0=$(udp_in)
+check "resume: media flows again" talk 16000 "$R_IN" 26000 "$R_OUT"
+check "resume: past the sockets" test $(($(udp_in) - U0)) -lt 5
+
+# 5. Teardown: the BYE comes while media still flows; its entries go at
+# once, not at a timeout.
+TALK_PID=
+talk 16000 "$R_IN" 26000 "$R_OUT" b > /dev/null 2>&1 &
+TALK_PID=$!
+check "held call ends" bg_ok lan-c2
+bg_ok wan-c2
+check "teardown: the BYE removes every entry" wait_for 1 entries_are 0
+wait $TALK_PID
+
+# 6. SIGTERM: the program is detached everywhere, and with the parent's
+# descriptors gone the kernel frees it and its maps.
+kill "$SXD"
+check "siproxd stops" wait_for 5 gone "$SXD"
+gone_from_kernel() {
+	[ -z "$(prog_id in0)$(prog_id out0)$(prog_id lo)" ] &&
+	    ! bpftool prog show id "$PROG" > /dev/null 2>&1 &&
+	    ! bpftool map show id "$SMAP" > /dev/null 2>&1 &&
+	    ! bpftool map show id "$AMAP" > /dev/null 2>&1
+}
+check "after a stop: no filter, program or map left" wait_for 3 \
+    gone_from_kernel
+check "after a stop: no clsact qdisc of ours left on in0" sh -c \
+    "! ip netns exec $NS_FW tc qdisc show dev in0 | grep -q clsact"
+
+# 7. rtp_fastpath = 0: user space relays as before, with one line why.
+echo "rtp_fastpath = 0" >> "$CONF"
+start_siproxd "$CONF" || exit 1
+check "off: the log says why" \
+    grep -q "rtp fast path off: rtp_fastpath = 0" "$WORK/siproxd.log"
+check "off: nothing attached" test -z "$(prog_id in0)$(prog_id out0)"
+lan_call c3 rtp_uac.xml rtp_uas.xml
+U0=$(udp_in)
+check "off: media both ways byte for byte" talk 16000 "$P_IN" 26000 "$P_OUT"
+check "off: every packet through rtpd's sockets" \
+    test $(($(udp_in) - U0)) -ge 100
+bg_ok lan-c3
+bg_ok wan-c3
+kill "$SXD"
+wait_for 5 gone "$SXD"
+sed -i '/^rtp_fastpath/d' "$CONF"
+
+# 8. Not permitted (no CAP_BPF, CAP_SYS_ADMIN, CAP_NET_ADMIN): user
+# space, one line why, and the daemon runs as before.
+START_WRAP="setpriv --bounding-set -bpf,-sys_admin,-net_admin,-perfmon --" \
+    start_siproxd "$CONF" || exit 1
+check "without the capabilities: the log says why" \
+    grep -q "rtp fast path off: not permitted" "$WORK/siproxd.log"
+lan_call c4 rtp_uac.xml rtp_uas.xml
+check "without the capabilities: media flows" \
+    talk 16000 "$P_IN" 26000 "$P_OUT"
+bg_ok lan-c4
+bg_ok wan-c4
+kill "$SXD"
+wait_for 5 gone "$SXD"
+
+# 9. rtpd killed (SIGKILL) mid-call: the daemon stops and takes the
+# program, its attachments and its maps with it.
+start_siproxd "$CONF" || exit 1
+PROG=$(prog_id in0)
+SMAP=$(map_id "$PROG" streams)
+AMAP=$(map_id "$PROG" allowed)
+lan_call c5 rtp_uac.xml rtp_uas.xml
+talk 16000 "$P_IN" 26000 "$P_OUT" > /dev/null
+check "a locked call in the kernel" entries_are 4
+kill -9 "$(child_pid rtpd)"
+check "rtpd killed: the daemon stops" wait_for 3 gone "$SXD"
+check "rtpd killed: no filter, program or map left" wait_for 3 \
+    gone_from_kernel
+finish
