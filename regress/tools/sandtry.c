@@ -159,6 +159,29 @@ verdict(int nr, uint64_t arg0)
 	return (bpf_run(&d));
 }
 
+/*
+ * bpf(2) by its command: rtpd may make only the map operations (its
+ * filter checks arg0), and any other command is listed by number.
+ */
+static void
+list_bpf(void)
+{
+	static const char *const names[] = { "BPF_MAP_CREATE",
+	    "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM",
+	    "BPF_MAP_DELETE_ELEM", "BPF_MAP_GET_NEXT_KEY", "BPF_PROG_LOAD" };
+	uint64_t	cmd;
+
+	for (cmd = 0; cmd < 64; cmd++) {
+		if ((verdict(SYS_bpf, cmd) & SECCOMP_RET_ACTION_FULL) !=
+		    SECCOMP_RET_ALLOW)
+			continue;
+		if (cmd < sizeof(names) / sizeof(names[0]))
+			printf("bpf(%s)\n", names[cmd]);
+		else
+			printf("bpf(%llu)\n", (unsigned long long)cmd);
+	}
+}
+
 /* Each call by number; arg0 tried with 0 and with the values that matter. */
 static void
 list(pid_t pid)
@@ -175,6 +198,11 @@ list(pid_t pid)
 		if ((name = seccomp_syscall_resolve_num_arch(
 		    SCMP_ARCH_NATIVE, nr)) == NULL)
 			continue;
+		if (nr == SYS_bpf) {
+			list_bpf();
+			free(name);
+			continue;
+		}
 		some = 0;
 		all = 1;
 		for (i = 0; i < sizeof(probe) / sizeof(probe[0]); i++) {
