@@ -39,6 +39,8 @@
 #define TCP_ACCEPTS	32		/* accepts per listener wake-up */
 #define TLS_READS	16		/* tls_reads per wake-up */
 #define TLS_LOGPEERS	256		/* peers whose last failure we recall */
+#define TLS_INBUF	32768		/* ciphertext read at once */
+#define TLS_OUTMAX	65536		/* ciphertext waiting to be written */
 
 /* Bytes on their way out. */
 struct tcp_out {
@@ -62,6 +64,11 @@ struct tcp_conn {
 	int			 handshake;	/* TLS: not yet done */
 	int			 want_out;	/* TLS: waits for POLLOUT */
 	char			*tlsname;	/* TLS: the name to verify */
+	char			*tin;		/* TLS: ciphertext read ... */
+	size_t			 tinoff;
+	size_t			 tinlen;	/* ... that libtls has not taken */
+	char			*tout;		/* TLS: ciphertext to write */
+	size_t			 toutlen;
 	int			 connecting;
 	int			 sockwait;	/* its socket is due from the parent */
 	int			 busy;		/* inside sip_input_msg() */
@@ -114,6 +121,7 @@ static size_t			tcptls_nlogpeers;
 
 static int	tcp_id_cmp(struct tcp_conn *, struct tcp_conn *);
 static int	tcp_peer_cmp(struct tcp_conn *, struct tcp_conn *);
+static int	tcptls_push(struct tcp_conn *);
 static void	tcp_close(struct tcp_conn *, int, const char *, ...)
 		    __attribute__((__format__ (printf, 3, 4)));
 
@@ -352,10 +360,14 @@ tcp_free(struct tcp_conn *c)
 	struct tcp_out	*o;
 
 	if (c->tls != NULL) {
-		(void)tls_close(c->tls);
+		/* close_notify, if the socket takes it now. */
+		if (tls_close(c->tls) == 0)
+			(void)tcptls_push(c);
 		tls_free(c->tls);
 	}
 	free(c->tlsname);
+	free(c->tin);
+	free(c->tout);
 	if (c->fd != -1) {
 		event_free(c->rev);
 		event_free(c->wev);
@@ -420,7 +432,7 @@ static void	tcp_read(int, short, void *);
 static void	tcp_write(int, short, void *);
 static void	tcp_timer(int, short, void *);
 static void	tcptls_start(struct tcp_conn *);
-static void	tcptls_io(struct tcp_conn *);
+static void	tcptls_io(struct tcp_conn *, short);
 static void	tcptls_fail(struct tcp_conn *, const char *);
 static int	tcp_got(struct tcp_conn *, size_t);
 static size_t	tcp_room(struct tcp_conn *);
@@ -505,14 +517,97 @@ tcp_sent(struct tcp_conn *c, struct tcp_out *o, size_t n)
 	return (1);
 }
 
-/* TLS: wait for POLLOUT only while libtls asks for it. */
-static void
-tcptls_want(struct tcp_conn *c)
+/*
+ * TLS: libtls reads its records through this from a buffer we fill with
+ * one read(2) of many records, not with one or two calls a record.
+ */
+static ssize_t
+tcptls_rcb(struct tls *t, void *buf, size_t len, void *arg)
 {
-	if (!c->want_out)
+	struct tcp_conn	*c = arg;
+	ssize_t		 n;
+
+	if (c->tinlen == 0) {
+		if (c->tin == NULL && (c->tin = malloc(TLS_INBUF)) == NULL)
+			fatal("%s", __func__);
+		if ((n = read(c->fd, c->tin, TLS_INBUF)) == -1)
+			return (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR ? TLS_WANT_POLLIN : -1);
+		c->tinoff = 0;
+		c->tinlen = n;
+		if (n == 0)
+			return (0);
+	}
+	n = len < c->tinlen ? len : c->tinlen;
+	memcpy(buf, c->tin + c->tinoff, n);
+	c->tinoff += n;
+	c->tinlen -= n;
+	return (n);
+}
+
+/* TLS: what is buffered onto the socket, as far as it takes it; -1: error. */
+static int
+tcptls_push(struct tcp_conn *c)
+{
+	ssize_t	n;
+
+	if (c->toutlen == 0)
+		return (0);
+	if ((n = send(c->fd, c->tout, c->toutlen, MSG_NOSIGNAL)) == -1)
+		return (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR ? 0 : -1);
+	memmove(c->tout, c->tout + n, c->toutlen - n);
+	c->toutlen -= n;
+	return (0);
+}
+
+/*
+ * TLS: the records libtls writes are gathered, and go out together when
+ * the messages of one wake-up are all written (tcptls_done).
+ */
+static ssize_t
+tcptls_wcb(struct tls *t, const void *buf, size_t len, void *arg)
+{
+	struct tcp_conn	*c = arg;
+	char		*p;
+
+	if (c->toutlen + len > TLS_OUTMAX && tcptls_push(c) == -1)
+		return (-1);
+	if (c->toutlen > 0 && c->toutlen + len > TLS_OUTMAX)
+		return (TLS_WANT_POLLOUT);
+	if ((p = realloc(c->tout, c->toutlen + len)) == NULL)
+		fatal("%s", __func__);
+	c->tout = p;
+	memcpy(c->tout + c->toutlen, buf, len);
+	c->toutlen += len;
+	return (len);
+}
+
+/*
+ * TLS, after every turn: the records out, POLLOUT waited for while some
+ * are left, the buffers of an idle connection freed.  -1: c is gone.
+ */
+static int
+tcptls_done(struct tcp_conn *c)
+{
+	if (tcptls_push(c) == -1) {
+		tcp_close(c, 1, "write: %s", strerror(errno));
+		return (-1);
+	}
+	if (!c->want_out && c->toutlen == 0)
 		event_del(c->wev);
 	else if (event_add(c->wev, NULL) == -1)
 		fatalx("%s: event_add", __func__);
+	if (c->toutlen == 0) {
+		free(c->tout);
+		c->tout = NULL;
+	}
+	if (c->tinlen == 0) {
+		free(c->tin);
+		c->tin = NULL;
+	} else
+		event_active(c->rev, EV_READ, 1);
+	return (0);
 }
 
 /* TLS: what the queue holds through tls_write(); -1: closed. */
@@ -522,7 +617,6 @@ tcptls_flush(struct tcp_conn *c)
 	struct tcp_out	*o;
 	ssize_t		 n;
 
-	c->want_out = 0;
 	while ((o = TAILQ_FIRST(&c->wq)) != NULL) {
 		n = tls_write(c->tls, o->data + o->off, o->len - o->off);
 		if (n == TLS_WANT_POLLOUT || n == TLS_WANT_POLLIN) {
@@ -535,7 +629,6 @@ tcptls_flush(struct tcp_conn *c)
 		}
 		(void)tcp_sent(c, o, n);
 	}
-	tcptls_want(c);
 	return (0);
 }
 
@@ -546,8 +639,12 @@ tcp_flush(struct tcp_conn *c)
 	struct tcp_out	*o;
 	ssize_t		 n;
 
-	if (c->tls != NULL)
-		return (c->handshake ? 0 : tcptls_flush(c));
+	if (c->tls != NULL) {
+		if (c->handshake)
+			return (0);
+		c->want_out = 0;
+		return (tcptls_flush(c) == -1 ? -1 : tcptls_done(c));
+	}
 	while ((o = TAILQ_FIRST(&c->wq)) != NULL) {
 		n = send(c->fd, o->data + o->off, o->len - o->off,
 		    MSG_NOSIGNAL);
@@ -592,6 +689,11 @@ tcp_queue(struct tcp_conn *c, const char *buf, size_t len, int msg)
 		c->last = c->lastsent;
 	if (c->connecting || c->handshake)
 		return (0);
+	/* TLS: the messages of this wake-up go out together, once. */
+	if (c->tls != NULL) {
+		event_active(c->wev, EV_WRITE, 1);
+		return (0);
+	}
 	return (tcp_flush(c));
 }
 
@@ -629,7 +731,7 @@ tcp_write(int fd, short ev, void *arg)
 	if (c->connecting)
 		tcp_connected(c);
 	else if (c->tls != NULL)
-		tcptls_io(c);
+		tcptls_io(c, EV_WRITE);
 	else
 		tcp_flush(c);
 }
@@ -814,7 +916,7 @@ tcp_read(int fd, short ev, void *arg)
 	ssize_t		 n;
 
 	if (c->tls != NULL) {
-		tcptls_io(c);
+		tcptls_io(c, EV_READ);
 		return;
 	}
 	if ((room = tcp_room(c)) == 0)
@@ -849,13 +951,14 @@ tcptls_start(struct tcp_conn *c)
 {
 	const char	*why;
 
-	c->tls = c->ours ? tlsctx_connect(c->fd, c->role, c->tlsname, &why) :
-	    tlsctx_accept(c->fd, &why);
+	c->tls = c->ours ? tlsctx_connect(c->role, c->tlsname, tcptls_rcb,
+	    tcptls_wcb, c, &why) : tlsctx_accept(tcptls_rcb, tcptls_wcb, c,
+	    &why);
 	if (c->tls == NULL) {
 		tcptls_fail(c, why);
 		return;
 	}
-	tcptls_io(c);
+	tcptls_io(c, EV_READ);
 }
 
 /* 1: the handshake is done; 0: it waits for the socket; -1: c is gone. */
@@ -916,25 +1019,25 @@ tcptls_readall(struct tcp_conn *c)
 	return (0);
 }
 
-/* TLS: the socket is ready; on with the handshake, reads and writes. */
+/*
+ * TLS: the socket is ready, or messages wait: on with the handshake, the
+ * reads (ev has EV_READ), the writes.
+ */
 static void
-tcptls_io(struct tcp_conn *c)
+tcptls_io(struct tcp_conn *c, short ev)
 {
 	int	r;
 
 	if ((r = tcptls_step(c)) == -1)
 		return;
-	if (r == 0) {
-		tcptls_want(c);
-		return;
+	if (r == 1) {
+		c->want_out = 0;
+		if ((ev & EV_READ) && tcptls_readall(c) == -1)
+			return;
+		if (tcptls_flush(c) == -1)
+			return;
 	}
-	c->want_out = 0;
-	if (tcptls_readall(c) == -1)
-		return;
-	if (!TAILQ_EMPTY(&c->wq))
-		(void)tcptls_flush(c);
-	else
-		tcptls_want(c);
+	(void)tcptls_done(c);
 }
 
 /* Accept again after a pause (tcp_pause). */

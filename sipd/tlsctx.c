@@ -179,9 +179,9 @@ tlsctx_on(void)
 	return (tlsctx_srv != NULL);
 }
 
-/* A server context for an accepted socket; NULL with *why. */
+/* A server context for an accepted connection; NULL with *why. */
 struct tls *
-tlsctx_accept(int fd, const char **why)
+tlsctx_accept(tls_read_cb rcb, tls_write_cb wcb, void *arg, const char **why)
 {
 	struct tls	*c;
 
@@ -189,7 +189,7 @@ tlsctx_accept(int fd, const char **why)
 		*why = "no certificate loaded";
 		return (NULL);
 	}
-	if (tls_accept_socket(tlsctx_srv, &c, fd) == -1) {
+	if (tls_accept_cbs(tlsctx_srv, &c, rcb, wcb, arg) == -1) {
 		*why = tls_error(tlsctx_srv);
 		return (NULL);
 	}
@@ -202,7 +202,8 @@ tlsctx_accept(int fd, const char **why)
  * a phone on the LAN has no certificate to check.
  */
 struct tls *
-tlsctx_connect(int fd, int role, const char *name, const char **why)
+tlsctx_connect(int role, const char *name, tls_read_cb rcb, tls_write_cb wcb,
+    void *arg, const char **why)
 {
 	struct tls	*c;
 
@@ -214,7 +215,8 @@ tlsctx_connect(int fd, int role, const char *name, const char **why)
 	if ((c = tls_client()) == NULL)
 		fatal("tls_client");
 	if (tls_configure(c, role == ROLE_OUTBOUND ? tlsctx_cfg_wan :
-	    tlsctx_cfg_lan) == -1 || tls_connect_socket(c, fd, name) == -1) {
+	    tlsctx_cfg_lan) == -1 ||
+	    tls_connect_cbs(c, rcb, wcb, arg, name) == -1) {
 		*why = tls_error(c);
 		log_warnx("tls: %s", *why != NULL ? *why : "connect failed");
 		*why = "cannot set up tls";
