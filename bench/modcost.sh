@@ -60,6 +60,7 @@ plugin_shortdial_entry = 5551234
 load_plugin = plugin_prefix.la
 load_plugin = plugin_stun.la
 plugin_stun_server = 203.0.113.2
+load_plugin = plugin_blacklist.la
 load_plugin = plugin_demo.la
 CONF
 }
