@@ -175,28 +175,10 @@ def cleanup():
 
 
 def topo_up():
-    for ns in NS.values():
-        sh("ip", "netns", "add", ns)
-    L, F, W = NS["lan"], NS["fw"], NS["wan"]
-    sh("ip", "link", "add", "lan0", "netns", L, "type", "veth", "peer",
-       "name", "in0", "netns", F)
-    sh("ip", "link", "add", "out0", "netns", F, "type", "veth", "peer",
-       "name", "wan0", "netns", W)
-    sh("ip", "link", "add", "dl0", "netns", L, "type", "veth", "peer",
-       "name", "dw0", "netns", W)
-    for ns, dev, addr in ((L, "lan0", LAN), (F, "in0", FW_IN),
-                          (F, "out0", FW_OUT), (W, "wan0", WAN),
-                          (L, "dl0", D_LAN), (W, "dw0", D_WAN)):
-        plen = "16" if addr.startswith("10.") else "24"
-        sh("ip", "-n", ns, "addr", "add", "%s/%s" % (addr, plen),
-           "dev", dev)
-        sh("ip", "-n", ns, "link", "set", dev, "up")
-    for ns in NS.values():
-        sh("ip", "-n", ns, "link", "set", "lo", "up")
-    # lan0 and dl0 share 10/16 in lan: pin the direct peer to dl0.
-    sh("ip", "-n", L, "route", "add", D_WAN + "/32", "dev", "dl0")
-    sh("ip", "-n", L, "route", "add", "default", "via", FW_IN)
-    sh("ip", "netns", "exec", F, "sysctl", "-qw", "net.ipv4.ip_forward=0")
+    """regress/e2e/topo.sh's topology, the tests' own, with the direct
+    veth."""
+    sh("sh", os.path.join(TOP, "regress", "e2e", "topo.sh"), NS["lan"],
+       NS["fw"], NS["wan"], "direct")
 
 
 # ------------------------------------------------------------- accounting

@@ -26,6 +26,8 @@ LAN=10.0.0.2
 WAN=203.0.113.2
 FW_IN=10.0.0.1:5060
 FW_OUT=203.0.113.1:5060
+# Media under load: the WAN end starts once the LAN end listens.
+TALK_LAN_WAIT=600 TALK_TIMEOUT=4000 TALK_LISTEN=1
 
 # log_mark; ... logged TEXT: TEXT is in the log since the mark.
 log_mark() { L0=$(wc -l < "$LOG"); }
@@ -73,15 +75,6 @@ wan_calls() {	# wan_calls NAME PHONE PORT: the WAN calls a LAN phone
 	_r=$?
 	bg_ok "lan-$1" && [ $_r -eq 0 ]
 }
-lan_calls() {	# lan_calls NAME: phone1 calls wan@uas.test
-	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 call_uas.xml -s wan \
-	    -key expect_media 203.0.113.1
-	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 call_uac.xml $FW_IN -s phone1 \
-	    -key domain sip.test -key callee wan -key rdomain uas.test \
-	    -key expect_media 10.0.0.1
-	_r=$?
-	bg_ok "wan-$1" && [ $_r -eq 0 ]
-}
 
 # media_call NAME LANPORT WANPORT LANRTP WANRTP: phone1 on LAN:LANPORT calls
 # the WAN with media (rtp_uac.xml talks for 5 s, then BYE); both sipps in
@@ -92,25 +85,6 @@ media_call() {
 	sipp_bg "lan-$1" "$NS_LAN" $LAN "$2" rtp_uac.xml -s phone1 \
 	    -key domain sip.test -key callee wan \
 	    -key rdomain "$WAN:$3" -key rtpport "$4" $FW_IN
-}
-# talk LANRTP LANDST WANRTP WANDST COUNT TAG: media both ways, byte-exact.
-talk() {
-	in_lan "$RTPTOOL" duplex -l "$LAN:$1" -r "10.0.0.1:$2" -w 600 \
-	    -n "$5" -i 20 -t 4000 -s 111 -S 222 > "$WORK/talk-lan-$6" 2>&1 &
-	_lp=$!
-	# Under load the LAN end may start late: the WAN end's first packets
-	# would find no socket there.  It waits until the LAN end listens,
-	# and the LAN end gives it 600 ms to start before it sends.
-	wait_for 3 sh -c "ip netns exec $NS_LAN ss -uanH |
-	    awk '\$4 == \"$LAN:$1\" { f = 1 } END { exit !f }'"
-	in_wan "$RTPTOOL" duplex -l "$WAN:$3" -r "203.0.113.1:$4" -w 500 \
-	    -n "$5" -i 20 -t 4000 -s 222 -S 111 > "$WORK/talk-wan-$6" 2>&1
-	_wr=$?
-	wait $_lp
-	_lr=$?
-	sed 's/^/# lan: /' "$WORK/talk-lan-$6"
-	sed 's/^/# wan: /' "$WORK/talk-wan-$6"
-	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
 }
 
 # kill_child NAME: NAME killed mid-call stops the daemon; the registration
@@ -140,7 +114,7 @@ media_call k1 5061 5070 16000 26000
 P_IN=$(wait_for 5 sdp_port lan-k1 1 audio && sdp_port lan-k1 1 audio)
 P_OUT=$(wait_for 5 sdp_port wan-k1 1 audio && sdp_port wan-k1 1 audio)
 check "a call with media is up" test -n "$P_IN" -a -n "$P_OUT"
-talk 16000 "$P_IN" 26000 "$P_OUT" 150 k1 > /dev/null 2>&1 &
+talk 16000 "$P_IN" 26000 "$P_OUT" "" k1 150 > /dev/null 2>&1 &
 TALK=$!
 sleep 0.8
 kill_child sipd
@@ -317,10 +291,10 @@ log_mark
 	done
 ) &
 HUPS=$!
-talk 16100 "$P2_IN" 26100 "$P2_OUT" 80 h2 > "$WORK/talk-h2" 2>&1 &
+talk 16100 "$P2_IN" 26100 "$P2_OUT" "" h2 80 > "$WORK/talk-h2" 2>&1 &
 T2=$!
 check "hup: LAN->WAN media byte-exact through 20 SIGHUPs" \
-    talk 16000 "$P1_IN" 26000 "$P1_OUT" 80 h1
+    talk 16000 "$P1_IN" 26000 "$P1_OUT" "" h1 80
 wait $T2
 T2R=$?
 cat "$WORK/talk-h2"

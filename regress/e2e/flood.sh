@@ -33,16 +33,6 @@ FLOOD="python3 $E2E/flood.py"
 CTL="$TOP/siproxctl -s $WORK/ctl.sock"
 SINK=sip:wan@$WAN:5090		# a WAN host that never answers
 
-# As in sip.sh: phone1 calls wan@uas.test; both ends must succeed.
-lan_calls() {	# lan_calls NAME
-	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 call_uas.xml -s wan \
-	    -key expect_media 203.0.113.1
-	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 call_uac.xml $FW_IN -s phone1 \
-	    -key domain sip.test -key callee wan -key rdomain uas.test \
-	    -key expect_media 10.0.0.1
-	_r=$?
-	bg_ok "wan-$1" && [ $_r -eq 0 ]
-}
 up() {	# the same three processes still run (a zombie has no cmdline)
 	for _p in "$SXD" "$SIPD" "$RTPD"; do
 		grep -q siproxd "/proc/$_p/cmdline" 2>/dev/null || return 1

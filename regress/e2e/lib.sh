@@ -1,10 +1,7 @@
 # SPDX-License-Identifier: ISC
 # Shared by the end-to-end tests: namespaces, daemons, bounded waits, results.
-#
-#  ns lan 10.0.0.2 --- lan0|in0 --- 10.0.0.1 [ns fw: siproxd] 203.0.113.1
-#        --- out0|wan0 --- 203.0.113.2 ns wan
-# (fd00:1::/64 and 2001:db8:1::/64 carry the same for IPv6.)
-# Nothing is ever sent outside these namespaces.
+# The topology is topo.sh's (lan, fw with siproxd, wan).  Nothing is ever
+# sent outside these namespaces.
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SIPROXD=${SIPROXD:-$TOP/siproxd}	# another binary: to run a test on old code
@@ -61,32 +58,14 @@ cleanup() {
 	fi
 }
 
+. "$E2E/topo.sh"
+
 topo_up() {
 	need_root
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
-	ip netns add "$NS_LAN" && ip netns add "$NS_FW" &&
-	    ip netns add "$NS_WAN" || { echo "FAIL - $T: netns"; exit 1; }
-	ip link add lan0 netns "$NS_LAN" type veth peer name in0 netns "$NS_FW"
-	ip link add out0 netns "$NS_FW" type veth peer name wan0 netns "$NS_WAN"
-	for ns in "$NS_LAN" "$NS_FW" "$NS_WAN"; do
-		ip -n "$ns" link set lo up
-	done
-	ip -n "$NS_LAN" addr add 10.0.0.2/24 dev lan0
-	ip -n "$NS_LAN" addr add fd00:1::2/64 dev lan0 nodad
-	ip -n "$NS_LAN" link set lan0 up
-	ip -n "$NS_LAN" route add default via 10.0.0.1
-	ip -n "$NS_FW" addr add 10.0.0.1/24 dev in0
-	ip -n "$NS_FW" addr add fd00:1::1/64 dev in0 nodad
-	ip -n "$NS_FW" link set in0 up
-	ip -n "$NS_FW" addr add 203.0.113.1/24 dev out0
-	ip -n "$NS_FW" addr add 2001:db8:1::1/64 dev out0 nodad
-	ip -n "$NS_FW" link set out0 up
-	ip -n "$NS_WAN" addr add 203.0.113.2/24 dev wan0
-	ip -n "$NS_WAN" addr add 2001:db8:1::2/64 dev wan0 nodad
-	ip -n "$NS_WAN" link set wan0 up
-	# The firewall does not route: only siproxd joins the two sides.
-	ip netns exec "$NS_FW" sysctl -qw net.ipv4.ip_forward=0
+	topo_links "$NS_LAN" "$NS_FW" "$NS_WAN" ||
+	    { echo "FAIL - $T: netns"; exit 1; }
 	wan_capture
 }
 
@@ -303,19 +282,26 @@ sdp_port() {
 	    r && index($1, m) == 1 { if (++c == n) { print $2; exit } }' \
 	    "$WORK/$1.msg" 2>/dev/null | grep .
 }
-# talk LANPORT LANDST WANPORT WANDST [lan source port] [tag]: the phone
-# (10.0.0.2) and the provider (203.0.113.2) through the relay, both sides
-# at once; each waits a moment after binding so the other end is bound
+# talk LANPORT LANDST WANPORT WANDST [lan source port] [tag] [count]: the
+# phone (10.0.0.2) and the provider (203.0.113.2) through the relay, both
+# sides at once, count packets (50) each way within TALK_TIMEOUT ms
+# (3000); each waits a moment after binding so the other end is bound
 # before the first packet, the LAN first (TALK_LAN_WAIT 300 ms, else
-# TALK_WAN_WAIT 500 ms) so rtpd learns its port.
+# TALK_WAN_WAIT 500 ms) so rtpd learns its port.  TALK_LISTEN=1: the WAN
+# end starts once the LAN end listens, for a machine under load (give the
+# LAN end the time that takes: TALK_LAN_WAIT=600).
 talk() {
-	_t=${6:-a}
-	in_lan "$RTPTOOL" duplex -l "10.0.0.2:${5:-$1}" -r "10.0.0.1:$2" \
-	    -w "${TALK_LAN_WAIT:-300}" -n 50 -i 20 -t 3000 -s 111 -S 222 \
+	_t=${6:-a} _tl=${5:-$1} _tn=${7:-50}
+	in_lan "$RTPTOOL" duplex -l "10.0.0.2:$_tl" -r "10.0.0.1:$2" \
+	    -w "${TALK_LAN_WAIT:-300}" -n "$_tn" -i 20 \
+	    -t "${TALK_TIMEOUT:-3000}" -s 111 -S 222 \
 	    > "$WORK/talk-lan-$_t" 2>&1 &
 	_lp=$!
+	[ -n "${TALK_LISTEN:-}" ] && wait_for 3 sh -c "ip netns exec $NS_LAN \
+	    ss -uanH | awk '\$4 == \"10.0.0.2:$_tl\" { f = 1 } END { exit !f }'"
 	in_wan "$RTPTOOL" duplex -l "203.0.113.2:$3" -r "203.0.113.1:$4" \
-	    -w "${TALK_WAN_WAIT:-500}" -n 50 -i 20 -t 3000 -s 222 -S 111 \
+	    -w "${TALK_WAN_WAIT:-500}" -n "$_tn" -i 20 \
+	    -t "${TALK_TIMEOUT:-3000}" -s 222 -S 111 \
 	    > "$WORK/talk-wan-$_t" 2>&1
 	_wr=$?
 	wait $_lp
@@ -325,6 +311,19 @@ talk() {
 	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
 }
 
+# lan_calls NAME [UAS [UAC [WAN media]]]: phone1 calls wan@uas.test (a
+# call without media, call_uac.xml and call_uas.xml unless named); the
+# offer the provider gets must name the WAN media address (203.0.113.1),
+# the answer the phone gets 10.0.0.1.  Both ends' status.
+lan_calls() {
+	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5070 "${2:-call_uas.xml}" \
+	    -s wan -key expect_media "${4:-203.0.113.1}"
+	sipp_run "lan-$1" "$NS_LAN" 10.0.0.2 5061 "${3:-call_uac.xml}" \
+	    10.0.0.1:5060 -s phone1 -key domain sip.test -key callee wan \
+	    -key rdomain uas.test -key expect_media 10.0.0.1
+	_r=$?
+	bg_ok "wan-$1" && [ $_r -eq 0 ]
+}
 
 # out_call NAME TARGET [UAC [UAS [UAS arguments]]]: phone1 (10.0.0.2:5061)
 # calls wan@uas.test with media, its INVITE sent to TARGET; both sipps

@@ -281,15 +281,6 @@ phone_register() {	# phone_register NAME PORT
 	bg_ok "wan-reg-$1" 2>/dev/null
 	return $_r
 }
-lan_calls() {	# lan_calls NAME: phone1 calls wan@uas.test
-	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 call_uas.xml -s wan \
-	    -key expect_media 203.0.113.1
-	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 call_uac.xml $FW_IN -s phone1 \
-	    -key domain sip.test -key callee wan -key rdomain uas.test \
-	    -key expect_media 10.0.0.1
-	_r=$?
-	bg_ok "wan-$1" && [ $_r -eq 0 ]
-}
 check "after the corpus phone1 registers" phone_register phone1 5061
 check "phone1's binding is saved" \
     wait_for 3 grep -q "^phone1@sip.test " "$REG"
