@@ -92,6 +92,56 @@ grep -q '^FAIL' "$WORK/tlsua.out" && FAILED=1
 grep -q '^ok - tls: after SIGHUP' "$WORK/tlsua.out" ||
     fail "tlsua.py did not run to its end"
 
+# Limits: a client that never starts its handshake is closed after 5 s; a
+# plain-text client on the TLS port at once, with a line saying why; TLS
+# counts with TCP against the 32 connections one address may hold.
+cat > "$WORK/tlslim.py" <<'PY'
+import socket, sys, time
+
+def closed_after(s, limit):
+    t0 = time.time()
+    s.settimeout(0.2)
+    while time.time() - t0 < limit:
+        try:
+            if s.recv(4096) == b"":
+                return time.time() - t0
+        except socket.timeout:
+            pass
+        except ConnectionResetError:
+            return time.time() - t0
+    return None
+
+what = sys.argv[1]
+if what == "silent":
+    t = closed_after(socket.create_connection(("10.0.0.1", 5061), 3), 9)
+    print("closed after %s s" % t)
+    sys.exit(0 if t is not None and 4 <= t <= 7 else 1)
+if what == "plain":
+    s = socket.create_connection(("10.0.0.1", 5061), 3)
+    s.sendall(b"OPTIONS sip:10.0.0.1 SIP/2.0\r\nContent-Length: 0\r\n\r\n")
+    t = closed_after(s, 3)
+    print("closed after %s s" % t)
+    sys.exit(0 if t is not None and t < 1 else 1)
+tcp = [socket.create_connection(("10.0.0.1", 5060), 3) for i in range(32)]
+time.sleep(0.3)
+t = closed_after(socket.create_connection(("10.0.0.1", 5061), 3), 2)
+print("the 33rd connection, over TLS, closed after %s s" % t)
+sys.exit(0 if t is not None and t < 1 else 1)
+PY
+for w in silent plain cap; do
+	in_lan python3 "$WORK/tlslim.py" $w > "$WORK/tlslim-$w.out" 2>&1
+	eval "R_$w=\$?"
+	sed 's/^/# /' "$WORK/tlslim-$w.out"
+done
+check "a TLS client silent for 5 s is closed (handshake timeout)" \
+    test "$R_silent" = 0
+check "and logged: handshake timed out" \
+    grep -q "tls 10.0.0.2:[0-9]*: handshake failed: handshake timed out" \
+    "$WORK/siproxd.log"
+check "plain text on the TLS port is closed at once" test "$R_plain" = 0
+check "TLS connections count with TCP against the per-address limit" \
+    test "$R_cap" = 0
+
 # An outbound proxy reached over TLS: the request names no transport.
 cat >> "$CONF" <<EOF2
 outbound_proxy_host = sip.test
