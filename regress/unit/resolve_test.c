@@ -173,6 +173,7 @@ dns_exec(uint16_t port)
 		"--srv-host=_sip._udp.srv.sip.test,t1.sip.test,5061,20,10",
 		"--srv-host=_sip._udp.srv.sip.test,t2.sip.test,5062,10,10",
 		"--srv-host=_sip._tcp.srv.sip.test,t3.sip.test,5063,1,0",
+		"--srv-host=_sips._tcp.srv.sip.test,t1.sip.test,5064,1,0",
 		"--srv-host=_sip._udp.w.sip.test,wa.sip.test,5071,10,90",
 		"--srv-host=_sip._udp.w.sip.test,wb.sip.test,5072,10,10",
 		"--srv-host=_sip._udp.half.sip.test,gone.sip.test,5081,10,0",
@@ -276,8 +277,9 @@ dns_ready(uint16_t port)
 static void
 test_literals(void)
 {
-	struct result	r[6];
+	struct result	r[7];
 
+	start("192.0.2.3", 0, RESOLVE_TLS, &r[6]);
 	start("192.0.2.1", 0, RESOLVE_UDP, &r[0]);
 	start("192.0.2.2", 5080, RESOLVE_TCP, &r[1]);
 	start("[2001:db8::1]", 5090, RESOLVE_UDP, &r[2]);
@@ -288,6 +290,7 @@ test_literals(void)
 	run(2000);
 	CHECK(ok1(&r[0], "192.0.2.1", 5060), "literal: IPv4, default port");
 	CHECK(ok1(&r[1], "192.0.2.2", 5080), "literal: IPv4 with port");
+	CHECK(ok1(&r[6], "192.0.2.3", 5061), "literal: TLS, default port 5061");
 	CHECK(ok1(&r[2], "2001:db8::1", 5090), "literal: [IPv6] with port");
 	CHECK(ok1(&r[3], "2001:db8::2", 5060), "literal: bare IPv6");
 	CHECK(r[4].done == 1 && r[4].error == RESOLVE_EBADNAME,
@@ -350,9 +353,10 @@ test_port(void)
 static void
 test_srv(void)
 {
-	struct result	r[5];
+	struct result	r[6];
 	int		i, good = 0;
 
+	start("srv.sip.test", 0, RESOLVE_TLS, &r[5]);
 	start("srv.sip.test", 0, RESOLVE_UDP, &r[0]);
 	start("srv.sip.test", 0, RESOLVE_TCP, &r[1]);
 	start("half.sip.test", 0, RESOLVE_UDP, &r[2]);
@@ -365,6 +369,7 @@ test_srv(void)
 	    addr_is(&r[0].addrs[2], "10.0.2.1", 5061),
 	    "srv udp: priority 10 target before priority 20, ports from SRV");
 	CHECK(ok1(&r[1], "10.0.2.3", 5063), "srv tcp: _sip._tcp target");
+	CHECK(ok1(&r[5], "10.0.2.1", 5064), "srv tls: _sips._tcp target");
 	CHECK(ok1(&r[2], "10.0.2.1", 5082),
 	    "srv: target without address skipped, next one kept");
 	CHECK(r[3].done == 1 && r[3].error == 0 && r[3].naddrs == 3 &&
@@ -414,14 +419,16 @@ test_weight(void)
 static void
 test_fallback(void)
 {
-	struct result	r[4];
+	struct result	r[5];
 
+	start("plain.sip.test", 0, RESOLVE_TLS, &r[4]);
 	start("plain.sip.test", 0, RESOLVE_UDP, &r[0]);
 	start("nope.sip.test", 0, RESOLVE_UDP, &r[1]);
 	start("nope.sip.test", 5060, RESOLVE_TCP, &r[2]);
 	start("dot.sip.test", 0, RESOLVE_UDP, &r[3]);
 	CHECK(run(5000), "fallback: answered");
 	CHECK(ok1(&r[0], "10.0.4.1", 5060), "no SRV: A record with 5060");
+	CHECK(ok1(&r[4], "10.0.4.1", 5061), "no SRV over TLS: A record with 5061");
 	CHECK(r[1].done == 1 && r[1].error == RESOLVE_ENOTFOUND &&
 	    r[1].naddrs == 0, "NXDOMAIN without port: not found");
 	CHECK(r[2].done == 1 && r[2].error == RESOLVE_ENOTFOUND,
