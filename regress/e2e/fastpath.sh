@@ -178,6 +178,45 @@ bg_ok wan-c2
 check "teardown: the BYE removes every entry" wait_for 1 entries_are 0
 wait $TALK_PID
 
+# 5b. IPv6 on both sides: the same, with no header checksum to mend but
+# the pseudo-header's 16-byte addresses in the UDP checksum.
+udp6_in() {
+	in_fw awk '$1 == "Udp6InDatagrams" { print $2 }' /proc/net/snmp6
+}
+talk6() {	# talk6 TAG: 50 packets each way over IPv6
+	in_lan "$RTPTOOL" duplex -l "[fd00:1::2]:16000" \
+	    -r "[fd00:1::1]:$P_IN" -w 300 -n 50 -i 20 -t 3000 -s 111 -S 222 \
+	    > "$WORK/talk6-lan-$1" 2>&1 &
+	_lp=$!
+	in_wan "$RTPTOOL" duplex -l "[2001:db8:1::2]:26000" \
+	    -r "[2001:db8:1::1]:$P_OUT" -w 500 -n 50 -i 20 -t 3000 -s 222 \
+	    -S 111 > "$WORK/talk6-wan-$1" 2>&1
+	_wr=$?
+	wait $_lp
+	_lr=$?
+	sed 's/^/# lan: /' "$WORK/talk6-lan-$1"
+	sed 's/^/# wan: /' "$WORK/talk6-wan-$1"
+	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
+}
+sipp_bg wan-c6 "$NS_WAN" 2001:db8:1::2 5070 rtp_uas.xml -s wan \
+    -key rtpport 26000
+sipp_bg lan-c6 "$NS_LAN" fd00:1::2 5061 rtp_uac_long.xml -s phone1 \
+    -key domain sip.test -key callee wan -key rdomain "[2001:db8:1::2]:5070" \
+    -key rtpport 16000 "[fd00:1::1]:5060"
+P_IN=$(wait_for 5 sdp_port lan-c6 1 audio && sdp_port lan-c6 1 audio)
+P_OUT=$(wait_for 5 sdp_port wan-c6 1 audio && sdp_port wan-c6 1 audio)
+check "IPv6: media both ways byte for byte while the legs lock" talk6 a
+check "IPv6: the locked legs are entries in the map" entries_are 4
+U0=$(udp6_in)
+check "IPv6: media both ways byte for byte through the kernel" talk6 b
+check "IPv6: past the sockets" test $(($(udp6_in) - U0)) -lt 5
+check "IPv6: show calls counts every packet (100 each way)" \
+    test "$(calls_field lan_packets)" -eq 100 -a \
+    "$(calls_field wan_packets)" -eq 100
+bg_ok lan-c6
+bg_ok wan-c6
+check "IPv6: the BYE removes every entry" wait_for 3 entries_are 0
+
 # 6. SIGTERM: the program is detached everywhere, and with the parent's
 # descriptors gone the kernel frees it and its maps.
 kill "$SXD"
