@@ -21,6 +21,7 @@
 #include "mod.h"
 #include "opaque.h"
 #include "reg.h"
+#include "reply.h"
 #include "resolve.h"
 #include "rewrite.h"
 #include "sipd.h"
@@ -58,7 +59,7 @@ proxy_challenge(const struct sip_origin *o, osip_message_t *m,
 	char		*out;
 	size_t		 len;
 
-	if (sipmsg_response(NULL, 0, m, 407, NULL, &out, &len) == -1)
+	if (reply_build(NULL, 0, m, 407, NULL, &out, &len) == -1)
 		return;
 	if (osip_message_init(&r) == 0 && osip_message_parse(r, out, len) == 0 &&
 	    auth_add_challenge(r, challenge) == 0) {
@@ -348,7 +349,7 @@ proxy_our_answer(const osip_message_t *m)
 	osip_generic_param_t	*tag = NULL;
 
 	osip_to_get_tag(m->to, &tag);
-	return (tag != NULL && sipmsg_our_tag(tag->gvalue));
+	return (tag != NULL && reply_our_tag(tag->gvalue));
 }
 
 static void

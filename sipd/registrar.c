@@ -16,6 +16,7 @@
 #include "mono.h"
 #include "reg.h"
 #include "privacy.h"
+#include "reply.h"
 #include "rewrite.h"
 #include "sipd.h"
 #include "sipmsg.h"
@@ -359,7 +360,7 @@ local_reply(const struct sip_origin *o, osip_message_t *m, const char *aor)
 	size_t			 len;
 	time_t			 now = mono_now();
 
-	if (sipmsg_response(NULL, 0, m, 200, NULL, &out, &len) == -1)
+	if (reply_build(NULL, 0, m, 200, NULL, &out, &len) == -1)
 		return;
 	if (osip_message_init(&r) != 0 || osip_message_parse(r, out, len) != 0) {
 		osip_message_free(r);

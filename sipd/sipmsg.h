@@ -37,31 +37,11 @@ void	sipmsg_init(void);
  * silently: every bad response, keep-alives, and requests that cannot be
  * answered because their Via/From/To/Call-ID/CSeq are unusable.  For 420,
  * *unsupported is a malloc'd list of the Proxy-Require option tags, to be
- * passed to sipmsg_response() and then freed; else it is NULL.  *why is a
+ * passed to reply_build() and then freed; else it is NULL.  *why is a
  * short static string for the log line ("keepalive" for a CRLF keep-alive,
  * RFC 5626 §4.4.1).
  */
 int	sipmsg_parse(const char *, size_t, osip_message_t **, int *, char **,
 	    const char **);
-
-/*
- * Build the response (code, standard reason phrase) to a request we
- * received, per RFC 3261 §8.2.6: its Via(s), From, To (with a To tag added
- * if it has none and code > 100), Call-ID and CSeq, an Unsupported header
- * if unsupported is not NULL (for 420), Content-Length 0.
- *
- * With req != NULL the headers come from the parsed request; with
- * req == NULL they are taken from the raw datagram (buf, len), which is how
- * a request rejected by sipmsg_parse() is answered: then the header lines
- * are copied only when present and sane.  Either way the result must parse
- * back with libosip2.
- * Returns 0 and a malloc'd, NUL-terminated *out of *outlen bytes, or -1
- * when no response can be built (the request is then dropped).
- */
-int	sipmsg_response(const char *, size_t, const osip_message_t *, int,
-	    const char *, char **, size_t *);
-
-/* 1 if a To tag is one sipmsg_response() made in this process. */
-int	sipmsg_our_tag(const char *);
 
 #endif /* SIPROXD_SIPMSG_H */

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mod.h"
 #include "privacy.h"
+#include "reply.h"
 #include "resolve.h"
 #include "rewrite.h"
 #include "sdp.h"
@@ -95,7 +96,7 @@ sip_reply(const struct sip_origin *o, const char *raw, size_t rawlen,
 
 	if (code >= 300)
 		sipd.stat_refused++;
-	if (sipmsg_response(raw, rawlen, req, code, unsupported, &out,
+	if (reply_build(raw, rawlen, req, code, unsupported, &out,
 	    &len) == -1) {
 		log_debug("cannot build a %d answer for %s", code,
 		    log_sa((struct sockaddr *)&o->src));

@@ -29,6 +29,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mono.h"
+#include "reply.h"
 #include "sipd.h"
 #include "sipframe.h"
 #include "sipmsg.h"
@@ -346,7 +347,7 @@ tcp_fail_queued(struct tcp_conn *c)
 		if (!q->msg || q->len < 8 || memcmp(q->data, "SIP/2.0 ", 8) ==
 		    0 || memcmp(q->data, "ACK ", 4) == 0)
 			continue;
-		if (sipmsg_response(q->data, q->len, NULL, 503, NULL, &out,
+		if (reply_build(q->data, q->len, NULL, 503, NULL, &out,
 		    &len) == -1)
 			continue;
 		sip_input_msg(&o, out, len);

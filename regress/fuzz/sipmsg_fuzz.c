@@ -7,6 +7,7 @@
 
 #include <osipparser2/osip_parser.h>
 
+#include "reply.h"
 #include "sipmsg.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -51,13 +52,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (osip_message_to_str(m, &s, &slen) == 0)
 			osip_free(s);
 		if (m->status_code == 0) {
-			if (sipmsg_response(buf, size, m, 483, NULL, &out,
+			if (reply_build(buf, size, m, 483, NULL, &out,
 			    &outlen) == 0) {
 				check_answer(out, outlen, 483);
 				free(out);
 			}
 			/* The raw path too, on what it rarely sees. */
-			if (sipmsg_response(buf, size, NULL, 400, NULL, &out,
+			if (reply_build(buf, size, NULL, 400, NULL, &out,
 			    &outlen) == 0) {
 				check_answer(out, outlen, 400);
 				free(out);
@@ -76,7 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 420:
 	case 505:
 		/* sipmsg_parse() said it is answerable. */
-		if (sipmsg_response(buf, size, NULL, code, unsup, &out,
+		if (reply_build(buf, size, NULL, code, unsup, &out,
 		    &outlen) != 0)
 			abort();
 		check_answer(out, outlen, code);

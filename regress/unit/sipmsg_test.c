@@ -14,6 +14,7 @@
 
 #include <osipparser2/osip_parser.h>
 
+#include "reply.h"
 #include "sipmsg.h"
 #include "unit.h"
 
@@ -192,7 +193,7 @@ answer_ok(const char *buf, size_t len, const osip_message_t *req, int code,
 	size_t			 outlen;
 	int			 ok;
 
-	if (sipmsg_response(buf, len, req, code, unsupported, &out,
+	if (reply_build(buf, len, req, code, unsupported, &out,
 	    &outlen) == -1)
 		return (0);
 	if (osip_message_init(&r) != 0)
@@ -518,7 +519,7 @@ keepalive(void)
 		osip_message_free(m);
 	CHECK(sipmsg_parse(big, n, &m, &code, &unsup, &why) == -1 &&
 	    code == 0, "70000-byte datagram dropped (%s)", why);
-	CHECK(sipmsg_response(big, n, NULL, 400, NULL, &out, &outlen) == -1,
+	CHECK(reply_build(big, n, NULL, 400, NULL, &out, &outlen) == -1,
 	    "no raw answer to a 70000-byte datagram");
 	free(big);
 }
@@ -726,13 +727,13 @@ answers(void)
 	    "Via: SIP/2.0/UDP 192.0.2.2;branch=z9hG4bK2\r\n") != NULL,
 	    "486 from raw bytes keeps the To tag and both Vias");
 	free(out);
-	CHECK(sipmsg_response(req, sizeof(req) - 1, m, 100, NULL, &out,
+	CHECK(reply_build(req, sizeof(req) - 1, m, 100, NULL, &out,
 	    &outlen) == 0 && strstr(out, "SIP/2.0 100 Trying\r\n") == out,
 	    "100 Trying built");
 	free(out);
-	CHECK(sipmsg_response(req, sizeof(req) - 1, m, 99, NULL, &out,
+	CHECK(reply_build(req, sizeof(req) - 1, m, 99, NULL, &out,
 	    &outlen) == -1, "code 99 refused");
-	CHECK(sipmsg_response(req, sizeof(req) - 1, m, 420, "a\r\nX: y", &out,
+	CHECK(reply_build(req, sizeof(req) - 1, m, 420, "a\r\nX: y", &out,
 	    &outlen) == -1, "Unsupported with CRLF refused");
 	osip_message_free(m);
 }

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mod.h"
+#include "reply.h"
 #include "rewrite.h"
 #include "sipd.h"
 #include "sipmsg.h"
@@ -577,7 +578,7 @@ mod_redirect(const struct sip_origin *o, const osip_message_t *req,
 	size_t		 len;
 	int		 rc = -1;
 
-	if (sipmsg_response(NULL, 0, req, 302, NULL, &out, &len) == -1)
+	if (reply_build(NULL, 0, req, 302, NULL, &out, &len) == -1)
 		return (-1);
 	if (osip_message_init(&r) != 0 || osip_message_parse(r, out, len) != 0)
 		goto fail;
