@@ -50,29 +50,6 @@ proxy_config(void)
 		    side_inside_rule());
 }
 
-/* Answer a REGISTER with 407 and our challenges (RFC 3261 §22.3). */
-static void
-proxy_challenge(const struct sip_origin *o, osip_message_t *m,
-    const char *challenge)
-{
-	osip_message_t	*r;
-	char		*out;
-	size_t		 len;
-
-	if (reply_build(NULL, 0, m, 407, NULL, &out, &len) == -1)
-		return;
-	if (osip_message_init(&r) == 0 && osip_message_parse(r, out, len) == 0 &&
-	    auth_add_challenge(r, challenge) == 0) {
-		free(out);
-		out = NULL;
-		if (sip_to_buf(r, &out, &len) == 0)
-			sip_send_buf(o->transport, o->role,
-			    (const struct sockaddr *)&o->src, o->conn, out, len);
-	}
-	osip_message_free(r);
-	free(out);
-}
-
 /*
  * proxy_auth_realm: a LAN phone's REGISTER is forwarded only with valid
  * credentials (the classic siproxd's rule); ours come off before it goes.
@@ -93,7 +70,7 @@ proxy_auth(const struct sip_origin *o, osip_message_t *m)
 	if (authguard_blocked(sa, now)) {
 		log_debug("%s: REGISTER from %s: 403 too many guesses",
 		    proxy_cid(m), log_sa(sa));
-		sip_reply(o, NULL, 0, m, 403, NULL);
+		reply_send(o, NULL, 0, m, 403, NULL);
 		osip_message_free(m);
 		return (-1);
 	}
@@ -110,9 +87,9 @@ proxy_auth(const struct sip_origin *o, osip_message_t *m)
 		    "refused for %d s", log_sa(sa), GUARD_FAILS, GUARD_WINDOW,
 		    GUARD_BLOCK);
 	if (code == 407 && challenge != NULL)
-		proxy_challenge(o, m, challenge);
+		reply_challenge(o, m, challenge);
 	else
-		sip_reply(o, NULL, 0, m, code, NULL);
+		reply_send(o, NULL, 0, m, code, NULL);
 	free(challenge);
 	osip_message_free(m);
 	return (-1);
@@ -359,7 +336,7 @@ proxy_refuse(const struct sip_origin *o, osip_message_t *m, int code,
 	log_info("%s: %s from %s: %d %s", proxy_cid(m), m->sip_method,
 	    log_sa((const struct sockaddr *)&o->src), code, why);
 	if (!MSG_IS_ACK(m))
-		sip_reply(o, NULL, 0, m, code, NULL);
+		reply_send(o, NULL, 0, m, code, NULL);
 	osip_message_free(m);
 }
 
@@ -512,7 +489,7 @@ sip_input_msg(const struct sip_origin *from, const char *buf, size_t len)
 		    log_sa((const struct sockaddr *)&o->src), why,
 		    code ? "" : ": dropped");
 		if (code != 0)
-			sip_reply(o, buf, len, NULL, code, unsup);
+			reply_send(o, buf, len, NULL, code, unsup);
 		free(unsup);
 		return;
 	}

@@ -396,7 +396,7 @@ registrar_local(const struct sip_origin *o, osip_message_t *m)
 	int			 i, exp, tr;
 
 	if ((aor = uri_aor(m->to->url)) == NULL) {
-		sip_reply(o, NULL, 0, m, 400, NULL);
+		reply_send(o, NULL, 0, m, 400, NULL);
 		osip_message_free(m);
 		return;
 	}

@@ -2,6 +2,7 @@
 /* Answers we make ourselves (RFC 3261 §8.2.6), from parsed or raw requests. */
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -11,10 +12,12 @@
 
 #include <osipparser2/osip_parser.h>
 
+#include "auth.h"
 #include "lex.h"
 #include "log.h"
 #include "opaque.h"
 #include "reply.h"
+#include "sipd.h"
 #include "sipmsg.h"
 
 #define CSEQ_ECHO	32		/* longest CSeq number we echo */
@@ -559,4 +562,48 @@ reply_build(const char *buf, size_t len, const osip_message_t *req,
  fail:
 	lex_buf_free(&wb);
 	return (-1);
+}
+
+/* Answer a request we will not forward, back the way it came. */
+void
+reply_send(const struct sip_origin *o, const char *raw, size_t rawlen,
+    const osip_message_t *req, int code, const char *unsupported)
+{
+	char	*out;
+	size_t	 len;
+
+	if (code >= 300)
+		sipd.stat_refused++;
+	if (reply_build(raw, rawlen, req, code, unsupported, &out,
+	    &len) == -1) {
+		log_debug("cannot build a %d answer for %s", code,
+		    log_sa((struct sockaddr *)&o->src));
+		return;
+	}
+	sip_send_buf(o->transport, o->role, (struct sockaddr *)&o->src,
+	    o->conn, out, len);
+	free(out);
+}
+
+/* Answer a REGISTER with 407 and our challenges (RFC 3261 §22.3). */
+void
+reply_challenge(const struct sip_origin *o, osip_message_t *m,
+    const char *challenge)
+{
+	osip_message_t	*r;
+	char		*out;
+	size_t		 len;
+
+	if (reply_build(NULL, 0, m, 407, NULL, &out, &len) == -1)
+		return;
+	if (osip_message_init(&r) == 0 && osip_message_parse(r, out, len) == 0 &&
+	    auth_add_challenge(r, challenge) == 0) {
+		free(out);
+		out = NULL;
+		if (sip_to_buf(r, &out, &len) == 0)
+			sip_send_buf(o->transport, o->role,
+			    (const struct sockaddr *)&o->src, o->conn, out, len);
+	}
+	osip_message_free(r);
+	free(out);
 }

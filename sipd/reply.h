@@ -28,4 +28,13 @@ int	reply_build(const char *, size_t, const osip_message_t *, int,
 /* 1 if a To tag is one reply_build() made in this process. */
 int	reply_our_tag(const char *);
 
+struct sip_origin;
+
+/* Answer a request we will not forward, back the way it came. */
+void	reply_send(const struct sip_origin *, const char *, size_t,
+	    const osip_message_t *, int, const char *);
+/* Answer with 407 and our challenges, one Proxy-Authenticate a line. */
+void	reply_challenge(const struct sip_origin *, osip_message_t *,
+	    const char *);
+
 #endif /* SIPROXD_REPLY_H */

@@ -96,8 +96,6 @@ void	 sipx_send(struct sipx *);
 void	 sipx_free(struct sipx *);
 struct sipx *sipx_find(uint32_t);
 void	 sipx_reply(struct sipx *, int);
-void	 sip_reply(const struct sip_origin *, const char *, size_t,
-	    const osip_message_t *, int, const char *);
 int	 sip_send_buf(int, int, const struct sockaddr *, uint64_t,
 	    const char *, size_t);
 /* For the fuzz harness: where sent messages go; NULL: the network. */

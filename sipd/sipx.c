@@ -83,28 +83,7 @@ sipx_reply(struct sipx *x, int code)
 		return;
 	rewrite_pop_via(x->msg, NULL);
 	privacy_reveal(x->msg);
-	sip_reply(&x->from, NULL, 0, x->msg, code, NULL);
-}
-
-/* Answer a request we will not forward, back the way it came. */
-void
-sip_reply(const struct sip_origin *o, const char *raw, size_t rawlen,
-    const osip_message_t *req, int code, const char *unsupported)
-{
-	char	*out;
-	size_t	 len;
-
-	if (code >= 300)
-		sipd.stat_refused++;
-	if (reply_build(raw, rawlen, req, code, unsupported, &out,
-	    &len) == -1) {
-		log_debug("cannot build a %d answer for %s", code,
-		    log_sa((struct sockaddr *)&o->src));
-		return;
-	}
-	sip_send_buf(o->transport, o->role, (struct sockaddr *)&o->src,
-	    o->conn, out, len);
-	free(out);
+	reply_send(&x->from, NULL, 0, x->msg, code, NULL);
 }
 
 void
@@ -152,7 +131,7 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 		    &from->src), SRC_MAXPENDING, MSG_IS_REQUEST(m) ?
 		    "503" : "dropped");
 		if (MSG_IS_REQUEST(m) && !MSG_IS_ACK(m))
-			sip_reply(from, NULL, 0, m, 503, NULL);
+			reply_send(from, NULL, 0, m, 503, NULL);
 		osip_message_free(m);
 		return;
 	}
