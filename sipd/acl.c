@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "log.h"
 #include "rewrite.h"
+#include "side.h"
 #include "sipd.h"
 
 /*

@@ -14,6 +14,7 @@
 #include "child.h"
 #include "log.h"
 #include "opaque.h"
+#include "side.h"
 #include "sipd.h"
 
 /*
@@ -82,7 +83,7 @@ backroute_open(const osip_uri_t *u, char **contact,
 	size_t			 len;
 	int			 r;
 
-	if (u == NULL || !uri_is_ours(u))
+	if (u == NULL || !side_uri_is_ours(u))
 		return (-1);
 	osip_uri_param_get_byname((osip_list_t *)&u->url_params,
 	    BACKROUTE_PARAM, &p);

@@ -28,6 +28,7 @@
 #include "opaque.h"
 #include "privacy.h"
 #include "rewrite.h"
+#include "side.h"
 #include "sipd.h"
 
 #define PRIV_PARAM	"sxd"
@@ -112,7 +113,7 @@ uri_hide(osip_uri_t *u, const struct privacy_ctx *c)
 	if (n < 0 || (size_t)n >= sizeof(plain) ||
 	    (sealed = opaque_seal(plain, n)) == NULL)
 		return (-1);
-	our_host(ROLE_OUTBOUND, c->family, host, sizeof(host));
+	side_host(ROLE_OUTBOUND, c->family, host, sizeof(host));
 	uri_set(&u->host, host);
 	uri_set(&u->port, NULL);
 	osip_uri_uparam_add(u, osip_strdup(PRIV_PARAM), osip_strdup(sealed));
@@ -288,7 +289,7 @@ callid_hide(osip_message_t *m, int family)
 		fatal("%s", __func__);
 	free(sealed);
 	if (c->host != NULL) {
-		our_host(ROLE_OUTBOUND, family, host, sizeof(host));
+		side_host(ROLE_OUTBOUND, family, host, sizeof(host));
 		uri_set(&c->host, host);
 	}
 }

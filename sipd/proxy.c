@@ -24,9 +24,12 @@
 #include "reply.h"
 #include "resolve.h"
 #include "rewrite.h"
+#include "side.h"
 #include "sipd.h"
 #include "sipframe.h"
 #include "sipmsg.h"
+#include "transport.h"
+#include "uri.h"
 
 
 void
@@ -177,7 +180,7 @@ proxy_pop_routes(osip_message_t *m)
 	/* Loose routing (RFC 3261 §16.4): our own entries come off the top. */
 	while (osip_list_size(&m->routes) > 0) {
 		r = osip_list_get(&m->routes, 0);
-		if (r == NULL || !uri_is_ours(r->url))
+		if (r == NULL || !side_uri_is_ours(r->url))
 			break;
 		osip_list_remove(&m->routes, 0);
 		osip_route_free(r);
@@ -188,8 +191,8 @@ proxy_pop_routes(osip_message_t *m)
 static int
 proxy_for_us(const osip_message_t *m)
 {
-	return (uri_is_ours(m->req_uri) && m->req_uri->username == NULL &&
-	    osip_list_size(&m->routes) == 0);
+	return (side_uri_is_ours(m->req_uri) &&
+	    m->req_uri->username == NULL && osip_list_size(&m->routes) == 0);
 }
 
 static void
@@ -260,7 +263,7 @@ proxy_find_phone(const osip_uri_t *u)
 
 	if (u == NULL || u->host == NULL)
 		return (NULL);
-	if (uri_is_ours(u) && u->username != NULL)
+	if (side_uri_is_ours(u) && u->username != NULL)
 		b = reg_lookup_masq(u->username);
 	if (b == NULL && (aor = uri_aor(u)) != NULL) {
 		b = reg_first_aor(aor);
@@ -377,7 +380,7 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 	if (side == ROLE_INBOUND)
 		rewrite_mask(m, 1);
 	if (MSG_IS_REGISTER(m)) {
-		if (uri_is_ours(m->req_uri)) {
+		if (side_uri_is_ours(m->req_uri)) {
 			registrar_local(o, m);
 			return;
 		}
@@ -387,7 +390,7 @@ proxy_request(const struct sip_origin *o, osip_message_t *m)
 			return (proxy_refuse(o, m, 200, "options to us"));
 		return (proxy_refuse(o, m, 404, "request for the proxy"));
 	}
-	if (side == ROLE_OUTBOUND || uri_is_ours(m->req_uri)) {
+	if (side == ROLE_OUTBOUND || side_uri_is_ours(m->req_uri)) {
 		if ((code = proxy_phone(m, o, lh)) > 0)
 			return (proxy_refuse(o, m, code, code == 404 ?
 			    "no such phone" : "bad contact"));

@@ -18,8 +18,11 @@
 #include "privacy.h"
 #include "reply.h"
 #include "rewrite.h"
+#include "side.h"
 #include "sipd.h"
 #include "sipmsg.h"
+#include "uri.h"
+#include "wire.h"
 
 #define REGTX_LIFE	64	/* seconds: 64*T1, RFC 3261 §17.1.2.2 */
 #define EXPIRES_MAX	(366 * 86400)
@@ -254,7 +257,7 @@ granted(osip_message_t *m, const struct reg_binding *b)
 	int		 i;
 
 	for (i = 0; (c = osip_list_get(&m->contacts, i)) != NULL; i++)
-		if (contact_sip(c) && uri_is_ours(c->url) &&
+		if (contact_sip(c) && side_uri_is_ours(c->url) &&
 		    c->url->username != NULL &&
 		    strcmp(c->url->username, b->masq_user) == 0)
 			return (registrar_expires(m, c));
@@ -271,7 +274,7 @@ contacts_restore(osip_message_t *m)
 	int			 i;
 
 	for (i = 0; (c = osip_list_get(&m->contacts, i)) != NULL; i++) {
-		if (!contact_sip(c) || !uri_is_ours(c->url) ||
+		if (!contact_sip(c) || !side_uri_is_ours(c->url) ||
 		    c->url->username == NULL ||
 		    (b = reg_lookup_masq(c->url->username)) == NULL)
 			continue;
@@ -375,8 +378,8 @@ local_reply(const struct sip_origin *o, osip_message_t *m, const char *aor)
 		osip_message_set_contact(r, s);
 		free(s);
 	}
-	if (sip_to_buf(r, &out, &len) == 0) {
-		sip_send_buf(o->transport, o->role,
+	if (wire_format(r, &out, &len) == 0) {
+		wire_send(o->transport, o->role,
 		    (const struct sockaddr *)&o->src, o->conn, out, len);
 		osip_free(out);
 	}

@@ -16,6 +16,7 @@
 #include "mod.h"
 #include "mono.h"
 #include "reg.h"
+#include "side.h"
 #include "siphash.h"
 #include "sipd.h"
 
@@ -171,7 +172,7 @@ regstore_save(void)
 	size_t	 len, clen;
 	time_t	 mono = mono_now(), wall = time(NULL);
 
-	our_host(ROLE_OUTBOUND, AF_INET, host, sizeof(host));
+	side_host(ROLE_OUTBOUND, AF_INET, host, sizeof(host));
 	snprintf(port, sizeof(port), "%u", child->conf->sip_listen_port);
 	reg_classic_serialize(&cbuf, &clen, mono, wall, host, port);
 	regstore_tag(cbuf, clen, tag, sizeof(tag));

@@ -19,6 +19,7 @@
 #include "reply.h"
 #include "sipd.h"
 #include "sipmsg.h"
+#include "wire.h"
 
 #define CSEQ_ECHO	32		/* longest CSeq number we echo */
 
@@ -580,7 +581,7 @@ reply_send(const struct sip_origin *o, const char *raw, size_t rawlen,
 		    log_sa((struct sockaddr *)&o->src));
 		return;
 	}
-	sip_send_buf(o->transport, o->role, (struct sockaddr *)&o->src,
+	wire_send(o->transport, o->role, (struct sockaddr *)&o->src,
 	    o->conn, out, len);
 	free(out);
 }
@@ -600,8 +601,8 @@ reply_challenge(const struct sip_origin *o, osip_message_t *m,
 	    auth_add_challenge(r, challenge) == 0) {
 		free(out);
 		out = NULL;
-		if (sip_to_buf(r, &out, &len) == 0)
-			sip_send_buf(o->transport, o->role,
+		if (wire_format(r, &out, &len) == 0)
+			wire_send(o->transport, o->role,
 			    (const struct sockaddr *)&o->src, o->conn, out, len);
 	}
 	osip_message_free(r);

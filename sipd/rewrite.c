@@ -20,7 +20,10 @@
 #include "reg.h"
 #include "rewrite.h"
 #include "sdp.h"
+#include "side.h"
 #include "sipd.h"
+#include "transport.h"
+#include "uri.h"
 
 void	bad_sdp(struct sipx *);
 
@@ -110,7 +113,7 @@ rewrite_loop_check(osip_message_t *m, uint64_t lh)
 
 	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)lh);
 	for (i = 0; (v = osip_list_get(&m->vias, i)) != NULL; i++) {
-		if (!host_is_ours(v->host, v->port) ||
+		if (!side_host_is_ours(v->host, v->port) ||
 		    (b = via_branch(v)) == NULL ||
 		    strncmp(b, BRANCH_PREFIX, BRANCH_PLEN) != 0 ||
 		    strlen(b) < BRANCH_PLEN + BRANCH_HEAD)
@@ -201,10 +204,10 @@ via_push(struct sipx *x, int from, uint64_t lh)
 	free(stack);
 	if (tail == NULL)
 		return (-1);
-	our_host(x->role_out, x->dst.ss_family, host, sizeof(host));
+	side_host(x->role_out, x->dst.ss_family, host, sizeof(host));
 	r = asprintf(&str, "SIP/2.0/%s %s:%u;branch=%s%s.%s%s",
 	    transport_name(x->transport), bracket(host, bh, sizeof(bh)),
-	    our_port(x->transport), BRANCH_PREFIX, head, tail,
+	    side_port(x->transport), BRANCH_PREFIX, head, tail,
 	    child->conf->use_rport &
 	    (x->role_out == ROLE_OUTBOUND ? 2 : 1) ? ";rport" : "");
 	free(tail);
@@ -285,7 +288,8 @@ rewrite_pop_via(osip_message_t *m, int *left)
 	int		 from, to, r;
 
 	if ((v = osip_list_get(&m->vias, 0)) == NULL ||
-	    !host_is_ours(v->host, v->port) || (b = via_branch(v)) == NULL ||
+	    !side_host_is_ours(v->host, v->port) ||
+	    (b = via_branch(v)) == NULL ||
 	    strncmp(b, BRANCH_PREFIX, BRANCH_PLEN) != 0 ||
 	    strlen(b) < BRANCH_PLEN + BRANCH_HEAD + 1 ||
 	    b[BRANCH_PLEN + BRANCH_HEAD] != '.')
@@ -348,8 +352,8 @@ uri_masq(osip_uri_t *u, const char *user, int role, int family,
 {
 	char	host[256], port[8];
 
-	our_host(role, family, host, sizeof(host));
-	snprintf(port, sizeof(port), "%u", our_port(transport));
+	side_host(role, family, host, sizeof(host));
+	snprintf(port, sizeof(port), "%u", side_port(transport));
 	if (user != NULL)
 		uri_set(&u->username, user);
 	uri_set(&u->host, host);
@@ -407,15 +411,15 @@ rr_side(struct sipx *x)
 
 	for (i = 0; (rr = osip_list_get(&x->msg->record_routes, i)) != NULL;
 	    i++) {
-		if (!uri_is_sip(rr->url) || !uri_is_ours(rr->url))
+		if (!uri_is_sip(rr->url) || !side_uri_is_ours(rr->url))
 			continue;
 		p = NULL;
 		osip_uri_param_get_byname(&rr->url->url_params, RR_LAN_MARK, &p);
-		role = p != NULL ? ROLE_INBOUND : our_role(rr->url->host);
+		role = p != NULL ? ROLE_INBOUND : side_of_host(rr->url->host);
 		if (role != ROLE_INBOUND || (p == NULL) == (x->role_out ==
 		    ROLE_INBOUND))
 			continue;
-		our_host(x->role_out, x->dst.ss_family, host, sizeof(host));
+		side_host(x->role_out, x->dst.ss_family, host, sizeof(host));
 		uri_set(&rr->url->host, host);
 		if (p == NULL) {
 			osip_uri_uparam_add(rr->url, osip_strdup(RR_LAN_MARK),
@@ -434,9 +438,10 @@ rr_add(osip_message_t *m, int role, int family, int transport)
 	char			 host[256], bh[260], *s;
 	int			 r;
 
-	our_host(role, family, host, sizeof(host));
+	side_host(role, family, host, sizeof(host));
 	if (asprintf(&s, "<sip:%s:%u;lr%s>", bracket(host, bh, sizeof(bh)),
-	    our_port(transport), transport == TRANSPORT_TLS ? ";transport=tls" :
+	    side_port(transport),
+	    transport == TRANSPORT_TLS ? ";transport=tls" :
 	    transport == TRANSPORT_TCP ? ";transport=tcp" : "") == -1)
 		fatal("%s", __func__);
 	r = osip_record_route_init(&rr) == 0 &&
@@ -560,7 +565,7 @@ rewrite_sdp_finish(struct sipx *x)
 	size_t			 outlen;
 
 	body = osip_list_get(&x->msg->bodies, 0);
-	our_addr(x->role_out, x->dst.ss_family, &ss);
+	side_addr(x->role_out, x->dst.ss_family, &ss);
 	memset(&sub, 0, sizeof(sub));
 	sub.addr = (struct sockaddr *)&ss;
 	sub.rtp_port = x->rtp_ports;

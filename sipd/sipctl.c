@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mono.h"
 #include "reg.h"
+#include "side.h"
 #include "sipd.h"
 
 static void
@@ -24,7 +25,7 @@ phone_line(struct reg_binding *b, void *arg)
 	char		 host[256];
 	time_t		 now = mono_now();
 
-	our_host(ROLE_OUTBOUND, b->src.ss_family, host, sizeof(host));
+	side_host(ROLE_OUTBOUND, b->src.ss_family, host, sizeof(host));
 	ctl_field(cb, b->aor, 0);
 	ctl_field(cb, b->contact, 0);
 	ctl_fieldf(cb, 0, strchr(host, ':') != NULL ? "sip:%s@[%s]:%u" :

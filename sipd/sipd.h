@@ -96,28 +96,6 @@ void	 sipx_send(struct sipx *);
 void	 sipx_free(struct sipx *);
 struct sipx *sipx_find(uint32_t);
 void	 sipx_reply(struct sipx *, int);
-int	 sip_send_buf(int, int, const struct sockaddr *, uint64_t,
-	    const char *, size_t);
-/* For the fuzz harness: where sent messages go; NULL: the network. */
-typedef int (*sip_output_fn)(int, int, const struct sockaddr *, uint64_t,
-	    const char *, size_t);
-void	 sip_set_output(sip_output_fn);
-
-/* siputil.c */
-const char *our_host(int, int, char *, size_t);
-int	 our_addr(int, int, struct sockaddr_storage *);
-int	 host_is_ours(const char *, const char *);
-uint16_t our_port(int);
-int	 our_role(const char *);
-int	 uri_is_ours(const osip_uri_t *);
-int	 sip_to_buf(osip_message_t *, char **, size_t *);
-char	*uri_aor(const osip_uri_t *);
-char	*uri_str(const osip_uri_t *);
-const char *transport_name(int);
-int	 transport_parse(const char *);
-int	 side_of(const struct sip_origin *);
-int	 side_one_interface(void);
-const char *side_inside_rule(void);
 
 /* lopeer.c */
 void	 lopeer_seen(struct sip_sock *, const struct sockaddr_storage *);

@@ -22,54 +22,13 @@
 #include "sipd.h"
 #include "sipmsg.h"
 #include "srclimit.h"
+#include "wire.h"
 
 static struct sipx_list	sipxs = TAILQ_HEAD_INITIALIZER(sipxs);
 static uint32_t		sipx_ids;
 
 static void	sipx_resolved(void *, int, const struct sockaddr_storage *,
 		    size_t);
-static int	sip_send_net(int, int, const struct sockaddr *, uint64_t,
-		    const char *, size_t);
-
-static sip_output_fn	sip_output = sip_send_net;
-
-/* A finished message onto the wire: UDP here, TCP through the table. */
-static int
-sip_send_net(int transport, int role, const struct sockaddr *dst,
-    uint64_t conn, const char *buf, size_t len)
-{
-	struct sip_sock	*ss;
-
-	if (transport != TRANSPORT_UDP)
-		return (tcp_send(role, transport, dst, conn, buf, len));
-	if ((role != ROLE_INBOUND || (ss = lopeer_sock(dst)) == NULL) &&
-	    (ss = sipd_sock_find(role, TRANSPORT_UDP, dst->sa_family)) ==
-	    NULL) {
-		log_warnx("no %s socket to reach %s",
-		    role == ROLE_INBOUND ? "inbound" : "outbound", log_sa(dst));
-		return (-1);
-	}
-	if (sendto(ss->fd, buf, len, 0, dst, addr_len(dst)) == -1) {
-		log_warn("sendto %s", log_sa(dst));
-		return (-1);
-	}
-	return (0);
-}
-
-void
-sip_set_output(sip_output_fn fn)
-{
-	sip_output = fn != NULL ? fn : sip_send_net;
-}
-
-/* Send a finished message. */
-int
-sip_send_buf(int transport, int role, const struct sockaddr *dst,
-    uint64_t conn, const char *buf, size_t len)
-{
-	sipd.stat_out++;
-	return (sip_output(transport, role, dst, conn, buf, len));
-}
 
 /*
  * Answer a request we were about to forward: if it was rewritten already,
@@ -230,12 +189,12 @@ sipx_to_buf(struct sipx *x, char **buf, size_t *len)
 	int			 cl;
 
 	if (x->rawbody == NULL)
-		return (sip_to_buf(x->msg, buf, len));
+		return (wire_format(x->msg, buf, len));
 	osip_list_special_free(&x->msg->bodies,
 	    (void (*)(void *))osip_body_free);
 	osip_content_length_free(x->msg->content_length);
 	x->msg->content_length = NULL;
-	if (sip_to_buf(x->msg, &hdr, &hlen) == -1)
+	if (wire_format(x->msg, &hdr, &hlen) == -1)
 		return (-1);
 	if (hlen < zlen || memcmp(hdr + hlen - zlen, zero, zlen) != 0) {
 		osip_free(hdr);
@@ -295,7 +254,7 @@ sipx_send(struct sipx *x)
 	/* A new TLS connection checks the name we were given (RFC 5922). */
 	if (x->transport == TRANSPORT_TLS)
 		tcp_tls_name(x->host);
-	sip_send_buf(x->transport, x->role_out, (struct sockaddr *)&x->dst, 0,
+	wire_send(x->transport, x->role_out, (struct sockaddr *)&x->dst, 0,
 	    buf, len);
 	tcp_tls_name(NULL);
 	osip_free(buf);

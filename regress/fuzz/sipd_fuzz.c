@@ -3,7 +3,7 @@
 
 /*
  * sipd as sipd_main() leaves it after start-up, with its sockets replaced
- * by buffers: what it sends goes to fuzz_output() (sip_set_output), this
+ * by buffers: what it sends goes to fuzz_output() (wire_set_output), this
  * file plays rtpd and the parent on the two socketpairs, and names resolve
  * from a fixed table (ares_search below) so no query leaves the process.
  *
@@ -57,6 +57,8 @@
 #include "resolve.h"
 #include "rewrite.h"
 #include "sipd.h"
+#include "transport.h"
+#include "wire.h"
 
 #define SEP		"\n###\n"
 #define SEPLEN		(sizeof(SEP) - 1)
@@ -791,7 +793,7 @@ sock_add(int role, int transport, const char *ip)
 
 	if ((ss = calloc(1, sizeof(*ss))) == NULL)
 		abort();
-	ss->fd = -1;		/* never used: sip_set_output() */
+	ss->fd = -1;		/* never used: wire_set_output() */
 	ss->role = role;
 	ss->transport = transport;
 	if (addr_parse(ip, &ss->addr) == -1)
@@ -875,7 +877,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	proxy_config();
 	pwfile_data(pwfile, sizeof(pwfile) - 1);
 	pwfile_end();
-	sip_set_output(fuzz_output);
+	wire_set_output(fuzz_output);
 	cs.started = 1;
 	regstore_start();
 	return (0);

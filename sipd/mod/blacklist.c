@@ -22,6 +22,7 @@
 #include "reg.h"
 #include "siphash.h"
 #include "sipd.h"
+#include "uri.h"
 
 /*
  * One record per sender: source address and From (user@host, as the

@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mod.h"
+#include "side.h"
 #include "sipd.h"
 
 /*
@@ -36,7 +37,7 @@ dtag_run(void *cfgp, struct mod_msg *mm)
 	    v->host == NULL || addr_parse(v->host, &ss) == -1 ||
 	    !conf_acl_match(nets, (struct sockaddr *)&ss))
 		return (MOD_GO);
-	our_host(ROLE_OUTBOUND, mm->from->src.ss_family, host, sizeof(host));
+	side_host(ROLE_OUTBOUND, mm->from->src.ss_family, host, sizeof(host));
 	log_debug("fix_DTAG: top via %s made %s again", mod_str(v->host),
 	    mod_str(host));
 	snprintf(port, sizeof(port), "%u", child->conf->sip_listen_port);

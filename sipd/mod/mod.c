@@ -17,8 +17,10 @@
 #include "mod.h"
 #include "reply.h"
 #include "rewrite.h"
+#include "side.h"
 #include "sipd.h"
 #include "sipmsg.h"
+#include "wire.h"
 
 /*
  * Every plugin the classic siproxd ships, by its load_plugin name.  A
@@ -588,10 +590,10 @@ mod_redirect(const struct sip_origin *o, const osip_message_t *req,
 		goto fail;
 	osip_list_add(&r->contacts, c, 0);
 	c = NULL;
-	if (sip_to_buf(r, &out, &len) == -1)
+	if (wire_format(r, &out, &len) == -1)
 		goto fail;
 	sipd.stat_refused++;
-	sip_send_buf(o->transport, o->role, (const struct sockaddr *)&o->src,
+	wire_send(o->transport, o->role, (const struct sockaddr *)&o->src,
 	    o->conn, out, len);
 	rc = 0;
 fail:

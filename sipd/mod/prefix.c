@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mod.h"
+#include "side.h"
 #include "sipd.h"
 
 struct prefix_cfg {
@@ -43,7 +44,7 @@ prefix_run(void *cfgp, struct mod_msg *mm)
 	char			*user;
 
 	if (cfg->akey == NULL || cfg->akey[0] == '\0' || !MSG_IS_INVITE(m) ||
-	    mm->side != ROLE_INBOUND || uri_is_ours(m->req_uri) ||
+	    mm->side != ROLE_INBOUND || side_uri_is_ours(m->req_uri) ||
 	    m->req_uri->username == NULL || m->to->url->username == NULL ||
 	    mod_marked(m->req_uri, "prefix") ||
 	    mod_marked(m->to->url, "prefix"))

@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mod.h"
+#include "side.h"
 #include "sipd.h"
 
 
@@ -31,7 +32,7 @@ rx_run(void *cfgp, struct mod_msg *mm)
 	static struct log_limit	 badrule;
 
 	if (!MSG_IS_INVITE(m) || mm->side != ROLE_INBOUND ||
-	    uri_is_ours(m->req_uri) || m->req_uri->username == NULL ||
+	    side_uri_is_ours(m->req_uri) || m->req_uri->username == NULL ||
 	    mod_marked(m->req_uri, "regex") ||
 	    mod_marked(m->to->url, "regex") ||
 	    osip_uri_to_str(m->to->url, &to) != 0)

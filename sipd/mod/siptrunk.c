@@ -12,6 +12,7 @@
 #include "mod.h"
 #include "reg.h"
 #include "sipd.h"
+#include "uri.h"
 
 /* name, account, numbers_regex: the classic's threes, as mod_rx keeps them */
 

@@ -20,6 +20,7 @@
 #include "mod.h"
 #include "resolve.h"
 #include "sipd.h"
+#include "wire.h"
 
 #define STUN_HDR	20
 #define STUN_COOKIE	0x2112a442U	/* RFC 5389 §6 */
@@ -119,7 +120,7 @@ stun_resolved(void *arg, int error, const struct sockaddr_storage *addrs,
 	req[1] = STUN_BIND_REQ;
 	memcpy(req + 4, &cookie, 4);
 	memcpy(req + 8, stun.tid, sizeof(stun.tid));
-	sip_send_buf(TRANSPORT_UDP, ROLE_OUTBOUND,
+	wire_send(TRANSPORT_UDP, ROLE_OUTBOUND,
 	    (const struct sockaddr *)&addrs[i], 0, (const char *)req,
 	    sizeof(req));
 }

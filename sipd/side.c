@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: ISC */
-/* Small SIP helpers: our own addresses, URIs, serialising messages. */
+/* The two sides, LAN and WAN: our address on each, and which side a host is. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,12 +11,12 @@
 #include "addr.h"
 #include "child.h"
 #include "conf.h"
-#include "log.h"
+#include "side.h"
 #include "sipd.h"
 
 /* Our address of the given family on a side (the primary one if none). */
 int
-our_addr(int role, int family, struct sockaddr_storage *ss)
+side_addr(int role, int family, struct sockaddr_storage *ss)
 {
 	const struct ifaddrs_role	*r = &child->ifr[role];
 	int				 i;
@@ -43,7 +42,7 @@ our_addr(int role, int family, struct sockaddr_storage *ss)
  * without brackets).
  */
 const char *
-our_host(int role, int family, char *buf, size_t len)
+side_host(int role, int family, char *buf, size_t len)
 {
 	struct sockaddr_storage	ss;
 
@@ -51,7 +50,7 @@ our_host(int role, int family, char *buf, size_t len)
 		strlcpy(buf, child->conf->host_outbound, len);
 		return (buf);
 	}
-	if (our_addr(role, family, &ss) == -1) {
+	if (side_addr(role, family, &ss) == -1) {
 		strlcpy(buf, "invalid", len);
 		return (buf);
 	}
@@ -61,7 +60,7 @@ our_host(int role, int family, char *buf, size_t len)
 
 /* The side whose address host is (the WAN's for host_outbound), or -1. */
 int
-our_role(const char *host)
+side_of_host(const char *host)
 {
 	struct sockaddr_storage	 ss;
 	int			 role, i;
@@ -83,7 +82,7 @@ our_role(const char *host)
 
 /* The port we listen on for a transport. */
 uint16_t
-our_port(int transport)
+side_port(int transport)
 {
 	return (transport == TRANSPORT_TLS ? child->conf->sip_tls_port :
 	    child->conf->sip_listen_port);
@@ -102,7 +101,7 @@ port_is_ours(int p)
  * for sip: and 5061 for sips: (RFC 3261 §19.1.2).
  */
 int
-host_is_ours(const char *host, const char *port)
+side_host_is_ours(const char *host, const char *port)
 {
 	const char	*errstr;
 	int		 p;
@@ -115,66 +114,13 @@ host_is_ours(const char *host, const char *port)
 			return (0);
 	} else if (!port_is_ours(5060) && !port_is_ours(5061))
 		return (0);
-	return (our_role(host) != -1);
+	return (side_of_host(host) != -1);
 }
 
 int
-uri_is_ours(const osip_uri_t *u)
+side_uri_is_ours(const osip_uri_t *u)
 {
-	return (u != NULL && host_is_ours(u->host, u->port));
-}
-
-/* Serialise after changes: libosip2 keeps the text it parsed otherwise. */
-int
-sip_to_buf(osip_message_t *m, char **buf, size_t *len)
-{
-	osip_message_force_update(m);
-	return (osip_message_to_str(m, buf, len) == 0 ? 0 : -1);
-}
-
-/* "user@host" of a URI, for the registration table; malloc'd. */
-char *
-uri_aor(const osip_uri_t *u)
-{
-	char	*s;
-
-	if (u == NULL || u->host == NULL)
-		return (NULL);
-	if (asprintf(&s, "%s%s%s", u->username != NULL ? u->username : "",
-	    u->username != NULL ? "@" : "", u->host) == -1)
-		fatal("%s", __func__);
-	return (s);
-}
-
-/* A URI as text, malloc'd with our allocator (osip's is the same). */
-char *
-uri_str(const osip_uri_t *u)
-{
-	char	*s;
-
-	if (u == NULL || osip_uri_to_str(u, &s) != 0)
-		return (NULL);
-	return (s);
-}
-
-const char *
-transport_name(int t)
-{
-	return (t == TRANSPORT_TLS ? "TLS" : t == TRANSPORT_TCP ? "TCP" :
-	    "UDP");
-}
-
-/* A Via or URI transport; -1 for one we do not speak. */
-int
-transport_parse(const char *s)
-{
-	if (s == NULL || strcasecmp(s, "udp") == 0)
-		return (TRANSPORT_UDP);
-	if (strcasecmp(s, "tcp") == 0)
-		return (TRANSPORT_TCP);
-	if (strcasecmp(s, "tls") == 0)
-		return (TRANSPORT_TLS);
-	return (-1);
+	return (u != NULL && side_host_is_ours(u->host, u->port));
 }
 
 /*

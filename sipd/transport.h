@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: ISC */
+/* SIP transports (UDP, TCP, TLS): their names in Via headers and URIs. */
+
+#ifndef SIPROXD_TRANSPORT_H
+#define SIPROXD_TRANSPORT_H
+
+/* "UDP", "TCP" or "TLS", as a Via writes it. */
+const char	*transport_name(int);
+/* A Via or URI transport (NULL: UDP); -1 for one we do not speak. */
+int		 transport_parse(const char *);
+
+#endif /* SIPROXD_TRANSPORT_H */
