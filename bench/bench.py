@@ -51,7 +51,9 @@ NS = {"lan": "bbl%d" % ID, "fw": "bbf%d" % ID, "wan": "bbw%d" % ID}
 LAN, FW_IN, FW_OUT, WAN = "10.0.0.2", "10.0.0.1", "203.0.113.1", \
     "203.0.113.2"
 D_LAN, D_WAN = "10.1.0.2", "10.1.0.3"
-SXD_RTP = (20000, 40999)	# siproxd's relay ports (each side)
+SXD_RTP = (20000, 30499)	# siproxd's relay ports (each side)
+SXF_RTP = (30500, 40999)	# siproxd-fastpath's
+SXF_PORT = 5090			# siproxd-fastpath's SIP
 RTPE_RTP = (41000, 61999)	# rtpengine's
 FLOOR_PORT = 62000		# floor: 62000 + i, at most 3500 pairs
 FLOOR_MAX = 3500
@@ -227,6 +229,21 @@ def rss_kb(pids):
     return t
 
 
+def softirqd_pids():
+    """The ksoftirqd threads: softirq work deferred out of the tasks that
+    raised it is theirs."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/comm" % d) as f:
+                    if f.read().startswith("ksoftirqd/"):
+                        out.append(int(d))
+            except OSError:
+                pass
+    return out
+
+
 def sirq_ns(cpu=1):
     """irq and softirq time of one CPU (/proc/stat, in ns).  With IRQ time
     accounting the kernel charges the packet work a relay's sendto and
@@ -276,9 +293,14 @@ class System:
 
 
 class Siproxd(System):
+    """siproxd relaying every packet in rtpd (user space)."""
     name = "siproxd"
-    sip = "%s:5060" % FW_IN
+    port = 5060
+    sip = "%s:%d" % (FW_IN, port)
     media = True
+    fastpath = 0
+    rtp = SXD_RTP
+    sip_bench = True	# in workloads 1, 2 and 7
 
     def extra_conf(self):
         """Lines a variant adds to the config (tlsbench.py)."""
@@ -288,18 +310,47 @@ class Siproxd(System):
         jail = os.path.join(work, "jail")
         os.makedirs(jail, exist_ok=True)
         os.chmod(jail, 0o755)
-        conf = os.path.join(work, "siproxd.conf")
+        base = os.path.join(work, self.name)
+        conf = base + ".conf"
         with open(conf, "w") as f:
             f.write("if_inbound = in0\nif_outbound = out0\n"
-                    "sip_listen_port = 5060\nuser = nobody\n"
-                    "chrootjail = %s\nregistration_file = %s/registrations\n"
-                    "pid_file = %s/siproxd.pid\nrtp_port_low = %d\n"
+                    "sip_listen_port = %d\nuser = nobody\n"
+                    "chrootjail = %s\nregistration_file = %s.registrations\n"
+                    "pid_file = %s.pid\nrtp_port_low = %d\n"
                     "rtp_port_high = %d\nrtp_timeout = 600\n"
-                    "silence_log = 2\n" % (jail, work, work, *SXD_RTP))
+                    "rtp_fastpath = %d\nsilence_log = 2\n" % (
+                        self.port, jail, base, base, *self.rtp,
+                        self.fastpath))
             f.write(self.extra_conf())
         self.p = spawn(in_ns("fw", 1, os.path.join(TOP, "siproxd"), "-d",
-                             "-f", conf), os.path.join(work, "siproxd.log"))
+                             "-f", conf, "-s", base + ".sock"),
+                       base + ".log")
         return wait_for(5, lambda: len(self.pids()) >= 3)
+
+
+class SiproxdFastpath(Siproxd):
+    """siproxd with the kernel fast path: locked streams relayed by its
+    eBPF program at tc ingress on in0 and out0.  The program stays
+    attached while the other systems are measured: their packets pay it
+    one hash lookup each (the "allowed" map misses)."""
+    name = "siproxd-fastpath"
+    port = SXF_PORT
+    sip = "%s:%d" % (FW_IN, SXF_PORT)
+    fastpath = 1
+    rtp = SXF_RTP
+    sip_bench = False
+    sipp_off = 2		# its sipps: UAS on 5072, UAC on 5063
+
+    def start(self):
+        if not super().start():
+            return False
+        ok = wait_for(3, lambda: "handle 0x51d" in sh(
+            "ip", "netns", "exec", NS["fw"], "tc", "filter", "show", "dev",
+            "out0", "ingress", check=False).stdout)
+        if not ok:
+            log("siproxd-fastpath: the fast path did not load: "
+                "left out")
+        return ok
 
 
 class Kamailio(System):
@@ -429,13 +480,14 @@ def sipp_uas(name, scen, port, count, secs, *args):
                           "-timeout", "%ds" % secs, *args))
 
 
-def sipp_uac(name, scen, remote, count, rate, secs, *args, bg=False):
+def sipp_uac(name, scen, remote, count, rate, secs, *args, bg=False,
+             port=5061):
     for ext in (".stat", ".err", ".msg"):
         try:
             os.unlink(os.path.join(work, name + ext))
         except OSError:
             pass
-    cmd = sipp_cmd("lan", LAN, 5061, scen, name, "-m", count, "-r", rate,
+    cmd = sipp_cmd("lan", LAN, port, scen, name, "-m", count, "-r", rate,
                    "-l", max(count, 1), "-timeout", "%ds" % secs,
                    "-timeout_error", *args, remote)
     p = spawn(cmd)
@@ -526,7 +578,7 @@ class CallSet:
         self.uac = self.uas = None
         self.setup_s = None
         t = time.monotonic()
-        if system.name == "siproxd":
+        if isinstance(system, Siproxd):
             self._sipp(hold)
         elif system.name == "rtpengine":
             try:
@@ -559,19 +611,25 @@ class CallSet:
                 f.write("%d;%d;\n" % (EP_PORT + 2 * i, EP_PORT + 2 * i))
         rate = self.rate
         secs = int(hold + n / rate + 30)
-        self.uas = sipp_uas("m-uas", "call_uas.xml", UAS_PORT, n, secs,
+        # siproxd-fastpath's calls run beside siproxd's: sipps of their own
+        off = getattr(self.sys, "sipp_off", 0)
+        uac, uas = "m-uac%s" % (off or ""), "m-uas%s" % (off or "")
+        self.uas = sipp_uas(uas, "call_uas.xml", UAS_PORT + off, n, secs,
                             "-trace_msg", "-message_file",
-                            os.path.join(work, "m-uas.msg"))
+                            os.path.join(work, uas + ".msg"))
         time.sleep(0.3)
-        self.uac = sipp_uac("m-uac", "call_uac.xml", self.sys.sip, n, rate,
+        self.uac = sipp_uac(uac, "call_uac.xml", self.sys.sip, n, rate,
                             secs, "-inf", csv, "-d", int(hold * 1000),
-                            "-key", "rdomain", "%s:%d" % (WAN, UAS_PORT),
+                            "-key", "rdomain", "%s:%d" % (WAN, UAS_PORT +
+                                                          off),
                             "-trace_msg", "-message_file",
-                            os.path.join(work, "m-uac.msg"), bg=True)
-        acks = AckCounter("m-uas")
+                            os.path.join(work, uac + ".msg"), bg=True,
+                            port=5061 + off)
+        self.names = (uac, uas)
+        acks = AckCounter(uas)
         wait_for(n / rate + 15, lambda: acks() >= n or
                  self.uac.poll() is not None, step=0.3)
-        self.calls = sipp_media_calls("m-uac", "m-uas")
+        self.calls = sipp_media_calls(uac, uas)
 
     def close(self):
         if self.sys.name == "rtpengine":
@@ -587,7 +645,7 @@ class CallSet:
                 self.uac.wait(self.n / self.rate + 60)
             except subprocess.TimeoutExpired:
                 stop(self.uac)
-            s, f = sipp_stats("m-uac")
+            s, f = sipp_stats(self.names[0])
             self.failed = max(self.failed, f)
             stop(self.uas, wait=10)
 
@@ -641,12 +699,12 @@ def blast(cs, pps, ms, overload=None, warm=WARM_MS):
     if overload:
         cmd += ["-o", "%d:%d" % overload]
     pids = cs.sys.pids()
-    c0, k0 = cpu_ns(pids), sirq_ns()
+    kpids = softirqd_pids()
+    c0, k0, q0 = cpu_ns(pids), sirq_ns(), cpu_ns(kpids)
     t0 = time.monotonic()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       text=True, timeout=(ms + (overload[1] if overload
-                                                 else 0)) / 1000 + 60)
-    c1, k1 = cpu_ns(pids), sirq_ns()
+    r, gen_ns = run_timed(cmd, (ms + (overload[1] if overload else 0)) /
+                          1000 + 60)
+    c1, k1, q1 = cpu_ns(pids), sirq_ns(), cpu_ns(kpids)
     wall = time.monotonic() - t0
     line = r.stdout.strip().splitlines()
     if r.returncode != 0 or not line:
@@ -661,10 +719,42 @@ def blast(cs, pps, ms, overload=None, warm=WARM_MS):
     d["ns_per_pkt_sirq"] = (c1 - c0 + k1 - k0) / d["all_recv"] \
         if d["all_recv"] else None
     d["ns_per_pkt"] = (c1 - c0) / d["all_recv"] if d["all_recv"] else None
+    # Every task of the run: the system, the generator and sink
+    # (rtpblast), ksoftirqd.  On veth a relay's softirq work runs inside
+    # the sender's own system call and is billed to it: only this sum
+    # sees what an in-kernel relay costs (bench/README).
+    d["all_ns"] = c1 - c0 + gen_ns + q1 - q0
+    d["all_ns_per_pkt"] = d["all_ns"] / d["all_recv"] \
+        if d["all_recv"] else None
     d["relayed_pps"] = d["all_recv"] / ((ms + (overload[1] if overload
                                                else 0)) / 1e3)
     d["wall_s"] = wall
     return d
+
+
+def run_timed(cmd, timeout):
+    """Run cmd; its output and its exact CPU time in ns, from wait4():
+    utime + stime of a process that has ended sum to the scheduler's
+    runtime of all its threads, softirq work done in its system calls
+    included."""
+    with tempfile.TemporaryFile("w+") as o, tempfile.TemporaryFile("w+") as e:
+        p = subprocess.Popen(cmd, stdout=o, stderr=e, text=True)
+        end = time.monotonic() + timeout
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > end:
+                p.kill()
+                pid, status, ru = os.wait4(p.pid, 0)
+                break
+            time.sleep(0.05)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        o.seek(0)
+        e.seek(0)
+        return subprocess.CompletedProcess(cmd, p.returncode, o.read(),
+                                           e.read()), \
+            int((ru.ru_utime + ru.ru_stime) * 1e9)
 
 
 # --------------------------------------------------------------- output
@@ -793,8 +883,33 @@ def w_calls(systems):
 def media_table(title, rows, key="ns/pkt"):
     table(title, [("offered pps", 0), ("relayed pps", 0), ("cpu %", 1),
                   ("sirq %", 1), ("+sirq ns/pkt", 0),
-                  ("ns/pkt", 0), ("loss %", 3), ("p50 us", 0),
+                  ("ns/pkt", 0), ("all ns/pkt", 0), ("relay ns/pkt", 0),
+                  ("loss %", 3), ("p50 us", 0),
                   ("p99 us", 0), ("dead", 0)], rows, key)
+
+
+def relay_cost(rows):
+    """relay ns/pkt: every task's CPU per packet (all ns/pkt) less the
+    same for the direct path in the same step, the generator and sink's
+    own share; a relay in the kernel shows only here."""
+    base = rows.get("direct", {}).get("all ns/pkt")
+    for v in rows.values():
+        a = v.get("all ns/pkt")
+        v["relay ns/pkt"] = a - base if a is not None and \
+            base is not None else None
+
+
+def relay_ratios(rows):
+    """The fast path's relay ns/pkt over each other relay's."""
+    fp = rows.get("siproxd-fastpath", {}).get("relay ns/pkt")
+    if fp is None:
+        return
+    ratios = ["%s %.2f" % (s, fp / v["relay ns/pkt"])
+              for s, v in rows.items()
+              if s not in ("siproxd-fastpath", "direct") and
+              v.get("relay ns/pkt")]
+    if ratios:
+        say("siproxd-fastpath relay ns/pkt against: " + ", ".join(ratios))
 
 
 def summarize(runs):
@@ -807,6 +922,7 @@ def summarize(runs):
             "sirq %": med([r["sirq_pct"] for r in ok]),
             "+sirq ns/pkt": med([r["ns_per_pkt_sirq"] for r in ok]),
             "ns/pkt": med([r["ns_per_pkt"] for r in ok]),
+            "all ns/pkt": med([r.get("all_ns_per_pkt") for r in ok]),
             "loss %": med([r["loss_pct"] for r in ok]),
             "p50 us": med([r["delay_p50_us"] for r in ok]),
             "p99 us": med([r["delay_p99_us"] for r in ok]),
@@ -869,8 +985,10 @@ def w_media(systems):
             if lp is None or lp > LOSS_MAX or sets[s.name].failed:
                 live[s.name] = False
         steps.append({"calls": n, "runs": runs, "median": rows})
+        relay_cost(rows)
         media_table("3. %d two-way calls at 50 pps each way, %d reps of "
                     "%.1f s" % (n, P["reps"], ms / 1000), rows)
+        relay_ratios(rows)
     cap = {}
     for s in msys:
         good = [st["median"][s.name] for st in steps
@@ -885,6 +1003,7 @@ def w_media(systems):
                        "sirq %": top.get("sirq %"),
                        "+sirq ns/pkt": top.get("+sirq ns/pkt"),
                        "ns/pkt": top.get("ns/pkt"),
+                       "relay ns/pkt": top.get("relay ns/pkt"),
                        "rss kB": top.get("rss kB"),
                        "bytes/call": top.get("bytes/call")}
     results["workloads"]["3_media"] = {"steps": steps, "capacity": cap}
@@ -892,8 +1011,8 @@ def w_media(systems):
           "that load" % (
         LOSS_MAX, "/".join(map(str, P["ns"]))),
         [("max calls", 0), ("relayed pps", 0), ("cpu %", 1),
-         ("sirq %", 1), ("ns/pkt", 0), ("+sirq ns/pkt", 0)], cap,
-        "ns/pkt")
+         ("sirq %", 1), ("ns/pkt", 0), ("+sirq ns/pkt", 0),
+         ("relay ns/pkt", 0)], cap, "ns/pkt")
     if steps and steps[-1]["calls"] == P["ns"][-1]:
         not_found(steps[-1], P["ns"][-1], "calls")
     # 5. delay at moderate load: the step with P["moderate"] calls.
@@ -944,8 +1063,10 @@ def w_highrate(systems):
             if lp is None or lp > LOSS_MAX:
                 live[s.name] = False
         steps.append({"pps": pps, "runs": runs, "median": rows})
+        relay_cost(rows)
         media_table("4. 2 calls at %d pps each way (%d pps offered)" % (
             pps, pps * 4), rows)
+        relay_ratios(rows)
     for s in msys:
         sets[s.name].close()
     best = {}
@@ -960,12 +1081,14 @@ def w_highrate(systems):
                         "sirq %": top.get("sirq %"),
                         "ns/pkt": top.get("ns/pkt"),
                         "+sirq ns/pkt": top.get("+sirq ns/pkt"),
+                        "relay ns/pkt": top.get("relay ns/pkt"),
                         "blaster skipped": max((g["skipped"] for g in good),
                                                default=None)}
     results["workloads"]["4_highrate"] = {"steps": steps, "best": best}
     table("4. summary: most pps relayed with loss <= %.1f %% (one core)" %
           LOSS_MAX, [("max pps", 0), ("cpu %", 1), ("sirq %", 1),
                      ("ns/pkt", 0), ("+sirq ns/pkt", 0),
+                     ("relay ns/pkt", 0),
                      ("blaster skipped", 0)], best, "max pps")
     if steps and steps[-1]["pps"] == P["hr_pps"][-1]:
         not_found(steps[-1], 4 * P["hr_pps"][-1], "pps offered")
@@ -1121,7 +1244,7 @@ def write_files():
     with open(csvp, "w") as f:
         f.write("workload,system,load,offered_pps,relayed_pps,cpu_pct,"
                 "ns_per_pkt,loss_pct,p50_us,p99_us,sirq_pct,"
-                "ns_per_pkt_with_softirq\n")
+                "ns_per_pkt_with_softirq,all_ns_per_pkt,relay_ns_per_pkt\n")
         for wl, key in (("3_media", "calls"), ("4_highrate", "pps")):
             for st in results["workloads"].get(wl, {}).get("steps", []):
                 for s, v in st["median"].items():
@@ -1129,7 +1252,8 @@ def write_files():
                         fmt(v.get(c), 4) for c in (
                             "offered pps", "relayed pps", "cpu %",
                             "ns/pkt", "loss %", "p50 us", "p99 us",
-                            "sirq %", "+sirq ns/pkt"))))
+                            "sirq %", "+sirq ns/pkt", "all ns/pkt",
+                            "relay ns/pkt"))))
     plot(csvp)
 
 
@@ -1142,9 +1266,9 @@ def plot(csvp):
         next(f)
         for line in f:
             x = line.strip().split(",")
-            if x[0] != "3_media" or "n/a" in (x[3], x[11], x[7]):
+            if x[0] != "3_media" or "n/a" in (x[3], x[13], x[7]):
                 continue
-            series.setdefault(x[1], []).append((x[3], x[11], x[7]))
+            series.setdefault(x[1], []).append((x[3], x[13], x[7]))
     if not series:
         return
     dat = os.path.join(OUT, "plot.dat")
@@ -1161,7 +1285,8 @@ def plot(csvp):
                 'set output "%s"\nset multiplot layout 2,1\n'
                 'set grid\nset key top left\n'
                 'set xlabel "packets/s offered (N calls x 2 x 50)"\n'
-                'set ylabel "CPU ns per relayed packet (+ softirq)"\n'
+                'set ylabel "CPU ns per relayed packet (every task, '
+                'less the direct path)"\n'
                 'set title "workload 3: CPU per packet against load"\n'
                 % os.path.join(OUT, "bench.png"))
         f.write("plot " + ", ".join(
@@ -1243,12 +1368,18 @@ def main():
         for s in systems:
             if not s.start():
                 raise RuntimeError("%s did not start" % s.name)
+        fp = SiproxdFastpath()
+        if fp.start():
+            systems.insert(1, fp)
+        else:
+            fp.stop()
         systems += [Floor(), Direct()]
         say("siproxd bench%s: %d CPUs, systems pinned to CPU 1, load to "
             "CPU 0, nice %d; %s" % (" (BENCH_QUICK: numbers are not meaningful)"
                            if QUICK else "", os.cpu_count(), NICE,
                            time.strftime("%Y-%m-%d %H:%M")))
-        sipsys = [s for s in systems if s.sip]
+        sipsys = [s for s in systems if s.sip and
+                  getattr(s, "sip_bench", True)]
         if want_w(1):
             w_register(sipsys)
         if want_w(2):
