@@ -46,6 +46,9 @@ static int			 role_ifindex[ROLE_MAX];
 static pid_t			 owner;
 
 /* libbpf talks a lot (the verifier's log): only with -d, as debug. */
+static int fp_libbpf_log(enum libbpf_print_level, const char *, va_list)
+    __attribute__((__format__(__printf__, 2, 0)));
+
 static int
 fp_libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {

@@ -70,7 +70,6 @@ opaque_seal(const char *plain, size_t len)
 	uint8_t		*tmp;
 	char		*out;
 	uint64_t	 mac;
-	size_t		 i;
 
 	if (len > OPAQUE_MAX)
 		return (NULL);
