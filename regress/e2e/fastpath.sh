@@ -62,6 +62,30 @@ d = json.load(open(sys.argv[2]))
 print(d[0][sys.argv[1]] if d else "none")' "$1" "$WORK/calls"
 }
 
+# ip_marks NS IF SRC SPORT: TOS and TTL of the first 10 UDP packets from
+# SRC:SPORT that NS receives on IF within 3 s, "tos/ttl" a line.
+ip_marks() {
+	ip netns exec "$1" python3 - "$2" "$3" "$4" <<'PY'
+import socket, struct, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+s.bind((sys.argv[1], 0))
+s.settimeout(0.5)
+src, sport, n, end = socket.inet_aton(sys.argv[2]), int(sys.argv[3]), 0, \
+    time.monotonic() + 3
+while n < 10 and time.monotonic() < end:
+    try:
+        f = s.recv(2048)
+    except socket.timeout:
+        continue
+    ip = f[14:]
+    if len(ip) < 28 or ip[9] != 17 or ip[12:16] != src or \
+            struct.unpack("!H", ip[20:22])[0] != sport:
+        continue
+    print("%d/%d" % (ip[1], ip[8]))
+    n += 1
+PY
+}
+
 # lan_call NAME UAC UAS: phone1 on LAN calls wan@uas.test; P_IN, P_OUT.
 lan_call() {
 	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 "$3" -s wan -key rtpport 26000
@@ -112,6 +136,8 @@ in_wan "$RTPTOOL" inject -l 203.0.113.50:30000 -r "203.0.113.1:$P_OUT" -n 20
 in_wan "$RTPTOOL" inject -l $WAN:30001 -r "203.0.113.1:$P_OUT" -n 20) \
     > "$WORK/inject" 2>&1 &
 INJ=$!
+ip_marks "$NS_WAN" wan0 203.0.113.1 "$P_OUT" > "$WORK/marks" &
+MK=$!
 in_lan "$RTPTOOL" duplex -l "$LAN:16000" -r "10.0.0.1:$P_IN" -w 300 -n 150 \
     -i 20 -t 5000 -s 111 -S 222 > "$WORK/long-lan" 2>&1 &
 LT=$!
@@ -123,6 +149,7 @@ LR=$?
 ctl -j show calls > "$WORK/calls"
 SNAP=1
 wait $INJ
+wait $MK
 U1=$(udp_in)
 sed 's/^/# lan: /' "$WORK/long-lan"
 sed 's/^/# wan: /' "$WORK/long-wan"
@@ -136,6 +163,10 @@ check "none of those 300 packets nor the 40 injected reached a socket" \
     test $((U1 - U0)) -lt 5
 check "show calls counts every packet relayed (200 each way)" \
     test "$LP" -eq 200 -a "$WP" -eq 200
+echo "# relayed to the WAN, tos/ttl: $(sort "$WORK/marks" | uniq -c | tr '\n' ' ')"
+check "the kernel sets rtp_dscp (TOS 184) and takes one hop (TTL 63)" \
+    test "$(sort -u "$WORK/marks")" = "184/63" -a \
+    "$(wc -l < "$WORK/marks")" -eq 10
 check "hijack: the phone got no foreign packet" \
     grep -q "foreign=0" "$WORK/long-lan"
 check "hijack: the 40 injected packets are counted as dropped" \
