@@ -27,7 +27,7 @@ rtpd_config(void)
 }
 
 static void
-rtpd_parent_msg(struct msg *m)
+rtpd_dispatch_parent(struct msg *m)
 {
 	switch (m->hdr.type) {
 	case MSG_RTP_SOCKET:
@@ -46,7 +46,7 @@ rtpd_parent_msg(struct msg *m)
 }
 
 static void
-rtpd_sibling_msg(struct msg *m)
+rtpd_dispatch_sipd(struct msg *m)
 {
 	switch (m->hdr.type) {
 	case MSG_RELAY_OPEN:
@@ -72,8 +72,8 @@ rtpd_shutdown(void)
 
 static const struct child_ops rtpd_ops = {
 	.proc =		PROC_RTPD,
-	.parent_msg =	rtpd_parent_msg,
-	.sibling_msg =	rtpd_sibling_msg,
+	.parent_msg =	rtpd_dispatch_parent,
+	.sibling_msg =	rtpd_dispatch_sipd,
 	.config =	rtpd_config,
 	.start =	rtpd_start,
 	.shutdown =	rtpd_shutdown,

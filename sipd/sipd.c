@@ -128,7 +128,7 @@ sipd_sock_find(int role, int transport, int family)
 }
 
 static void
-sipd_parent_msg(struct msg *m)
+sipd_dispatch_parent(struct msg *m)
 {
 	switch (m->hdr.type) {
 	case MSG_SIP_SOCKET:
@@ -187,7 +187,7 @@ sipd_parent_msg(struct msg *m)
 }
 
 static void
-sipd_sibling_msg(struct msg *m)
+sipd_dispatch_rtpd(struct msg *m)
 {
 	relay_dispatch(m);
 }
@@ -230,8 +230,8 @@ sipd_shutdown(void)
 
 static const struct child_ops sipd_ops = {
 	.proc =		PROC_SIPD,
-	.parent_msg =	sipd_parent_msg,
-	.sibling_msg =	sipd_sibling_msg,
+	.parent_msg =	sipd_dispatch_parent,
+	.sibling_msg =	sipd_dispatch_rtpd,
 	.config =	sipd_config,
 	.start =	sipd_start,
 	.running =	sipd_running,
