@@ -79,7 +79,7 @@ child_start(void)
 		fatalx("unexpected start from the parent");
 	if (child->ops->start != NULL)
 		child->ops->start();
-	priv_drop(child->conf, child->ops->proc);
+	privdrop_child(child->conf, child->ops->proc);
 	child->started = 1;
 	log_debug("running");
 	if (child->ops->running != NULL)

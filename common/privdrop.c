@@ -36,7 +36,7 @@ proc_name(int proc)
  * let it plant files for the next start.
  */
 const char *
-priv_check_chroot(const char *dir)
+privdrop_check_chroot(const char *dir)
 {
 	struct stat	st;
 
@@ -50,13 +50,13 @@ priv_check_chroot(const char *dir)
 }
 
 static void
-priv_chroot(const char *dir)
+privdrop_chroot(const char *dir)
 {
 	const char	*why;
 
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
 		fatal("mkdir %s", dir);
-	if ((why = priv_check_chroot(dir)) != NULL)
+	if ((why = privdrop_check_chroot(dir)) != NULL)
 		fatalx("chroot %s: %s", dir, why);
 	if (chroot(dir) == -1)
 		fatal("chroot %s", dir);
@@ -71,7 +71,7 @@ priv_chroot(const char *dir)
  * come last, so nothing this process does later can regain privilege.
  */
 void
-priv_drop(const struct siproxd_conf *conf, int proc)
+privdrop_child(const struct siproxd_conf *conf, int proc)
 {
 	struct passwd	*pw;
 	const char	*jail;
@@ -84,7 +84,7 @@ priv_drop(const struct siproxd_conf *conf, int proc)
 		if (pw->pw_uid == 0)
 			fatalx("user %s is root: refusing to run %s as root",
 			    conf->user, proc_name(proc));
-		priv_chroot(jail);
+		privdrop_chroot(jail);
 		if (setgroups(1, &pw->pw_gid) == -1 ||
 		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
 		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)

@@ -20,8 +20,8 @@ void		 proc_sandbox(int);
 
 /* privdrop.c */
 void		 proc_raise_nofile(void);
-void		 priv_drop(const struct siproxd_conf *, int);
-const char	*priv_check_chroot(const char *);
+void		 privdrop_child(const struct siproxd_conf *, int);
+const char	*privdrop_check_chroot(const char *);
 const char	*proc_name(int);
 
 #endif /* SIPROXD_PROC_H */
