@@ -6,10 +6,10 @@
 
 #include <string.h>
 
+#include "acl.h"
 #include "child.h"
 #include "conf.h"
 #include "log.h"
-#include "rewrite.h"
 #include "side.h"
 #include "sipd.h"
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <syslog.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "auth.h"
 #include "backroute.h"
@@ -21,6 +22,7 @@
 #include "mod.h"
 #include "opaque.h"
 #include "reg.h"
+#include "registrar.h"
 #include "reply.h"
 #include "resolve.h"
 #include "rewrite.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* Header and body rewriting on the way through, and the registrar. */
+/* Header and body rewriting on the way through. */
 
 #ifndef SIPROXD_REWRITE_H
 #define SIPROXD_REWRITE_H
@@ -7,9 +7,7 @@
 #include <osipparser2/osip_parser.h>
 
 struct sipx;
-struct sip_origin;
 
-/* rewrite.c */
 void	 rewrite_via_param(osip_via_t *, const char *, const char *);
 uint64_t rewrite_loop_hash(osip_message_t *);
 int	 rewrite_loop_check(osip_message_t *, uint64_t);
@@ -22,19 +20,5 @@ int	 rewrite_pop_via(osip_message_t *, int *);
 int	 rewrite_request(struct sipx *, int);
 int	 rewrite_response(struct sipx *, int);
 int	 rewrite_sdp_finish(struct sipx *);
-
-/* registrar.c */
-void	 registrar_init(void);
-void	 registrar_clear(void);
-void	 registrar_local(const struct sip_origin *, osip_message_t *);
-void	 registrar_request(const struct sip_origin *, osip_message_t *);
-void	 registrar_response(osip_message_t *);
-int	 registrar_expires(const osip_message_t *, const osip_contact_t *);
-
-/* acl.c */
-int	 acl_permit(const struct sip_origin *, const osip_message_t *);
-
-/* proxy.c */
-const char *proxy_cid(const osip_message_t *);
 
 #endif /* SIPROXD_REWRITE_H */

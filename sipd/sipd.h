@@ -88,6 +88,7 @@ void	 sip_input(struct sip_sock *, const struct sockaddr_storage *,
 	    const char *, size_t);
 void	 sip_input_msg(const struct sip_origin *, const char *, size_t);
 int	 proxy_prepare(struct sipx *);
+const char *proxy_cid(const osip_message_t *);
 
 /* sipx.c */
 void	 sipx_start(osip_message_t *, const struct sip_origin *, int, int,

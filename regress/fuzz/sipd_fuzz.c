@@ -54,6 +54,7 @@
 #include "proc.h"
 #include "pwfile.h"
 #include "reg.h"
+#include "registrar.h"
 #include "resolve.h"
 #include "rewrite.h"
 #include "sipd.h"

@@ -10,7 +10,6 @@
 #include "log.h"
 #include "mod.h"
 #include "privacy.h"
-#include "rewrite.h"
 #include "sipd.h"
 
 static int
