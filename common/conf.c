@@ -194,8 +194,6 @@ static void	 conf_ha(struct conf_parse *, const struct conf_key *,
 static void	 conf_finish(struct conf_parse *);
 static void	 conf_finish_tls(struct conf_parse *);
 static size_t	*conf_addline(size_t *, size_t *, size_t);
-static size_t	 conf_count_domains(const struct siproxd_conf *);
-static size_t	 conf_count_masks(const struct siproxd_conf *);
 static int	 conf_prefix_match(const uint8_t *, const uint8_t *, int);
 static void	 conf_print_acl(FILE *, const char *,
 		    const struct conf_acl_list *);
@@ -296,12 +294,17 @@ static void
 conf_init_parse(struct conf_parse *p, struct siproxd_conf *conf,
     const char *name, int quiet)
 {
+	const struct conf_domain	*d;
+	const struct conf_str		*m;
+
 	memset(p, 0, sizeof(*p));
 	p->conf = conf;
 	p->name = name;
 	p->quiet = quiet;
-	p->dom_first = conf_count_domains(conf);
-	p->mask_first = conf_count_masks(conf);
+	TAILQ_FOREACH(d, &conf->outbound_domains, entry)
+		p->dom_first++;
+	TAILQ_FOREACH(m, &conf->mask_hosts, entry)
+		p->mask_first++;
 }
 
 static void
@@ -847,28 +850,6 @@ conf_addline(size_t *lines, size_t *n, size_t line)
 		fatal("conf_addline");
 	nl[(*n)++] = line;
 	return (nl);
-}
-
-static size_t
-conf_count_domains(const struct siproxd_conf *conf)
-{
-	const struct conf_domain	*d;
-	size_t				 n = 0;
-
-	TAILQ_FOREACH(d, &conf->outbound_domains, entry)
-		n++;
-	return (n);
-}
-
-static size_t
-conf_count_masks(const struct siproxd_conf *conf)
-{
-	const struct conf_str	*s;
-	size_t			 n = 0;
-
-	TAILQ_FOREACH(s, &conf->mask_hosts, entry)
-		n++;
-	return (n);
 }
 
 /* The Nth host and the Nth port belong to the Nth name, as classic. */
