@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The registration files, read and written for sipd. */
+/* The parent's side of the registration files: read and written on disk */
+/* for sipd, which cannot reach them from its chroot. */
 
 #include <sys/types.h>
 #include <sys/stat.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The registration table: bindings of local phones, and its saved form. */
+/* The registration table in memory: the bindings of local phones (reg_*). */
+/* registrar.c fills it, regstore.c and hastore.c keep it. */
 
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* The classic siproxd's registration file, the one pfSense's page reads. */
+/* The classic siproxd's registration file format, the one pfSense's page */
+/* reads: the table written in it and read back. */
 
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* REGISTER: bindings that count only after the registrar's 2xx. */
+/* REGISTER on its way through: a binding enters the table (reg.c) only */
+/* after the registrar's 2xx. */
 
 #include <sys/types.h>
 #include <sys/socket.h>

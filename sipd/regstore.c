@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Registrations on disk: load at start, save on a timer and at stop. */
+/* sipd's side of the registration files: the table (reg.c) loaded at */
+/* start, saved on a timer and at stop; the parent does the disk work. */
 
 #include <sys/types.h>
 

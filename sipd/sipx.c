@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
-/* Messages on their way out: resolve the next hop, rewrite, send. */
+/* struct sipx, a SIP message in transit (x: transfer): its next hop */
+/* resolved, the outgoing side's rewrite, then wire.c sends it. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
