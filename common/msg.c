@@ -169,7 +169,7 @@ msgchan_clear(struct msgchan *c)
 		TAILQ_REMOVE(&c->outq, mb, entry);
 		if (mb->fd != -1)
 			close(mb->fd);
-		free(mb);
+		freezero(mb, sizeof(*mb) + mb->len);
 	}
 	c->outlen = 0;
 	if (c->rev != NULL)
@@ -277,7 +277,8 @@ msg_flush(struct msgchan *c)
 		TAILQ_REMOVE(&c->outq, mb, entry);
 		if (mb->fd != -1)
 			close(mb->fd);
-		free(mb);
+		/* Some carry secrets: the TLS key, the password file. */
+		freezero(mb, sizeof(*mb) + mb->len);
 	}
 	return (0);
 }

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,7 +170,9 @@ sipd_dispatch_parent(struct msg *m)
 	case MSG_TLS_CERT:
 	case MSG_TLS_KEY:
 	case MSG_TLS_CA:
-		tlsctx_data(m->hdr.type, m->data, m->hdr.len);
+		/* The channel's own buffer: wiped once copied. */
+		tlsctx_data(m->hdr.type, (void *)(uintptr_t)m->data,
+		    m->hdr.len);
 		break;
 	case MSG_TLS_END:
 		tlsctx_end();

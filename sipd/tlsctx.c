@@ -34,8 +34,9 @@ tlsctx_init(void)
 		fatalx("tls_init");
 }
 
+/* A chunk, copied; the channel's buffer it arrived in is wiped. */
 void
-tlsctx_data(int type, const void *p, size_t len)
+tlsctx_data(int type, void *p, size_t len)
 {
 	struct tlsctx_buf	*b;
 	uint8_t			*n;
@@ -50,6 +51,7 @@ tlsctx_data(int type, const void *p, size_t len)
 		freezero(b->p, b->len);
 	}
 	memcpy(n + b->len, p, len);
+	explicit_bzero(p, len);
 	b->p = n;
 	b->len += len;
 }

@@ -15,7 +15,7 @@
  * through the two callbacks (libtls does no I/O yet), or NULL with *why.
  */
 void		 tlsctx_init(void);
-void		 tlsctx_data(int, const void *, size_t);
+void		 tlsctx_data(int, void *, size_t);
 void		 tlsctx_end(void);
 int		 tlsctx_on(void);
 struct tls	*tlsctx_accept(tls_read_cb, tls_write_cb, void *, const char **);

@@ -92,6 +92,19 @@ grep -q '^FAIL' "$WORK/tlsua.out" && FAILED=1
 grep -q '^ok - tls: after SIGHUP' "$WORK/tlsua.out" ||
     fail "tlsua.py did not run to its end"
 
+# The key in use (the renewed one) as text: in no process's memory, the
+# parent's that read it and sipd's that loaded it included.
+KEYLINE=$(sed -n 2p "$TLS/srv.key")
+for p in "$SXD" "$(child_pid sipd)" "$(child_pid rtpd)"; do
+	_what="the key's PEM text is not in the memory of $(tr '\0' ' ' \
+	    < "/proc/$p/cmdline" | cut -c1-24) (pid $p)"
+	if [ -z "$KEYLINE" ] || mem_has "$p" "$KEYLINE"; then
+		fail "$_what"
+	else
+		ok "$_what"
+	fi
+done
+
 # Limits: a client that never starts its handshake is closed after 5 s; a
 # plain-text client on the TLS port at once, with a line saying why; TLS
 # counts with TCP against the 32 connections one address may hold.
