@@ -138,7 +138,8 @@ def hangup(caller, callee, rs, target, frm, to, cid, got_bye, got_200):
     if check(got_bye, bye is not None and bye.method == "BYE"):
         callee.reply(bye, 200)
         r = caller.recv(5)
-        check(got_200, r is not None and r.code == 200)
+        check(got_200, r is not None and r.code == 200,
+              r.start if r else "nothing")
 
 
 def out_call(ph, ruri, uas_addr, what, lan_media, transport_rr):
