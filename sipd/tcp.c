@@ -34,65 +34,11 @@
 #include "sipframe.h"
 #include "sipmsg.h"
 #include "tcp.h"
+#include "tcpconn.h"
 #include "tlsctx.h"
 
 #define TCP_RCHUNK	16384		/* read at most this much at once */
 #define TCP_ACCEPTS	32		/* accepts per listener wake-up */
-#define TLS_READS	16		/* tls_reads per wake-up */
-#define TLS_LOGPEERS	256		/* peers whose last failure we recall */
-#define TLS_INBUF	32768		/* ciphertext read at once */
-#define TLS_OUTMAX	65536		/* ciphertext waiting to be written */
-
-/* Bytes on their way out. */
-struct tcp_out {
-	TAILQ_ENTRY(tcp_out)	 entry;
-	size_t			 len;
-	size_t			 off;
-	int			 msg;		/* not a keep-alive */
-	char			 data[];
-};
-TAILQ_HEAD(tcp_outq, tcp_out);
-
-struct tcp_conn {
-	RB_ENTRY(tcp_conn)	 by_id;
-	RB_ENTRY(tcp_conn)	 by_peer;
-	uint64_t		 id;
-	int			 fd;
-	int			 role;
-	int			 ours;		/* we connected */
-	int			 transport;	/* TRANSPORT_TCP, TRANSPORT_TLS */
-	struct tls		*tls;
-	int			 handshake;	/* TLS: not yet done */
-	int			 want_out;	/* TLS: waits for POLLOUT */
-	char			*tlsname;	/* TLS: the name to verify */
-	char			*tin;		/* TLS: ciphertext read ... */
-	size_t			 tinoff;
-	size_t			 tinlen;	/* ... that libtls has not taken */
-	char			*tout;		/* TLS: ciphertext to write */
-	size_t			 toutlen;
-	int			 connecting;
-	int			 sockwait;	/* its socket is due from the parent */
-	int			 busy;		/* inside sip_input_msg() */
-	int			 closing;	/* free once no longer busy */
-	int			 partial;	/* part of a message is in */
-	int			 pinged;	/* a CRLFCRLF awaits its CRLF */
-	struct sockaddr_storage	 peer;
-	struct event		*rev;
-	struct event		*wev;
-	struct event		*tev;
-	char			*rbuf;
-	size_t			 rlen;
-	size_t			 rsize;
-	size_t			 need;		/* no frame before this much */
-	struct tcp_outq		 wq;
-	size_t			 wqlen;		/* bytes */
-	size_t			 wqn;		/* messages */
-	uint64_t		 start;		/* ms, when the connect began */
-	uint64_t		 last;		/* ms, last sign of life */
-	uint64_t		 lastsent;	/* ms, last bytes queued */
-	int			 gotmsg;	/* a whole message came in */
-};
-
 RB_HEAD(tcp_ids, tcp_conn);
 RB_HEAD(tcp_peers, tcp_conn);
 
@@ -104,27 +50,9 @@ static size_t		 tcp_maxconn = TCP_MAXCONN;
 static struct event	*tcp_pause_ev;
 static const char	*tcp_next_tlsname;
 
-/* When a peer's TLS failure was last logged: one line a second each. */
-struct tcptls_logpeer {
-	RB_ENTRY(tcptls_logpeer)	 entry;
-	TAILQ_ENTRY(tcptls_logpeer) age;
-	struct addr_key		 key;
-	struct log_limit	 lim;
-};
-RB_HEAD(tcptls_logpeers, tcptls_logpeer);
-static int	tls_logpeer_cmp(struct tcptls_logpeer *, struct tcptls_logpeer *);
-RB_PROTOTYPE(tcptls_logpeers, tcptls_logpeer, entry, tls_logpeer_cmp)
-RB_GENERATE(tcptls_logpeers, tcptls_logpeer, entry, tls_logpeer_cmp)
-static struct tcptls_logpeers	tcptls_logpeers = RB_INITIALIZER(&tcptls_logpeers);
-static TAILQ_HEAD(, tcptls_logpeer) tcptls_logage =
-    TAILQ_HEAD_INITIALIZER(tcptls_logage);
-static size_t			tcptls_nlogpeers;
 
 static int	tcp_id_cmp(struct tcp_conn *, struct tcp_conn *);
 static int	tcp_peer_cmp(struct tcp_conn *, struct tcp_conn *);
-static int	tcptls_push(struct tcp_conn *);
-static void	tcp_close(struct tcp_conn *, int, const char *, ...)
-		    __attribute__((__format__ (printf, 3, 4)));
 
 RB_PROTOTYPE(tcp_ids, tcp_conn, by_id, tcp_id_cmp)
 RB_PROTOTYPE(tcp_peers, tcp_conn, by_peer, tcp_peer_cmp)
@@ -292,69 +220,6 @@ tcp_host_count(const struct sockaddr *sa, size_t max)
 	return (n);
 }
 
-static int
-tls_logpeer_cmp(struct tcptls_logpeer *a, struct tcptls_logpeer *b)
-{
-	return (addr_key_cmp(&a->key, &b->key));
-}
-
-/* The log limit of a peer's host; the least recently used makes room. */
-static struct log_limit *
-tcptls_logpeer(const struct sockaddr *sa)
-{
-	struct tcptls_logpeer	key, *p;
-
-	addr_key(sa, &key.key);
-	if ((p = RB_FIND(tcptls_logpeers, &tcptls_logpeers, &key)) != NULL) {
-		TAILQ_REMOVE(&tcptls_logage, p, age);
-		TAILQ_INSERT_TAIL(&tcptls_logage, p, age);
-		return (&p->lim);
-	}
-	if (tcptls_nlogpeers >= TLS_LOGPEERS) {
-		p = TAILQ_FIRST(&tcptls_logage);
-		TAILQ_REMOVE(&tcptls_logage, p, age);
-		RB_REMOVE(tcptls_logpeers, &tcptls_logpeers, p);
-		memset(p, 0, sizeof(*p));
-	} else if ((p = calloc(1, sizeof(*p))) == NULL)
-		fatal("%s", __func__);
-	else
-		tcptls_nlogpeers++;
-	p->key = key.key;
-	RB_INSERT(tcptls_logpeers, &tcptls_logpeers, p);
-	TAILQ_INSERT_TAIL(&tcptls_logage, p, age);
-	return (&p->lim);
-}
-
-/*
- * A TLS connection of ours that never came up: each request queued on it
- * gets its 503 (RFC 3261 §16.7 step 4, §16.9), through the proxy as if
- * the peer had sent it, so that it goes back the way the request came.
- * Nothing was sent in clear instead.
- */
-static void
-tcp_fail_queued(struct tcp_conn *c)
-{
-	struct sip_origin	 o;
-	struct tcp_out		*q;
-	char			*out;
-	size_t			 len;
-
-	memset(&o, 0, sizeof(o));
-	o.role = c->role;
-	o.transport = c->transport;
-	o.src = c->peer;
-	TAILQ_FOREACH(q, &c->wq, entry) {
-		if (!q->msg || q->len < 8 || memcmp(q->data, "SIP/2.0 ", 8) ==
-		    0 || memcmp(q->data, "ACK ", 4) == 0)
-			continue;
-		if (reply_build(q->data, q->len, NULL, 503, NULL, &out,
-		    &len) == -1)
-			continue;
-		sip_input_msg(&o, out, len);
-		free(out);
-	}
-}
-
 static void
 tcp_free(struct tcp_conn *c)
 {
@@ -392,7 +257,7 @@ tcp_free(struct tcp_conn *c)
  * close that loses messages or that the peer caused by misbehaving is
  * logged (loud); an ordinary one only in debug.
  */
-static void
+void
 tcp_close(struct tcp_conn *c, int loud, const char *fmt, ...)
 {
 	const char	*tn = c->transport == TRANSPORT_TLS ? "tls" : "tcp";
@@ -414,7 +279,7 @@ tcp_close(struct tcp_conn *c, int loud, const char *fmt, ...)
 		    "503", log_sa((struct sockaddr *)&c->peer), why, c->wqn,
 		    c->wqn == 1 ? "" : "s");
 		if (!c->busy)
-			tcp_fail_queued(c);
+			tcptls_fail_queued(c);
 	} else if (c->wqn > 0)
 		log_info("%s %s: %s: closed, %zu queued message%s dropped",
 		    tn, log_sa((struct sockaddr *)&c->peer), why, c->wqn,
@@ -432,11 +297,6 @@ tcp_close(struct tcp_conn *c, int loud, const char *fmt, ...)
 static void	tcp_read(int, short, void *);
 static void	tcp_write(int, short, void *);
 static void	tcp_timer(int, short, void *);
-static void	tcptls_start(struct tcp_conn *);
-static void	tcptls_io(struct tcp_conn *, short);
-static void	tcptls_fail(struct tcp_conn *, const char *);
-static int	tcp_got(struct tcp_conn *, size_t);
-static size_t	tcp_room(struct tcp_conn *);
 
 static void
 tcp_setfd(struct tcp_conn *c, int fd)
@@ -477,7 +337,7 @@ tcp_new(int fd, int role, int transport, const struct sockaddr *peer,
 }
 
 /* The next thing due: connect timeout, idle close or a keep-alive. */
-static void
+void
 tcp_arm(struct tcp_conn *c)
 {
 	const struct siproxd_conf	*cf = child->conf;
@@ -505,7 +365,7 @@ tcp_arm(struct tcp_conn *c)
 }
 
 /* n bytes of the queue's head went out: 1 if that was all of it. */
-static int
+int
 tcp_sent(struct tcp_conn *c, struct tcp_out *o, size_t n)
 {
 	o->off += n;
@@ -516,121 +376,6 @@ tcp_sent(struct tcp_conn *c, struct tcp_out *o, size_t n)
 	c->wqn -= o->msg;
 	free(o);
 	return (1);
-}
-
-/*
- * TLS: libtls reads its records through this from a buffer we fill with
- * one read(2) of many records, not with one or two calls a record.
- */
-static ssize_t
-tcptls_rcb(struct tls *t, void *buf, size_t len, void *arg)
-{
-	struct tcp_conn	*c = arg;
-	ssize_t		 n;
-
-	if (c->tinlen == 0) {
-		if (c->tin == NULL && (c->tin = malloc(TLS_INBUF)) == NULL)
-			fatal("%s", __func__);
-		if ((n = read(c->fd, c->tin, TLS_INBUF)) == -1)
-			return (errno == EAGAIN || errno == EWOULDBLOCK ||
-			    errno == EINTR ? TLS_WANT_POLLIN : -1);
-		c->tinoff = 0;
-		c->tinlen = n;
-		if (n == 0)
-			return (0);
-	}
-	n = len < c->tinlen ? len : c->tinlen;
-	memcpy(buf, c->tin + c->tinoff, n);
-	c->tinoff += n;
-	c->tinlen -= n;
-	return (n);
-}
-
-/* TLS: what is buffered onto the socket, as far as it takes it; -1: error. */
-static int
-tcptls_push(struct tcp_conn *c)
-{
-	ssize_t	n;
-
-	if (c->toutlen == 0)
-		return (0);
-	if ((n = send(c->fd, c->tout, c->toutlen, MSG_NOSIGNAL)) == -1)
-		return (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR ? 0 : -1);
-	memmove(c->tout, c->tout + n, c->toutlen - n);
-	c->toutlen -= n;
-	return (0);
-}
-
-/*
- * TLS: the records libtls writes are gathered, and go out together when
- * the messages of one wake-up are all written (tcptls_done).
- */
-static ssize_t
-tcptls_wcb(struct tls *t, const void *buf, size_t len, void *arg)
-{
-	struct tcp_conn	*c = arg;
-	char		*p;
-
-	if (c->toutlen + len > TLS_OUTMAX && tcptls_push(c) == -1)
-		return (-1);
-	if (c->toutlen > 0 && c->toutlen + len > TLS_OUTMAX)
-		return (TLS_WANT_POLLOUT);
-	if ((p = realloc(c->tout, c->toutlen + len)) == NULL)
-		fatal("%s", __func__);
-	c->tout = p;
-	memcpy(c->tout + c->toutlen, buf, len);
-	c->toutlen += len;
-	return (len);
-}
-
-/*
- * TLS, after every turn: the records out, POLLOUT waited for while some
- * are left, the buffers of an idle connection freed.  -1: c is gone.
- */
-static int
-tcptls_done(struct tcp_conn *c)
-{
-	if (tcptls_push(c) == -1) {
-		tcp_close(c, 1, "write: %s", strerror(errno));
-		return (-1);
-	}
-	if (!c->want_out && c->toutlen == 0)
-		event_del(c->wev);
-	else if (event_add(c->wev, NULL) == -1)
-		fatalx("%s: event_add", __func__);
-	if (c->toutlen == 0) {
-		free(c->tout);
-		c->tout = NULL;
-	}
-	if (c->tinlen == 0) {
-		free(c->tin);
-		c->tin = NULL;
-	} else
-		event_active(c->rev, EV_READ, 1);
-	return (0);
-}
-
-/* TLS: what the queue holds through tls_write(); -1: closed. */
-static int
-tcptls_flush(struct tcp_conn *c)
-{
-	struct tcp_out	*o;
-	ssize_t		 n;
-
-	while ((o = TAILQ_FIRST(&c->wq)) != NULL) {
-		n = tls_write(c->tls, o->data + o->off, o->len - o->off);
-		if (n == TLS_WANT_POLLOUT || n == TLS_WANT_POLLIN) {
-			c->want_out = n == TLS_WANT_POLLOUT;
-			break;
-		}
-		if (n == -1) {
-			tcp_close(c, 1, "tls write: %s", tls_error(c->tls));
-			return (-1);
-		}
-		(void)tcp_sent(c, o, n);
-	}
-	return (0);
 }
 
 /* Write what the queue holds until the socket would block; -1: closed. */
@@ -873,7 +618,7 @@ tcp_rbuf_grow(struct tcp_conn *c)
 }
 
 /* n bytes more in the buffer (0: end of stream); -1: c is gone. */
-static int
+int
 tcp_got(struct tcp_conn *c, size_t n)
 {
 	if (n == 0) {
@@ -896,7 +641,7 @@ tcp_got(struct tcp_conn *c, size_t n)
 }
 
 /* Room to read into, at most TCP_RCHUNK; 0: closed, the buffer full. */
-static size_t
+size_t
 tcp_room(struct tcp_conn *c)
 {
 	size_t	room;
@@ -928,117 +673,6 @@ tcp_read(int fd, short ev, void *arg)
 		return;
 	}
 	(void)tcp_got(c, n);
-}
-
-/*
- * A failed handshake: one line a second per peer says who and why (a
- * provider whose certificate does not verify, a phone that does not
- * trust ours, a scanner).
- */
-static void
-tcptls_fail(struct tcp_conn *c, const char *why)
-{
-	log_limited(tcptls_logpeer((struct sockaddr *)&c->peer), c->ours ?
-	    LOG_WARNING : LOG_INFO, "tls %s%s%s: handshake failed: %s",
-	    log_sa((struct sockaddr *)&c->peer), c->tlsname != NULL ? " " : "",
-	    c->tlsname != NULL ? log_wire(c->tlsname, strlen(c->tlsname)) : "",
-	    why != NULL ? why : "unknown error");
-	tcp_close(c, 0, "tls handshake failed");
-}
-
-/* The TCP connection is up: TLS over it (no I/O until the handshake). */
-static void
-tcptls_start(struct tcp_conn *c)
-{
-	const char	*why;
-
-	c->tls = c->ours ? tlsctx_connect(c->role, c->tlsname, tcptls_rcb,
-	    tcptls_wcb, c, &why) : tlsctx_accept(tcptls_rcb, tcptls_wcb, c,
-	    &why);
-	if (c->tls == NULL) {
-		tcptls_fail(c, why);
-		return;
-	}
-	tcptls_io(c, EV_READ);
-}
-
-/* 1: the handshake is done; 0: it waits for the socket; -1: c is gone. */
-static int
-tcptls_step(struct tcp_conn *c)
-{
-	int	r;
-
-	if (!c->handshake)
-		return (1);
-	r = tls_handshake(c->tls);
-	c->want_out = r == TLS_WANT_POLLOUT;
-	if (r == TLS_WANT_POLLIN || r == TLS_WANT_POLLOUT)
-		return (0);
-	if (r == -1) {
-		tcptls_fail(c, tls_error(c->tls));
-		return (-1);
-	}
-	c->handshake = 0;
-	log_debug("tls %s: %s, %s", log_sa((struct sockaddr *)&c->peer),
-	    tls_conn_version(c->tls), tls_conn_cipher(c->tls));
-	c->last = c->lastsent = mono_ms();
-	tcp_arm(c);
-	return (1);
-}
-
-/*
- * Read what TLS has for us.  libtls may hold decrypted bytes the socket
- * no longer signals, so a read that stops early wakes itself again.
- */
-static int
-tcptls_readall(struct tcp_conn *c)
-{
-	size_t	room;
-	ssize_t	n;
-	int	i;
-
-	for (i = 0; i < TLS_READS; i++) {
-		if ((room = tcp_room(c)) == 0)
-			return (-1);
-		n = tls_read(c->tls, c->rbuf + c->rlen, room);
-		if (n == TLS_WANT_POLLIN)
-			return (0);
-		if (n == TLS_WANT_POLLOUT) {
-			c->want_out = 1;
-			return (0);
-		}
-		if (n == -1) {
-			/* Most often a close without close_notify. */
-			tcp_close(c, c->partial, "tls read: %s",
-			    tls_error(c->tls));
-			return (-1);
-		}
-		if (tcp_got(c, n) == -1)
-			return (-1);
-	}
-	event_active(c->rev, EV_READ, 1);
-	return (0);
-}
-
-/*
- * TLS: the socket is ready, or messages wait: on with the handshake, the
- * reads (ev has EV_READ), the writes.
- */
-static void
-tcptls_io(struct tcp_conn *c, short ev)
-{
-	int	r;
-
-	if ((r = tcptls_step(c)) == -1)
-		return;
-	if (r == 1) {
-		c->want_out = 0;
-		if ((ev & EV_READ) && tcptls_readall(c) == -1)
-			return;
-		if (tcptls_flush(c) == -1)
-			return;
-	}
-	(void)tcptls_done(c);
 }
 
 /* Accept again after a pause (tcp_pause). */
