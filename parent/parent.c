@@ -437,23 +437,37 @@ parent_reload(struct parent *p)
  * An interface whose address changes (a ppp0 that redials, DHCP): bind
  * anew and tell the children, without dropping anything else.
  */
-static void
-parent_watch_ifs(int fd, short ev, void *arg)
+void
+parent_check_ifs(struct parent *p)
 {
-	struct parent		*p = arg;
 	struct ifaddrs_role	 nifr[ROLE_MAX];
 	const char		*name[ROLE_MAX];
-	int			 role, i;
+	int			 role, i, back = 0;
 
-	if (p->stopping || p->relisten)
+	if (p->stopping)
 		return;
-	pwfile_watch(p);
+	if (p->relisten) {
+		p->ifs_again = 1;	/* once sipd has let go of the old */
+		return;
+	}
 	name[ROLE_INBOUND] = p->conf->if_inbound;
 	name[ROLE_OUTBOUND] = p->conf->if_outbound;
-	for (role = 0; role < ROLE_MAX; role++)
-		if (if_resolve(name[role], &nifr[role]) <= 0)
+	for (role = 0; role < ROLE_MAX; role++) {
+		if (if_resolve(name[role], &nifr[role]) <= 0) {
 			nifr[role] = p->ifr[role];  /* down for now: keep it */
-	if (!parent_listen_changed(p, p->conf, nifr))
+			p->if_gone[role] = 1;
+			continue;
+		}
+		/*
+		 * Back after it was gone (a virtual address the partner held
+		 * meanwhile): bound anew, and sipd reads what the partner
+		 * wrote (hastore.c).
+		 */
+		if (p->if_gone[role])
+			back = 1;
+		p->if_gone[role] = 0;
+	}
+	if (!back && !parent_listen_changed(p, p->conf, nifr))
 		return;
 	for (role = 0; role < ROLE_MAX; role++)
 		if (nifr[role].naddr > 0 && !addr_eq_host(
@@ -467,6 +481,16 @@ parent_watch_ifs(int fd, short ev, void *arg)
 	p->relisten = 1;
 	msg_send(&p->child[PROC_SIPD].chan, MSG_SIP_SOCKETS_FLUSH, 0, -1,
 	    NULL, 0);
+}
+
+static void
+parent_watch_ifs(int fd, short ev, void *arg)
+{
+	struct parent	*p = arg;
+
+	if (!p->stopping)
+		pwfile_watch(p);
+	parent_check_ifs(p);
 }
 
 static void
@@ -584,6 +608,10 @@ parent_dispatch_sipd(struct msgchan *c, struct msg *m, void *arg)
 		p->relisten = 0;
 		priv_unlisten(p);
 		priv_listen(p);
+		if (p->ifs_again) {
+			p->ifs_again = 0;
+			parent_check_ifs(p);
+		}
 		break;
 	default:
 		log_warnx("unexpected %s from sipd: stopping",
@@ -642,6 +670,7 @@ parent_main(struct parent *p)
 	ev = event_new(p->base, -1, EV_PERSIST, parent_watch_ifs, p);
 	if (ev == NULL || event_add(ev, &watch) == -1)
 		fatalx("event_add");
+	ifwatch_init(p);
 	for (i = PROC_SIPD; i <= PROC_RTPD; i++)
 		parent_send_config(p, &p->child[i]);
 	if (tlsfiles_send(p) == -1)

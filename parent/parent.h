@@ -65,6 +65,8 @@ struct parent {
 	struct ifaddrs_role	 ifr[ROLE_MAX];
 	struct listener_list	 listeners;
 	int			 relisten;	/* waiting for sipd's flush */
+	int			 ifs_again;	/* addresses changed meanwhile */
+	int			 if_gone[ROLE_MAX];	/* no address last look */
 	unsigned int		 rtp_held;	/* sockets rtpd holds */
 	unsigned int		 tcp_held;	/* TCP sockets sipd holds */
 	struct regw		 regw[2];	/* REGF_CLASSIC, REGF_STATE */
@@ -86,6 +88,10 @@ void	 parent_main(struct parent *);
 void	 parent_stop(int);
 
 void	 parent_reload(struct parent *);
+void	 parent_check_ifs(struct parent *);
+
+/* ifwatch.c */
+void	 ifwatch_init(struct parent *);
 int	 parent_conf_paths(struct siproxd_conf *);
 
 /* control.c */

@@ -110,9 +110,16 @@ priv_listen_one(struct parent *p, int role, const struct sockaddr_storage *a,
 		return;
 	if ((s = priv_socket((struct sockaddr *)&ss, transport == TRANSPORT_UDP ?
 	    SOCK_DGRAM : SOCK_STREAM, p->conf->sip_dscp, 1)) == -1) {
-		if (optional) {
+		/*
+		 * EADDRNOTAVAIL: the address went between the look and the
+		 * bind (a virtual address the partner took back); bound
+		 * when it is there again (parent_check_ifs).
+		 */
+		if (optional || errno == EADDRNOTAVAIL) {
 			log_warn("cannot listen on %s %s",
 			    priv_tname(transport), log_sa((struct sockaddr *)&ss));
+			if (!optional)
+				p->if_gone[role] = 1;
 			return;
 		}
 		fatal("cannot listen on %s %s", priv_tname(transport),

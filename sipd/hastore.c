@@ -75,6 +75,7 @@ static struct {
 	int			 resync;	/* write all once loaded */
 	int			 down_logged;
 	int			 toofull;	/* output past HA_OUTMAX */
+	int			 said_up;	/* "connected" was logged */
 	char			*password;
 	size_t			 pwlen;
 	char			 where[CONF_PATHLEN];
@@ -435,9 +436,16 @@ ha_fetched(const struct ha_reply *r, int last)
 	return (NULL);
 }
 
+/* Said only once a load went through: AUTH and all. */
 void
 ha_loaded(void)
 {
+	if (ha.down_logged)
+		log_info("redis %s: back: resynchronising", ha.where);
+	else if (!ha.said_up)
+		log_info("redis %s: connected", ha.where);
+	ha.down_logged = 0;
+	ha.said_up = 1;
 	ha.loading = 0;
 	if (ha.stat_loaded > 0)
 		log_info("redis: %llu registrations taken from the partner",
@@ -584,11 +592,6 @@ ha_load(const char *cursor)
 static void
 ha_up(void)
 {
-	if (ha.down_logged)
-		log_info("redis %s: back: resynchronising", ha.where);
-	else
-		log_info("redis %s: connected", ha.where);
-	ha.down_logged = 0;
 	ha.state = HA_UP;
 	ha.since = ha.pinged = mono_now();
 	if ((ha.rd = redisReaderCreateWithFunctions(&ha_fns)) == NULL)
@@ -702,17 +705,23 @@ ha_password(const void *p, size_t len)
 	ha.pwlen = len;
 }
 
-/* A new config: a new ha_redis means a new connection. */
+/*
+ * A new config: a new ha_redis means a new connection; the same one, a
+ * new look at what the partner wrote (SIGHUP when CARP makes this box
+ * master: siproxd(8)).
+ */
 void
 ha_config(void)
 {
-	if (strcmp(ha.where, child->conf->ha_redis) == 0)
+	if (strcmp(ha.where, child->conf->ha_redis) == 0) {
+		ha_takeover();
 		return;
+	}
 	if (ha.state != HA_OFF && ha.where[0] != '\0')
 		ha_clear();
 	ha.state = HA_OFF;
 	strlcpy(ha.where, child->conf->ha_redis, sizeof(ha.where));
-	ha.down_logged = 0;
+	ha.down_logged = ha.said_up = 0;
 	if (child->started && ha_on())
 		ha_connect();
 }

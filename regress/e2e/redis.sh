@@ -108,12 +108,29 @@ check "and phone2 stays unregistered" eval '! has_record phone2'
 check "redis being away was logged once per outage, not per write" \
     test "$(logged 'serving from memory')" = 2
 
-# 6. A wrong password: refused, logged, served from memory.
+# 6. SIGHUP (CARP made this box master, siproxd(8)): what the partner
+# wrote is read now.
+printf 'siproxd-registrations 1 node=fw-b\nphone5@sip.test sip:phone5@10.0.0.2:5065 phone5 udp 10.0.0.2 5065 %s\n' \
+    $(($(date +%s) + 200)) | rcli "$SOCK" "$PW" -x set t1:reg:from-b > /dev/null
+rcli "$SOCK" "$PW" expire t1:reg:from-b 200 > /dev/null
+rcli "$SOCK" "$PW" set t1:reg:junk "not a record" ex 200 > /dev/null
+kill -HUP "$SXD"
+check "after SIGHUP, the partner's phone5 is in the table" \
+    wait_for 3 sh -c "'$TOP/siproxctl' -s '$WORK/ctl.sock' show phones |
+    grep -q phone5@sip.test"
+check "and is reached" reached phone5 5065
+check "a malformed record is logged, not taken" \
+    grep -q "redis: a record: " "$WORK/siproxd.log"
+
+# 7. A wrong password: refused, logged, served from memory.
 echo wrong > "$WORK/redis.pw"
 kill -HUP "$SXD"
 restart || exit 1
 check "a wrong password is logged" wait_for 5 grep -q "AUTH refused" \
     "$WORK/siproxd.log"
+sleep 2
+check "once, though siproxd tries again every second" \
+    test "$(logged 'AUTH refused')" = 1
 check "and a phone still registers" reg phone4 5064
 check "sipd is still running" wait_for 1 child_pid sipd
 finish
