@@ -42,7 +42,7 @@ records() {
 has_record() { records | grep -q "^$1@sip.test "; }
 # reached USER PORT: a WAN request for USER reaches 10.0.0.2:PORT.
 reached() {
-	in_lan $FORGE sink 10.0.0.2 "$2" 3 > "$WORK/sink" &
+	in_lan $FORGE sink 10.0.0.2 "$2" 6 > "$WORK/sink" &
 	_s=$!
 	wait_for 5 udp_bound "$NS_LAN" "$2"
 	in_wan $FORGE ask 203.0.113.2 5097 1 "$1" > /dev/null
