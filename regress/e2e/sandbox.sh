@@ -35,7 +35,7 @@ clock_nanosleep brk mmap munmap mremap madvise mprotect futex getrandom fstat
 newfstatat getpid gettid getuid geteuid uname rt_sigaction rt_sigprocmask
 rt_sigreturn restart_syscall exit exit_group kill(self) tgkill(self)"
 SIPD_ONLY="socket(AF_INET) socket(AF_INET6) connect accept accept4 recvfrom
-writev getsockopt setsockopt getsockname"
+readv writev getsockopt setsockopt getsockname"
 # the fast path's map, by the fd the parent passed: no load, no create
 RTPD_ONLY="bpf(BPF_MAP_LOOKUP_ELEM) bpf(BPF_MAP_UPDATE_ELEM)
 bpf(BPF_MAP_DELETE_ELEM)"
