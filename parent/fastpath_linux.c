@@ -43,6 +43,7 @@ static struct fastpath_bpf	*skel;
 static struct fp_hook		 hooks[FP_HOOKS];
 static int			 nhooks;
 static int			 role_ifindex[ROLE_MAX];
+static int			 fp_off;	/* an interface went away */
 static pid_t			 owner;
 
 /* libbpf talks a lot (the verifier's log): only with -d, as debug. */
@@ -221,7 +222,7 @@ fastpath_allow(const struct sockaddr *sa, int role, int dscp)
 	struct fp_addr	a;
 	struct fp_out	o;
 
-	if (skel == NULL || role < 0 || role >= ROLE_MAX)
+	if (skel == NULL || fp_off || role < 0 || role >= ROLE_MAX)
 		return;
 	fp_addr(&a, sa);
 	memset(&o, 0, sizeof(o));
@@ -244,6 +245,40 @@ fastpath_forget(const struct sockaddr *sa)
 	if (bpf_map_delete_elem(bpf_map__fd(skel->maps.allowed), &a) == -1 &&
 	    errno != ENOENT)
 		log_warn("rtp fast path: forget %s", log_sa(sa));
+}
+
+/*
+ * An interface re-created under the same name has a new index: the
+ * program would send to one that is gone.  Forget every socket, so that
+ * nothing more is sent in the kernel and rtpd relays it all; the next
+ * start attaches anew.
+ */
+void
+fastpath_watch(const struct siproxd_conf *conf)
+{
+	const char	*name[ROLE_MAX] = { conf->if_inbound, conf->if_outbound };
+	struct fp_addr	 a, next;
+	unsigned int	 idx;
+	int		 fd, role;
+
+	if (skel == NULL || fp_off)
+		return;
+	for (role = 0; role < ROLE_MAX; role++) {
+		idx = if_nametoindex(name[role]);
+		if (idx == 0 || (int)idx == role_ifindex[role])
+			continue;
+		log_warnx("rtp fast path off: %s is a new interface (index "
+		    "%u, was %d); restart to use it again", name[role], idx,
+		    role_ifindex[role]);
+		fp_off = 1;
+		fd = bpf_map__fd(skel->maps.allowed);
+		while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+			a = next;
+			if (bpf_map_delete_elem(fd, &a) == -1)
+				break;
+		}
+		return;
+	}
 }
 
 /* Detach from every interface, close the program and the maps. */

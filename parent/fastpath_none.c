@@ -26,6 +26,11 @@ fastpath_forget(const struct sockaddr *sa)
 }
 
 void
+fastpath_watch(const struct siproxd_conf *conf)
+{
+}
+
+void
 fastpath_stop(void)
 {
 }

@@ -490,6 +490,7 @@ parent_watch_ifs(int fd, short ev, void *arg)
 
 	if (!p->stopping)
 		pwfile_watch(p);
+	fastpath_watch(p->conf);
 	parent_check_ifs(p);
 }
 

@@ -103,6 +103,7 @@ void	 control_cleanup(struct parent *);
 int	 fastpath_start(struct parent *);
 void	 fastpath_allow(const struct sockaddr *, int, int);
 void	 fastpath_forget(const struct sockaddr *);
+void	 fastpath_watch(const struct siproxd_conf *);
 void	 fastpath_stop(void);
 
 /* debugport.c */
