@@ -39,6 +39,7 @@ struct tcp_conn {
 	char			*tin;		/* TLS: ciphertext read ... */
 	size_t			 tinoff;
 	size_t			 tinlen;	/* ... that libtls has not taken */
+	int			 tdrained;	/* TLS: the socket had no more */
 	char			*tout;		/* TLS: ciphertext to write */
 	size_t			 toutlen;
 	int			 connecting;

@@ -125,11 +125,19 @@ tcptls_rcb(struct tls *t, void *buf, size_t len, void *arg)
 	ssize_t		 n;
 
 	if (c->tinlen == 0) {
+		/*
+		 * A short read emptied the socket: the event loop (level-
+		 * triggered) says when more comes, without a read(2) that
+		 * would only find nothing.
+		 */
+		if (c->tdrained)
+			return (TLS_WANT_POLLIN);
 		if (c->tin == NULL && (c->tin = malloc(TLS_INBUF)) == NULL)
 			fatal("%s", __func__);
 		if ((n = read(c->fd, c->tin, TLS_INBUF)) == -1)
 			return (errno == EAGAIN || errno == EWOULDBLOCK ||
 			    errno == EINTR ? TLS_WANT_POLLIN : -1);
+		c->tdrained = n < TLS_INBUF;
 		c->tinoff = 0;
 		c->tinlen = n;
 		if (n == 0)
@@ -328,6 +336,7 @@ tcptls_io(struct tcp_conn *c, short ev)
 {
 	int	r;
 
+	c->tdrained = 0;
 	if ((r = tcptls_step(c)) == -1)
 		return;
 	if (r == 1) {
