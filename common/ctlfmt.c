@@ -31,23 +31,9 @@ ctl_answer_init(struct ctl_answer *a)
 int
 ctl_answer_add(struct ctl_answer *a, const void *p, size_t len)
 {
-	size_t	 nsize;
-	char	*nbuf;
-
-	if (len > CTL_ANSWER_MAX - a->len)
+	if (len > CTL_ANSWER_MAX - a->data.len)
 		return (-1);
-	if (a->len + len > a->size) {
-		nsize = a->size == 0 ? 4096 : a->size;
-		while (nsize < a->len + len)
-			nsize *= 2;
-		if ((nbuf = realloc(a->buf, nsize)) == NULL)
-			fatal("%s", __func__);
-		a->buf = nbuf;
-		a->size = nsize;
-	}
-	if (len > 0)
-		memcpy(a->buf + a->len, p, len);
-	a->len += len;
+	buf_add(&a->data, p, len);
 	return (0);
 }
 
@@ -227,17 +213,18 @@ ctl_answer_parse(struct ctl_answer *a)
 	const char	*nl, *hdr = NULL;
 	size_t		 off = 0, n, hdrlen = 0;
 
-	while (off < a->len) {
-		nl = memchr(a->buf + off, '\n', a->len - off);
-		n = nl != NULL ? (size_t)(nl - (a->buf + off)) : a->len - off;
+	while (off < a->data.len) {
+		nl = memchr(a->data.p + off, '\n', a->data.len - off);
+		n = nl != NULL ? (size_t)(nl - (a->data.p + off)) :
+		    a->data.len - off;
 		if (n > 0 && hdr == NULL) {
-			hdr = a->buf + off;
+			hdr = a->data.p + off;
 			hdrlen = n;
 			a->nfields = count_fields(hdr, hdrlen);
 			a->header = row_new(a->nfields, hdr, hdrlen);
 		} else if (n > 0 &&
-		    (n != hdrlen || memcmp(a->buf + off, hdr, n) != 0)) {
-			r = row_new(a->nfields, a->buf + off, n);
+		    (n != hdrlen || memcmp(a->data.p + off, hdr, n) != 0)) {
+			r = row_new(a->nfields, a->data.p + off, n);
 			TAILQ_INSERT_TAIL(&a->rows, r, entry);
 			a->nrows++;
 		}
@@ -255,7 +242,7 @@ ctl_answer_free(struct ctl_answer *a)
 		row_free(r, a->nfields);
 	}
 	row_free(a->header, a->nfields);
-	free(a->buf);
+	buf_free(&a->data);
 	ctl_answer_init(a);
 }
 

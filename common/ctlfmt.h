@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#include "buf.h"
+
 #define CTL_ANSWER_MAX	(64 * 1024 * 1024)	/* bytes of one answer */
 
 /* One field, decoded: may hold any byte, NUL included. */
@@ -25,9 +27,7 @@ struct ctl_row {
 };
 
 struct ctl_answer {
-	char			*buf;		/* every DATA chunk, in order */
-	size_t			 len;
-	size_t			 size;
+	struct buf		 data;		/* every DATA chunk, in order */
 	size_t			 nfields;	/* of the header; 0: no header */
 	struct ctl_row		*header;
 	TAILQ_HEAD(, ctl_row)	 rows;

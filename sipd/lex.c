@@ -14,45 +14,8 @@
 static int	 is_alpha(int);
 static int	 is_clean(const char *, size_t);
 static size_t	 line_end(const char *, size_t, size_t, size_t *);
-static void	 add_segment(struct lex_buf *, const char *, size_t);
-static int	 add_header(struct lex_buf *, const char *, size_t);
-
-void
-lex_buf_add(struct lex_buf *wb, const void *p, size_t n)
-{
-	size_t	 nsize;
-	char	*np;
-
-	if (n > SIZE_MAX / 4 - wb->len)
-		fatalx("%s: overflow", __func__);
-	if (wb->len + n + 1 > wb->size) {
-		nsize = wb->size ? wb->size : 256;
-		while (nsize < wb->len + n + 1)
-			nsize *= 2;
-		if ((np = realloc(wb->p, nsize)) == NULL)
-			fatal("%s", __func__);
-		wb->p = np;
-		wb->size = nsize;
-	}
-	if (n > 0)
-		memcpy(wb->p + wb->len, p, n);
-	wb->len += n;
-	wb->p[wb->len] = '\0';
-}
-
-void
-lex_buf_str(struct lex_buf *wb, const char *s)
-{
-	lex_buf_add(wb, s, strlen(s));
-}
-
-void
-lex_buf_free(struct lex_buf *wb)
-{
-	free(wb->p);
-	wb->p = NULL;
-	wb->len = wb->size = 0;
-}
+static void	 add_segment(struct buf *, const char *, size_t);
+static int	 add_header(struct buf *, const char *, size_t);
 
 int
 lex_is_digit(int c)
@@ -186,17 +149,17 @@ line_end(const char *buf, size_t len, size_t i, size_t *next)
 }
 
 static void
-add_segment(struct lex_buf *wb, const char *p, size_t n)
+add_segment(struct buf *wb, const char *p, size_t n)
 {
 	lex_trim(&p, &n);
 	if (n == 0)
 		return;
-	lex_buf_add(wb, " ", 1);
-	lex_buf_add(wb, p, n);
+	buf_add(wb, " ", 1);
+	buf_add(wb, p, n);
 }
 
 static int
-add_header(struct lex_buf *wb, const char *p, size_t n)
+add_header(struct buf *wb, const char *p, size_t n)
 {
 	const char	*colon;
 	size_t		 namelen;
@@ -208,8 +171,8 @@ add_header(struct lex_buf *wb, const char *p, size_t n)
 		namelen--;
 	if (!lex_is_token(p, namelen))
 		return (-1);
-	lex_buf_add(wb, p, namelen);
-	lex_buf_add(wb, ":", 1);
+	buf_add(wb, p, namelen);
+	buf_add(wb, ":", 1);
 	add_segment(wb, colon + 1, n - (colon + 1 - p));
 	return (0);
 }
@@ -262,7 +225,7 @@ lex_datagram(const char *buf, size_t len, int strict, struct lex *lx,
 			continue;
 		}
 		if (inhdr)
-			lex_buf_add(&lx->hdrs, "\r\n", 2);
+			buf_add(&lx->hdrs, "\r\n", 2);
 		inhdr = 0;
 		if (!is_clean(buf + i, e - i)) {
 			if (strict) {
@@ -279,13 +242,13 @@ lex_datagram(const char *buf, size_t len, int strict, struct lex *lx,
 		}
 	}
 	if (inhdr)
-		lex_buf_add(&lx->hdrs, "\r\n", 2);
+		buf_add(&lx->hdrs, "\r\n", 2);
 	return (0);
 }
 
 /* Iterate over the headers lex_datagram() wrote. */
 int
-lex_hdr_next(const struct lex_buf *wb, size_t *off, struct lex_hdr *h)
+lex_hdr_next(const struct buf *wb, size_t *off, struct lex_hdr *h)
 {
 	const char	*p, *end, *eol, *colon;
 

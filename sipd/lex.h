@@ -12,20 +12,14 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "sipframe.h"
-
-/* A growing buffer the lexer and the answers write into. */
-struct lex_buf {
-	char	*p;
-	size_t	 len;
-	size_t	 size;
-};
 
 /* A datagram as lines: the start line, then the unfolded headers. */
 struct lex {
 	const char	*start;		/* start line, in the datagram */
 	size_t		 startlen;
-	struct lex_buf	 hdrs;		/* "name: value\r\n" each */
+	struct buf	 hdrs;		/* "name: value\r\n" each */
 	struct sipframe	 f;		/* where the headers end */
 	int		 frame_err;	/* Content-Length is bad: why */
 	const char	*frame_why;
@@ -38,9 +32,6 @@ struct lex_hdr {
 	size_t		 vallen;
 };
 
-void	 lex_buf_add(struct lex_buf *, const void *, size_t);
-void	 lex_buf_str(struct lex_buf *, const char *);
-void	 lex_buf_free(struct lex_buf *);
 int	 lex_is_digit(int);
 int	 lex_is_wsp(int);
 int	 lex_is_tokenc(int);
@@ -50,7 +41,7 @@ size_t	 lex_find_unquoted(const char *, size_t, char);
 int	 lex_number(const char *, size_t, long long, long long *);
 int	 lex_datagram(const char *, size_t, int, struct lex *,
 	    const char **);
-int	 lex_hdr_next(const struct lex_buf *, size_t *, struct lex_hdr *);
+int	 lex_hdr_next(const struct buf *, size_t *, struct lex_hdr *);
 int	 lex_hdr_is(const struct lex_hdr *, const char *, int);
 int	 lex_hdr_count(const struct lex *, const char *, int);
 int	 lex_is_response(const char *, size_t);

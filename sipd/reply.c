@@ -25,20 +25,20 @@
 
 static void	 make_tag(char *, size_t);
 static int	 has_tag(const osip_list_t *);
-static int	 add_line(struct lex_buf *, const char *, int, char *);
-static int	 resp_from_msg(struct lex_buf *, const osip_message_t *, int);
+static int	 add_line(struct buf *, const char *, int, char *);
+static int	 resp_from_msg(struct buf *, const osip_message_t *, int);
 static int	 quoted_ok(const char *, size_t);
 static int	 display_ok(const char *, size_t);
 static int	 uri_ok(const char *, size_t);
-static int	 raw_params(struct lex_buf *, const char *, size_t, int *);
-static int	 raw_via_elem(struct lex_buf *, const char *, size_t, int *);
-static int	 raw_via(struct lex_buf *, const char *, size_t, int *);
-static int	 raw_nameaddr(struct lex_buf *, const char *,
+static int	 raw_params(struct buf *, const char *, size_t, int *);
+static int	 raw_via_elem(struct buf *, const char *, size_t, int *);
+static int	 raw_via(struct buf *, const char *, size_t, int *);
+static int	 raw_nameaddr(struct buf *, const char *,
 		    const struct lex_hdr *, int);
-static int	 raw_callid(struct lex_buf *, const struct lex_hdr *);
-static int	 raw_cseq(struct lex_buf *, const struct lex_hdr *);
-static int	 resp_from_raw(struct lex_buf *, const char *, size_t, int);
-static int	 parses_back(const struct lex_buf *, int);
+static int	 raw_callid(struct buf *, const struct lex_hdr *);
+static int	 raw_cseq(struct buf *, const struct lex_hdr *);
+static int	 resp_from_raw(struct buf *, const char *, size_t, int);
+static int	 parses_back(const struct buf *, int);
 static int	 tag_list_ok(const char *);
 
 /*
@@ -87,7 +87,7 @@ has_tag(const osip_list_t *params)
 
 /* A header line from an osip *_to_str() result, which it frees. */
 static int
-add_line(struct lex_buf *wb, const char *name, int rc, char *s)
+add_line(struct buf *wb, const char *name, int rc, char *s)
 {
 	if (rc == OSIP_NOMEM)
 		fatalx("%s: out of memory", __func__);
@@ -95,16 +95,16 @@ add_line(struct lex_buf *wb, const char *name, int rc, char *s)
 		osip_free(s);
 		return (-1);
 	}
-	lex_buf_str(wb, name);
-	lex_buf_str(wb, ": ");
-	lex_buf_str(wb, s);
-	lex_buf_str(wb, "\r\n");
+	buf_str(wb, name);
+	buf_str(wb, ": ");
+	buf_str(wb, s);
+	buf_str(wb, "\r\n");
 	osip_free(s);
 	return (0);
 }
 
 static int
-resp_from_msg(struct lex_buf *wb, const osip_message_t *req, int code)
+resp_from_msg(struct buf *wb, const osip_message_t *req, int code)
 {
 	osip_list_iterator_t	 it;
 	const osip_via_t	*via;
@@ -199,7 +199,7 @@ uri_ok(const char *p, size_t n)
  * §3.1.2.1), LWS removed; value is a token, host or quoted-string.
  */
 static int
-raw_params(struct lex_buf *wb, const char *p, size_t n, int *tag)
+raw_params(struct buf *wb, const char *p, size_t n, int *tag)
 {
 	const char	*par, *eq, *v;
 	size_t		 i, pn, nn, vn;
@@ -225,8 +225,8 @@ raw_params(struct lex_buf *wb, const char *p, size_t n, int *tag)
 			nn--;
 		if (!lex_is_token(par, nn))
 			return (-1);
-		lex_buf_add(wb, ";", 1);
-		lex_buf_add(wb, par, nn);
+		buf_add(wb, ";", 1);
+		buf_add(wb, par, nn);
 		if (eq == NULL)
 			continue;
 		v = eq + 1;
@@ -239,8 +239,8 @@ raw_params(struct lex_buf *wb, const char *p, size_t n, int *tag)
 				if (!lex_is_tokenc((unsigned char)v[i]) &&
 				    strchr("[]:", v[i]) == NULL)
 					return (-1);
-		lex_buf_add(wb, "=", 1);
-		lex_buf_add(wb, v, vn);
+		buf_add(wb, "=", 1);
+		buf_add(wb, v, vn);
 		if (nn == 3 && strncasecmp(par, "tag", 3) == 0)
 			*tag = 1;
 	}
@@ -253,9 +253,9 @@ raw_params(struct lex_buf *wb, const char *p, size_t n, int *tag)
  * skipped (§3.1.2.1 has "192.0.2.15;;,;,,").
  */
 static int
-raw_via_elem(struct lex_buf *wb, const char *p, size_t n, int *nvia)
+raw_via_elem(struct buf *wb, const char *p, size_t n, int *nvia)
 {
-	struct lex_buf	 tmp = { NULL, 0, 0 };
+	struct buf	 tmp = { NULL, 0, 0 };
 	size_t		 i, j, hs;
 	int		 part, tag = 0, rc = -1;
 
@@ -264,26 +264,26 @@ raw_via_elem(struct lex_buf *wb, const char *p, size_t n, int *nvia)
 		;
 	if (i == n)
 		return (0);
-	lex_buf_str(&tmp, "Via: ");
+	buf_str(&tmp, "Via: ");
 	for (i = 0, part = 0;; part++) {
 		for (j = i; j < n && lex_is_tokenc((unsigned char)p[j]); j++)
 			;
 		if (j == i)
 			goto done;
-		lex_buf_add(&tmp, p + i, j - i);
+		buf_add(&tmp, p + i, j - i);
 		for (i = j; i < n && lex_is_wsp(p[i]); i++)
 			;
 		if (part == 2)
 			break;
 		if (i == n || p[i] != '/')
 			goto done;
-		lex_buf_add(&tmp, "/", 1);
+		buf_add(&tmp, "/", 1);
 		for (i++; i < n && lex_is_wsp(p[i]); i++)
 			;
 	}
 	if (i == j)
 		goto done;
-	lex_buf_add(&tmp, " ", 1);
+	buf_add(&tmp, " ", 1);
 	hs = tmp.len;
 	if (i < n && p[i] == '[') {
 		for (j = i; j < n && p[j] != ']'; j++)
@@ -294,7 +294,7 @@ raw_via_elem(struct lex_buf *wb, const char *p, size_t n, int *nvia)
 		for (j = i; j < n && p[j] != ';' && p[j] != ':' &&
 		    !lex_is_wsp(p[j]); j++)
 			;
-	lex_buf_add(&tmp, p + i, j - i);
+	buf_add(&tmp, p + i, j - i);
 	for (i = j; i < n && lex_is_wsp(p[i]); i++)
 		;
 	if (i < n && p[i] == ':') {
@@ -302,24 +302,24 @@ raw_via_elem(struct lex_buf *wb, const char *p, size_t n, int *nvia)
 			;
 		for (j = i; j < n && lex_is_digit((unsigned char)p[j]); j++)
 			;
-		lex_buf_add(&tmp, ":", 1);
-		lex_buf_add(&tmp, p + i, j - i);
+		buf_add(&tmp, ":", 1);
+		buf_add(&tmp, p + i, j - i);
 		i = j;
 	}
 	if (!lex_hostport_ok(tmp.p + hs, tmp.len - hs) ||
 	    raw_params(&tmp, p + i, n - i, &tag) == -1)
 		goto done;
-	lex_buf_add(&tmp, "\r\n", 2);
-	lex_buf_add(wb, tmp.p, tmp.len);
+	buf_add(&tmp, "\r\n", 2);
+	buf_add(wb, tmp.p, tmp.len);
 	(*nvia)++;
 	rc = 0;
  done:
-	lex_buf_free(&tmp);
+	buf_free(&tmp);
 	return (rc);
 }
 
 static int
-raw_via(struct lex_buf *wb, const char *p, size_t n, int *nvia)
+raw_via(struct buf *wb, const char *p, size_t n, int *nvia)
 {
 	size_t	i;
 
@@ -341,10 +341,10 @@ raw_via(struct lex_buf *wb, const char *p, size_t n, int *nvia)
  * client matches the response on Via and CSeq (§17.1.3), not on it.
  */
 static int
-raw_nameaddr(struct lex_buf *wb, const char *name, const struct lex_hdr *h,
+raw_nameaddr(struct buf *wb, const char *name, const struct lex_hdr *h,
     int addtag)
 {
-	struct lex_buf	 params = { NULL, 0, 0 };
+	struct buf	 params = { NULL, 0, 0 };
 	const char	*p = h->val, *disp = NULL, *uri, *gt, *rest, *q;
 	size_t		 n = h->vallen, lt, displen = 0, urilen, restlen;
 	char		 tag[32];
@@ -381,31 +381,31 @@ raw_nameaddr(struct lex_buf *wb, const char *name, const struct lex_hdr *h,
 	if (!uri_ok(uri, urilen) ||
 	    raw_params(&params, rest, restlen, &hastag) == -1)
 		goto done;
-	lex_buf_str(wb, name);
-	lex_buf_str(wb, ": ");
+	buf_str(wb, name);
+	buf_str(wb, ": ");
 	if (displen > 0) {
-		lex_buf_add(wb, disp, displen);
-		lex_buf_add(wb, " ", 1);
+		buf_add(wb, disp, displen);
+		buf_add(wb, " ", 1);
 	}
-	lex_buf_add(wb, "<", 1);
-	lex_buf_add(wb, uri, urilen);
-	lex_buf_add(wb, ">", 1);
+	buf_add(wb, "<", 1);
+	buf_add(wb, uri, urilen);
+	buf_add(wb, ">", 1);
 	if (params.len > 0)
-		lex_buf_add(wb, params.p, params.len);
+		buf_add(wb, params.p, params.len);
 	if (addtag && !hastag) {
 		make_tag(tag, sizeof(tag));
-		lex_buf_str(wb, ";tag=");
-		lex_buf_str(wb, tag);
+		buf_str(wb, ";tag=");
+		buf_str(wb, tag);
 	}
-	lex_buf_str(wb, "\r\n");
+	buf_str(wb, "\r\n");
 	rc = 0;
  done:
-	lex_buf_free(&params);
+	buf_free(&params);
 	return (rc);
 }
 
 static int
-raw_callid(struct lex_buf *wb, const struct lex_hdr *h)
+raw_callid(struct buf *wb, const struct lex_hdr *h)
 {
 	const char	*p = h->val;
 	size_t		 n = h->vallen, i;
@@ -416,9 +416,9 @@ raw_callid(struct lex_buf *wb, const struct lex_hdr *h)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f)
 			return (-1);
-	lex_buf_str(wb, "Call-ID: ");
-	lex_buf_add(wb, p, n);
-	lex_buf_str(wb, "\r\n");
+	buf_str(wb, "Call-ID: ");
+	buf_add(wb, p, n);
+	buf_str(wb, "\r\n");
 	return (0);
 }
 
@@ -427,7 +427,7 @@ raw_callid(struct lex_buf *wb, const struct lex_hdr *h)
  * of range or no number at all: that may be why we answer 400.
  */
 static int
-raw_cseq(struct lex_buf *wb, const struct lex_hdr *h)
+raw_cseq(struct buf *wb, const struct lex_hdr *h)
 {
 	const char	*p = h->val;
 	size_t		 n = h->vallen, i, j;
@@ -442,16 +442,16 @@ raw_cseq(struct lex_buf *wb, const struct lex_hdr *h)
 		;
 	if (j == i || !lex_is_token(p + j, n - j))
 		return (-1);
-	lex_buf_str(wb, "CSeq: ");
-	lex_buf_add(wb, p, i);
-	lex_buf_add(wb, " ", 1);
-	lex_buf_add(wb, p + j, n - j);
-	lex_buf_str(wb, "\r\n");
+	buf_str(wb, "CSeq: ");
+	buf_add(wb, p, i);
+	buf_add(wb, " ", 1);
+	buf_add(wb, p + j, n - j);
+	buf_str(wb, "\r\n");
 	return (0);
 }
 
 static int
-resp_from_raw(struct lex_buf *wb, const char *buf, size_t len, int code)
+resp_from_raw(struct buf *wb, const char *buf, size_t len, int code)
 {
 	struct lex	 lx;
 	struct lex_hdr	 h, from = { 0 }, to = { 0 }, callid = { 0 };
@@ -487,13 +487,13 @@ resp_from_raw(struct lex_buf *wb, const char *buf, size_t len, int code)
 		goto done;
 	rc = 0;
  done:
-	lex_buf_free(&lx.hdrs);
+	buf_free(&lx.hdrs);
 	return (rc);
 }
 
 /* Never send what we could not read ourselves. */
 static int
-parses_back(const struct lex_buf *wb, int code)
+parses_back(const struct buf *wb, int code)
 {
 	osip_message_t	*m;
 	int		 rc, ok;
@@ -525,7 +525,7 @@ int
 reply_build(const char *buf, size_t len, const osip_message_t *req,
     int code, const char *unsupported, char **out, size_t *outlen)
 {
-	struct lex_buf	 wb = { NULL, 0, 0 };
+	struct buf	 wb = { NULL, 0, 0 };
 	const char	*reason;
 	char		 num[8];
 	int		 rc;
@@ -538,11 +538,11 @@ reply_build(const char *buf, size_t len, const osip_message_t *req,
 	if ((reason = osip_message_get_reason(code)) == NULL)
 		reason = "Unknown";
 	(void)snprintf(num, sizeof(num), "%d", code);
-	lex_buf_str(&wb, "SIP/2.0 ");
-	lex_buf_str(&wb, num);
-	lex_buf_str(&wb, " ");
-	lex_buf_str(&wb, reason);
-	lex_buf_str(&wb, "\r\n");
+	buf_str(&wb, "SIP/2.0 ");
+	buf_str(&wb, num);
+	buf_str(&wb, " ");
+	buf_str(&wb, reason);
+	buf_str(&wb, "\r\n");
 	if (req != NULL)
 		rc = resp_from_msg(&wb, req, code);
 	else
@@ -550,18 +550,18 @@ reply_build(const char *buf, size_t len, const osip_message_t *req,
 	if (rc == -1)
 		goto fail;
 	if (unsupported != NULL) {
-		lex_buf_str(&wb, "Unsupported: ");
-		lex_buf_str(&wb, unsupported);
-		lex_buf_str(&wb, "\r\n");
+		buf_str(&wb, "Unsupported: ");
+		buf_str(&wb, unsupported);
+		buf_str(&wb, "\r\n");
 	}
-	lex_buf_str(&wb, "Content-Length: 0\r\n\r\n");
+	buf_str(&wb, "Content-Length: 0\r\n\r\n");
 	if (!parses_back(&wb, code))
 		goto fail;
 	*out = wb.p;
 	*outlen = wb.len;
 	return (0);
  fail:
-	lex_buf_free(&wb);
+	buf_free(&wb);
 	return (-1);
 }
 

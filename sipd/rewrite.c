@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "backroute.h"
+#include "buf.h"
 #include "child.h"
 #include "conf.h"
 #include "log.h"
@@ -54,14 +55,11 @@ rewrite_via_param(osip_via_t *v, const char *name, const char *value)
 }
 
 static void
-hash_add(char **buf, size_t *len, const char *s)
+hash_add(struct buf *b, const char *s)
 {
-	size_t	n = s != NULL ? strlen(s) + 1 : 1;
-
-	if ((*buf = realloc(*buf, *len + n)) == NULL)
-		fatal("%s", __func__);
-	memcpy(*buf + *len, s != NULL ? s : "", n);
-	*len += n;
+	if (s == NULL)
+		s = "";
+	buf_add(b, s, strlen(s) + 1);
 }
 
 /*
@@ -74,22 +72,22 @@ uint64_t
 rewrite_loop_hash(osip_message_t *m)
 {
 	osip_generic_param_t	*tag;
-	char			*buf = NULL, *s;
-	size_t			 len = 0;
+	struct buf		 b = { NULL, 0, 0 };
+	char			*s;
 	uint64_t		 h;
 
 	s = uri_str(m->req_uri);
-	hash_add(&buf, &len, s);
+	hash_add(&b, s);
 	osip_free(s);
-	hash_add(&buf, &len, m->call_id->number);
-	hash_add(&buf, &len, m->call_id->host);
+	hash_add(&b, m->call_id->number);
+	hash_add(&b, m->call_id->host);
 	tag = NULL;
 	osip_from_get_tag(m->from, &tag);
-	hash_add(&buf, &len, tag != NULL ? tag->gvalue : NULL);
+	hash_add(&b, tag != NULL ? tag->gvalue : NULL);
 	/* No To tag: an ACK to a non-2xx must get its INVITE's branch. */
-	hash_add(&buf, &len, m->cseq->number);
-	h = opaque_hash(buf, len);
-	free(buf);
+	hash_add(&b, m->cseq->number);
+	h = opaque_hash(b.p, b.len);
+	buf_free(&b);
 	return (h);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "buf.h"
 #include "log.h"
 #include "sdp.h"
 
@@ -29,12 +30,6 @@ struct sdp_line {
 	size_t		 lineno;
 };
 
-struct sdp_buf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
-};
-
 /* One byte range of a line to be replaced by a string. */
 struct sdp_repl {
 	const char	*p;
@@ -47,7 +42,7 @@ struct sdp_scan {
 	size_t			 mcap;		/* entries allocated */
 	size_t			 mlimit;	/* m= lines the caller expects */
 	const struct sdp_subst	*sub;		/* NULL: parse only */
-	struct sdp_buf		*out;		/* NULL: parse only */
+	struct buf		*out;		/* NULL: parse only */
 	char			 addrstr[INET6_ADDRSTRLEN];
 	const char		*addrtype;	/* "IP4" or "IP6" */
 	char			 mport[8];	/* new m= port */
@@ -68,31 +63,6 @@ sdp_bad(const struct sdp_line *l, const char *why)
 	log_debug("sdp: line %zu: %s: \"%s\"", l->lineno, why,
 	    log_wire(l->p, l->len));
 	return (-1);
-}
-
-static void
-sdp_buf_add(struct sdp_buf *b, const char *p, size_t len)
-{
-	size_t	 ncap;
-	char	*np;
-
-	if (len > SIZE_MAX - 1 - b->len)
-		fatalx("sdp: output too large");
-	if (b->len + len + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 256;
-		while (ncap < b->len + len + 1) {
-			if (ncap > SIZE_MAX / 2)
-				fatalx("sdp: output too large");
-			ncap *= 2;
-		}
-		if ((np = realloc(b->p, ncap)) == NULL)
-			fatal("sdp: realloc");
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, p, len);
-	b->len += len;
-	b->p[b->len] = '\0';
 }
 
 /*
@@ -640,18 +610,18 @@ sdp_attr(struct sdp_scan *sc, const struct sdp_line *l,
 }
 
 static void
-sdp_emit(struct sdp_buf *out, const struct sdp_line *l,
+sdp_emit(struct buf *out, const struct sdp_line *l,
     const struct sdp_repl *r, size_t nr)
 {
 	const char	*p = l->p;
 	size_t		 i;
 
 	for (i = 0; i < nr; i++) {
-		sdp_buf_add(out, p, r[i].p - p);
-		sdp_buf_add(out, r[i].s, strlen(r[i].s));
+		buf_add(out, p, r[i].p - p);
+		buf_add(out, r[i].s, strlen(r[i].s));
 		p = r[i].p + r[i].len;
 	}
-	sdp_buf_add(out, p, l->p + l->len + l->eollen - p);
+	buf_add(out, p, l->p + l->len + l->eollen - p);
 }
 
 static int
@@ -761,7 +731,7 @@ sdp_rewrite(const char *buf, size_t len, const struct sdp *sdp,
 {
 	struct sdp_scan	 sc;
 	struct sdp	 tmp;
-	struct sdp_buf	 out;
+	struct buf	 out;
 
 	*outp = NULL;
 	*outlenp = 0;

@@ -24,9 +24,9 @@
 
 #define CSEQ_MAX	2147483647LL	/* RFC 3261 §8.1.1.5: below 2^31 */
 
-static int	 check_reqline(const struct lex *, struct lex_buf *, int *,
+static int	 check_reqline(const struct lex *, struct buf *, int *,
 		    const char **);
-static int	 check_statusline(const struct lex *, struct lex_buf *,
+static int	 check_statusline(const struct lex *, struct buf *,
 		    const char **);
 static size_t	 count_ci(const char *, size_t, const char *);
 static size_t	 eol_any(const char *, size_t, size_t);
@@ -57,7 +57,7 @@ static int	 answerable(const char *, size_t, int, const char *);
  * trailing space (RFC 4475 §3.1.2.8-10).  Writes the canonical line.
  */
 static int
-check_reqline(const struct lex *lx, struct lex_buf *sl, int *code,
+check_reqline(const struct lex *lx, struct buf *sl, int *code,
     const char **why)
 {
 	const char	*p = lx->start, *end = p + lx->startlen;
@@ -107,14 +107,14 @@ check_reqline(const struct lex *lx, struct lex_buf *sl, int *code,
 		*why = "unsupported request-uri scheme";
 		return (-1);
 	}
-	lex_buf_add(sl, p, sp2 - p);
-	lex_buf_str(sl, " SIP/2.0");
+	buf_add(sl, p, sp2 - p);
+	buf_str(sl, " SIP/2.0");
 	return (0);
 }
 
 /* RFC 3261 §7.2 Status-Line; codes outside 100..699 (RFC 4475 §3.1.2.19). */
 static int
-check_statusline(const struct lex *lx, struct lex_buf *sl, const char **why)
+check_statusline(const struct lex *lx, struct buf *sl, const char **why)
 {
 	const char	*p = lx->start;
 	size_t		 n = lx->startlen;
@@ -128,8 +128,8 @@ check_statusline(const struct lex *lx, struct lex_buf *sl, const char **why)
 		*why = "status code out of range";
 		return (-1);
 	}
-	lex_buf_str(sl, "SIP/2.0");
-	lex_buf_add(sl, p + 7, n - 7);
+	buf_str(sl, "SIP/2.0");
+	buf_add(sl, p + 7, n - 7);
 	return (0);
 }
 
@@ -544,7 +544,7 @@ check_response(const osip_message_t *m, const char **why)
 static int
 proxy_require(const struct lex *lx, char **unsupported, const char **why)
 {
-	struct lex_buf	 tags = { NULL, 0, 0 };
+	struct buf	 tags = { NULL, 0, 0 };
 	struct lex_hdr	 h;
 	const char	*p, *t;
 	size_t		 off = 0, n, i, tn;
@@ -565,13 +565,13 @@ proxy_require(const struct lex *lx, char **unsupported, const char **why)
 			if (tn == 0)
 				continue;
 			if (!lex_is_token(t, tn)) {
-				lex_buf_free(&tags);
+				buf_free(&tags);
 				*why = "bad proxy-require";
 				return (-1);
 			}
 			if (tags.len > 0)
-				lex_buf_str(&tags, ", ");
-			lex_buf_add(&tags, t, tn);
+				buf_str(&tags, ", ");
+			buf_add(&tags, t, tn);
 		}
 	}
 	if (tags.len == 0)
@@ -642,7 +642,7 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
     char **unsupported, const char **why)
 {
 	struct lex	 lx;
-	struct lex_buf	 wire = { NULL, 0, 0 };
+	struct buf	 wire = { NULL, 0, 0 };
 	osip_message_t	*m = NULL;
 	size_t		 i, bodyoff, bodylen;
 	int		 isreq, rc;
@@ -683,10 +683,10 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
 		*code = 0;	/* answering would copy every Via back */
 	if (rc < 0)
 		goto fail;
-	lex_buf_add(&wire, "\r\n", 2);
-	lex_buf_add(&wire, lx.hdrs.p, lx.hdrs.len);
-	lex_buf_add(&wire, "\r\n", 2);
-	lex_buf_add(&wire, buf + bodyoff, bodylen);
+	buf_add(&wire, "\r\n", 2);
+	buf_add(&wire, lx.hdrs.p, lx.hdrs.len);
+	buf_add(&wire, "\r\n", 2);
+	buf_add(&wire, buf + bodyoff, bodylen);
 
 	if (osip_message_init(&m) != 0)
 		fatalx("%s: osip_message_init", __func__);
@@ -699,8 +699,8 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
 	if (check_parsed(&lx, m, isreq, code, unsupported, why) == -1)
 		goto fail;
 
-	lex_buf_free(&wire);
-	lex_buf_free(&lx.hdrs);
+	buf_free(&wire);
+	buf_free(&lx.hdrs);
 	*msgp = m;
 	*code = 0;
 	*why = NULL;
@@ -709,8 +709,8 @@ sipmsg_parse(const char *buf, size_t len, osip_message_t **msgp, int *code,
  fail:
 	if (m != NULL)
 		osip_message_free(m);
-	lex_buf_free(&wire);
-	lex_buf_free(&lx.hdrs);
+	buf_free(&wire);
+	buf_free(&lx.hdrs);
 	if (!isreq || !answerable(buf, len, *code, *unsupported))
 		*code = 0;
 	if (*code != 420) {
