@@ -132,12 +132,22 @@ def in_dialog(ph, method, ok, rs, target, frm, to, callid, cseq):
                     ftag="", extra=["Route: " + r for r in rs]))
 
 
+def final(peer, method):
+    """The next final response to method: a proxy that forks its work
+    (Kamailio's UDP workers) may pass a 180 on after the 200."""
+    r = peer.recv(5)
+    while r is not None and (r.code is None or r.code < 200 or
+                             not (r.get("cseq") or "").endswith(method)):
+        r = peer.recv(5)
+    return r
+
+
 def hangup(caller, callee, rs, target, frm, to, cid, got_bye, got_200):
     in_dialog(caller, "BYE", None, rs, target, frm, to, cid, 2)
     bye = callee.recv(5)
     if check(got_bye, bye is not None and bye.method == "BYE"):
         callee.reply(bye, 200)
-        r = caller.recv(5)
+        r = final(caller, "BYE")
         check(got_200, r is not None and r.code == 200,
               r.start if r else "nothing")
 
