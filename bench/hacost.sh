@@ -7,14 +7,14 @@
 # topology.  siproxd's CPU is the sum over its three processes, Redis's
 # is reported apart, both from /proc/PID/schedstat; the bytes Redis took
 # in come from its INFO (total_net_input_bytes).  As root.
-#   HACOST_N=3000 HACOST_RATE=300 sh bench/hacost.sh
+#   HACOST_N=1000 HACOST_RATE=100 sh bench/hacost.sh
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/regress/e2e/lib.sh"
 T=hacost
 topo_up
-N=${HACOST_N:-3000}
-R=${HACOST_RATE:-300}
+N=${HACOST_N:-1000}
+R=${HACOST_RATE:-100}
 SOCK=$WORK/redis.sock
 BS=$TOP/bench/sipp
 
