@@ -453,3 +453,14 @@ redis_down() {
 udp_bound() {
 	ip netns exec "$1" ss -Hluna "sport = :$2" | grep -q .
 }
+# hup PID: SIGHUP to siproxd, back once both children hold the new
+# configuration: the parent has logged its reload, and an answer from each
+# child, asked after it, comes behind the configuration on their channels.
+hup() {
+	_n=$(grep -c 'reloading ' "$WORK/siproxd.log")
+	kill -HUP "$1"
+	wait_for 10 sh -c "[ \$(grep -c 'reloading ' '$WORK/siproxd.log') \
+	    -gt $_n ]"
+	"$TOP/siproxctl" -s "$WORK/ctl.sock" show calls > /dev/null
+	"$TOP/siproxctl" -s "$WORK/ctl.sock" show phones > /dev/null
+}

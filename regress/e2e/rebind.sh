@@ -19,7 +19,7 @@ start_siproxd "$CONF" || exit 1
 reg() {
 	in_wan $FORGE registrar "$1" 3 &
 	_r=$!
-	sleep 0.5
+	wait_for 5 udp_bound "$NS_WAN" 5060
 	in_lan $FORGE register "$2" "$3" phone1 10.0.0.2:5061 > "$WORK/reg"
 	wait $_r
 	sed "s/^/# $1 to $2:$3: /" "$WORK/reg"
@@ -41,7 +41,8 @@ reached() {
 	_s1=$!
 	in_lan $FORGE sink 10.0.0.3 5061 3 > "$WORK/sink-other" &
 	_s2=$!
-	sleep 0.5
+	wait_for 5 udp_bound "$NS_LAN" "$1"
+	wait_for 5 udp_bound "$NS_LAN" 5061
 	in_wan $FORGE ask 203.0.113.2 5097 1 phone1 > /dev/null
 	wait $_s1 $_s2
 	sed "s/^/# phone: /" "$WORK/sink-phone"

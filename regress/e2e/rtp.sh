@@ -147,8 +147,7 @@ bg_ok wan-c9
 
 # 7b. rtp_input_dejitter / rtp_output_dejitter: 40 ms more each way.
 printf 'rtp_input_dejitter = 40000\nrtp_output_dejitter = 40000\n' >> "$CONF"
-kill -HUP "$SXD"
-sleep 0.5
+hup "$SXD"
 lan_call c10 rtp_uac.xml rtp_uas.xml
 P_IN=$(wait_for 5 sdp_port lan-c10 1 audio && sdp_port lan-c10 1 audio)
 P_OUT=$(wait_for 5 sdp_port wan-c10 1 audio && sdp_port wan-c10 1 audio)
@@ -168,8 +167,7 @@ wan_leak_check
 WAN_LEAK_OK='IN IP4 10\.0\.0\.2'
 wan_capture
 echo "rtp_proxy_enable = 0" >> "$CONF"
-kill -HUP "$SXD"
-sleep 0.5
+hup "$SXD"
 lan_call c11 rtp_uac.xml rtp_uas.xml
 check "relay off: the WAN sees the phone's own media port" wait_for 5 sh -c \
     "[ \"\$(awk -v n=1 -v m=m=audio '/message received/ { r = 1; next } /^-----/ { r = 0 } r && index(\$1, m) == 1 { print \$2; exit }' $WORK/wan-c11.msg)\" = 16000 ]"
@@ -177,8 +175,7 @@ check "relay off: no relay socket is opened" no_relay_ports
 bg_ok lan-c11
 bg_ok wan-c11
 sed -i '/rtp_proxy_enable/d' "$CONF"
-kill -HUP "$SXD"
-sleep 0.5
+hup "$SXD"
 wan_leak_check
 WAN_LEAK_OK=
 wan_capture
@@ -189,8 +186,7 @@ wan_capture
 # must be gone first (their BYEs may still be on their way under load).
 check "no stream is left before the range narrows" wait_for 10 no_relay_ports
 sed -i 's/^rtp_port_high = .*/rtp_port_high = 7077/' "$CONF"
-kill -HUP "$SXD"
-sleep 0.5
+hup "$SXD"
 for i in 1 2 3 4; do
 	sipp_bg "wan-x$i" "$NS_WAN" $WAN $((5100 + i)) rtp_uas.xml -s wan \
 	    -key rtpport $((26100 + 2 * i))
