@@ -21,7 +21,7 @@
 #include "hastore.h"
 #include "log.h"
 #include "mono.h"
-#include "reg.h"
+#include "regtable.h"
 #include "siphash.h"
 #include "sipd.h"
 
@@ -286,7 +286,7 @@ ha_resync(void)
 	ha.resync = 0;
 }
 
-/* reg.c tells us of each change; it is written at regstore_dirty(). */
+/* regtable.c tells us of each change; it is written at regsave_dirty(). */
 static void
 ha_watch(struct reg_binding *b, int gone)
 {

@@ -21,7 +21,7 @@
 #include "mono.h"
 #include "mod.h"
 #include "opaque.h"
-#include "reg.h"
+#include "regtable.h"
 #include "registrar.h"
 #include "reply.h"
 #include "resolve.h"

@@ -14,7 +14,7 @@
 #include "addr.h"
 #include "log.h"
 #include "mono.h"
-#include "reg.h"
+#include "regtable.h"
 
 /*
  * For each active binding a line "***:1:<expiry, Unix time>", then three

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* REGISTER on its way through: a binding enters the table (reg.c) only */
+/* REGISTER on its way through: a binding enters the table (regtable.c) only */
 /* after the registrar's 2xx. */
 
 #include <sys/types.h>
@@ -15,7 +15,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mono.h"
-#include "reg.h"
+#include "regtable.h"
 #include "privacy.h"
 #include "registrar.h"
 #include "reply.h"
@@ -117,7 +117,7 @@ registrar_tick(int fd, short ev, void *arg)
 	time_t		 now = mono_now();
 
 	if (reg_expire(now, expired, NULL) > 0)
-		regstore_dirty();
+		regsave_dirty();
 	TAILQ_FOREACH_SAFE(t, &regtxs, entry, next)
 		if (now - t->born > REGTX_LIFE)
 			regtx_fail(t);
@@ -330,7 +330,7 @@ regtx_apply(struct regtx *t, osip_message_t *m)
 	if (t->wildcard)
 		reg_remove_aor(t->aor);
 	free(give);
-	regstore_dirty();
+	regsave_dirty();
 }
 
 /* A response to a REGISTER we forwarded, on its way back to the phone. */
@@ -422,7 +422,7 @@ registrar_local(const struct sip_origin *o, osip_message_t *m)
 			    user_agent(m), mono_now() + exp, 0);
 		osip_free(cs);
 	}
-	regstore_dirty();
+	regsave_dirty();
 	local_reply(o, m, aor);
 	free(aor);
 	osip_message_free(m);

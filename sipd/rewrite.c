@@ -18,7 +18,7 @@
 #include "log.h"
 #include "opaque.h"
 #include "privacy.h"
-#include "reg.h"
+#include "regtable.h"
 #include "rewrite.h"
 #include "sdp.h"
 #include "side.h"

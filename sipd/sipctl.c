@@ -14,7 +14,7 @@
 #include "hastore.h"
 #include "log.h"
 #include "mono.h"
-#include "reg.h"
+#include "regtable.h"
 #include "side.h"
 #include "sipd.h"
 

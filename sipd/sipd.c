@@ -18,7 +18,7 @@
 #include "mod.h"
 #include "proc.h"
 #include "pwfile.h"
-#include "reg.h"
+#include "regtable.h"
 #include "sipd.h"
 #include "tcp.h"
 #include "tlsctx.h"
@@ -142,18 +142,18 @@ sipd_dispatch_parent(struct msg *m)
 		tcp_socket(m);
 		break;
 	case MSG_REG_DATA:
-		regstore_data(0, m->data, m->hdr.len);
+		regsave_data(0, m->data, m->hdr.len);
 		break;
 	case MSG_REG_STATE_DATA:
-		regstore_data(1, m->data, m->hdr.len);
+		regsave_data(1, m->data, m->hdr.len);
 		break;
 	case MSG_REG_STATE_END:
 		break;
 	case MSG_REG_COMMIT:
-		regstore_loaded();
+		regsave_loaded();
 		break;
 	case MSG_REG_SAVED:
-		regstore_saved(m);
+		regsave_saved(m);
 		break;
 	case MSG_CTL_REQ:
 		sipd_ctl(m);
@@ -212,7 +212,7 @@ sipd_running(void)
 	TAILQ_FOREACH(ss, &sipd.socks, entry)
 		if (event_add(ss->ev, NULL) == -1)
 			fatalx("event_add");
-	regstore_start();
+	regsave_start();
 	ha_start();
 }
 
@@ -227,7 +227,7 @@ static void
 sipd_shutdown(void)
 {
 	tcp_shutdown();
-	regstore_shutdown();
+	regsave_shutdown();
 	invite_shutdown();
 }
 

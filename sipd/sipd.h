@@ -110,13 +110,13 @@ int	 tcp_send(int, int, const struct sockaddr *, uint64_t, const char *,
 	    size_t);
 void	 tcp_tls_name(const char *);
 
-/* regstore.c */
-void	 regstore_data(int, const void *, size_t);
-void	 regstore_loaded(void);
-void	 regstore_saved(struct msg *);
-void	 regstore_start(void);
-void	 regstore_shutdown(void);
-void	 regstore_dirty(void);
+/* regsave.c */
+void	 regsave_data(int, const void *, size_t);
+void	 regsave_loaded(void);
+void	 regsave_saved(struct msg *);
+void	 regsave_start(void);
+void	 regsave_shutdown(void);
+void	 regsave_dirty(void);
 
 /* relay.c */
 struct sdp;

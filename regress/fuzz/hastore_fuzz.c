@@ -12,7 +12,7 @@
 #include "conf.h"
 #include "hastore.h"
 #include "log.h"
-#include "reg.h"
+#include "regtable.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

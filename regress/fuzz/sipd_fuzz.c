@@ -53,7 +53,7 @@
 #include "msg.h"
 #include "proc.h"
 #include "pwfile.h"
-#include "reg.h"
+#include "regtable.h"
 #include "registrar.h"
 #include "resolve.h"
 #include "rewrite.h"
@@ -577,7 +577,7 @@ fuzz_from_parent(struct msgchan *c, struct msg *m, void *arg)
 {
 	if (m == NULL || m->hdr.type != MSG_REG_SAVED)
 		abort();
-	regstore_saved(m);
+	regsave_saved(m);
 }
 
 /*
@@ -880,7 +880,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	pwfile_end();
 	wire_set_output(fuzz_output);
 	cs.started = 1;
-	regstore_start();
+	regsave_start();
 	return (0);
 }
 

@@ -19,7 +19,7 @@
 #include "log.h"
 #include "mod.h"
 #include "mono.h"
-#include "reg.h"
+#include "regtable.h"
 #include "siphash.h"
 #include "sipd.h"
 #include "uri.h"
@@ -221,7 +221,7 @@ bl_lookup(const struct bl_cfg *cfg, const char *ip, const char *from,
 	if ((r = bl_find(ip, from)) != NULL &&
 	    bl_stale(r, now, cfg->duration, cfg->window)) {
 		bl_remove(r);
-		regstore_dirty();
+		regsave_dirty();
 		r = NULL;
 	}
 	return (r);
@@ -283,7 +283,7 @@ bl_request(struct bl_cfg *cfg, struct mod_msg *mm, time_t now)
 	if (r != NULL) {
 		bl_touch(r, now, cfg->hitcount);
 		if (r->fails > 0)
-			regstore_dirty();
+			regsave_dirty();
 	}
 	if (r != NULL && reg) {
 		txn = bl_txn(mm->m);
@@ -333,7 +333,7 @@ bl_response(struct bl_cfg *cfg, struct mod_msg *mm, time_t now)
 	else if (code >= 200 && code < 300)
 		r->fails = 0;
 	bl_touch(r, now, cfg->hitcount);
-	regstore_dirty();
+	regsave_dirty();
 	if (r->fails == (unsigned int)cfg->hitcount + 1)
 		log_warnx("blacklist: %s [%s]: %u failed registrations: %s",
 		    ip, mod_str(from), r->fails, cfg->simulate ?
@@ -361,7 +361,7 @@ bl_sweep(const struct bl_cfg *cfg, time_t now)
 		bl_remove(r);
 	}
 	if (gone > 0)
-		regstore_dirty();
+		regsave_dirty();
 }
 
 static enum mod_verdict
@@ -516,7 +516,7 @@ blacklist_count(void)
 	return (bl_n);
 }
 
-/* regstore.c: the saved section, NULL when the module is not loaded. */
+/* regsave.c: the saved section, NULL when the module is not loaded. */
 char *
 blacklist_save(size_t *len, time_t mono, time_t wall)
 {

@@ -11,7 +11,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mod.h"
-#include "reg.h"
+#include "regtable.h"
 #include "sipd.h"
 
 /* What the walk over the registrations looks for, and what it found. */

@@ -181,7 +181,7 @@ extern const struct mod_def	mod_stun;
 void	 stats_signal(void);
 void	 stats_stream(const struct msg_relay_stats *);
 
-/* blacklist.c: its records, a section of sipd's state file (regstore.c) */
+/* blacklist.c: its records, a section of sipd's state file (regsave.c) */
 #define BL_SECTION	"[blacklist]"
 int	 blacklist_serialize(char **, size_t *, time_t, time_t);
 int	 blacklist_deserialize(const char *, size_t, time_t, time_t, int);

@@ -10,7 +10,7 @@
 
 #include "log.h"
 #include "mod.h"
-#include "reg.h"
+#include "regtable.h"
 #include "sipd.h"
 #include "uri.h"
 

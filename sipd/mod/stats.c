@@ -19,7 +19,7 @@
 #include "log.h"
 #include "mono.h"
 #include "mod.h"
-#include "reg.h"
+#include "regtable.h"
 #include "sipd.h"
 
 struct stats_cfg {

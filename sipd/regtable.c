@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* The registration table in memory: the bindings of local phones (reg_*). */
-/* registrar.c fills it, regstore.c and hastore.c keep it. */
+/* registrar.c fills it, regsave.c and hastore.c keep it. */
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -20,7 +20,7 @@
 #include "addr.h"
 #include "log.h"
 #include "mono.h"
-#include "reg.h"
+#include "regtable.h"
 
 /*
  * The saved form: a header line, then one binding a line, fields split by

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* sipd's side of the registration files: the table (reg.c) loaded at */
+/* sipd's side of the registration files: the table (regtable.c) loaded at */
 /* start, saved on a timer and at stop; the parent does the disk work. */
 
 #include <sys/types.h>
@@ -16,7 +16,7 @@
 #include "log.h"
 #include "mod.h"
 #include "mono.h"
-#include "reg.h"
+#include "regtable.h"
 #include "side.h"
 #include "siphash.h"
 #include "sipd.h"
@@ -36,7 +36,7 @@ static char		 synced[CONF_PATHLEN];
 static char		 pending[CONF_PATHLEN];	/* the save under way */
 
 void
-regstore_data(int which, const void *p, size_t len)
+regsave_data(int which, const void *p, size_t len)
 {
 	char	*n;
 
@@ -51,7 +51,7 @@ regstore_data(int which, const void *p, size_t len)
 
 /* Our file says which classic file it goes with: a hash of its bytes. */
 static void
-regstore_tag(const char *buf, size_t len, char *tag, size_t taglen)
+regsave_tag(const char *buf, size_t len, char *tag, size_t taglen)
 {
 	static const struct siphash_key	 key = { 0, 0 };
 
@@ -64,7 +64,7 @@ regstore_tag(const char *buf, size_t len, char *tag, size_t taglen)
  * after a line of its name: where the first begins, or len.
  */
 static size_t
-regstore_split(const char *buf, size_t len)
+regsave_split(const char *buf, size_t len)
 {
 	static const char	 mark[] = "\n" BL_SECTION "\n";
 	const char		*p;
@@ -80,9 +80,9 @@ regstore_split(const char *buf, size_t len)
  * registrations come from: they do not depend on each other.
  */
 static void
-regstore_sections(time_t mono, time_t wall)
+regsave_sections(time_t mono, time_t wall)
 {
-	size_t	off = regstore_split(load_buf[1], load_len[1]);
+	size_t	off = regsave_split(load_buf[1], load_len[1]);
 
 	if (off == load_len[1])
 		return;
@@ -98,18 +98,18 @@ regstore_sections(time_t mono, time_t wall)
  * of this daemon, in our format under the classic name, as it is.
  */
 static int
-regstore_parse(void)
+regsave_parse(void)
 {
 	const char	*cb = load_buf[0] != NULL ? load_buf[0] : "";
 	char		 want[64], have[64];
 	time_t		 mono = mono_now(), wall = time(NULL);
-	size_t		 ours = regstore_split(load_buf[1], load_len[1]);
+	size_t		 ours = regsave_split(load_buf[1], load_len[1]);
 
-	regstore_sections(mono, wall);
+	regsave_sections(mono, wall);
 	if (reg_is_ours(cb, load_len[0]))
-		return (reg_deserialize(cb, regstore_split(cb, load_len[0]),
+		return (reg_deserialize(cb, regsave_split(cb, load_len[0]),
 		    mono, wall));
-	regstore_tag(cb, load_len[0], want, sizeof(want));
+	regsave_tag(cb, load_len[0], want, sizeof(want));
 	if (load_len[1] > 0 && reg_file_tag(load_buf[1], load_len[1], have,
 	    sizeof(have)) == 0 && strcmp(have, want) == 0)
 		return (reg_deserialize(load_buf[1], ours, mono, wall));
@@ -128,7 +128,7 @@ regstore_parse(void)
  * hold anything.
  */
 void
-regstore_loaded(void)
+regsave_loaded(void)
 {
 	int	n, i;
 
@@ -137,7 +137,7 @@ regstore_loaded(void)
 		return;
 	}
 	load_due = 0;
-	n = regstore_parse();
+	n = regsave_parse();
 	if (n > 0)
 		log_info("restored %d registrations", n);
 	strlcpy(synced, child->conf->registration_file, sizeof(synced));
@@ -148,9 +148,9 @@ regstore_loaded(void)
 	}
 }
 
-/* The sections after the registrations (regstore_split()). */
+/* The sections after the registrations (regsave_split()). */
 static void
-regstore_append(char **buf, size_t *len, time_t mono, time_t wall)
+regsave_append(char **buf, size_t *len, time_t mono, time_t wall)
 {
 	char	*s, *n;
 	size_t	 slen;
@@ -167,7 +167,7 @@ regstore_append(char **buf, size_t *len, time_t mono, time_t wall)
 
 /* Our own file first, naming the classic one, then the classic one. */
 static void
-regstore_save(void)
+regsave_save(void)
 {
 	char	*buf, *cbuf, host[256], port[8], tag[64];
 	size_t	 len, clen;
@@ -176,9 +176,9 @@ regstore_save(void)
 	side_host(ROLE_OUTBOUND, AF_INET, host, sizeof(host));
 	snprintf(port, sizeof(port), "%u", child->conf->sip_listen_port);
 	reg_classic_serialize(&cbuf, &clen, mono, wall, host, port);
-	regstore_tag(cbuf, clen, tag, sizeof(tag));
+	regsave_tag(cbuf, clen, tag, sizeof(tag));
 	reg_serialize_tag(&buf, &len, mono, wall, tag);
-	regstore_append(&buf, &len, mono, wall);
+	regsave_append(&buf, &len, mono, wall);
 	msg_send_blob(&child->parent, MSG_REG_STATE_DATA, MSG_REG_STATE_END,
 	    buf, len);
 	msg_send_blob(&child->parent, MSG_REG_DATA, MSG_REG_COMMIT, cbuf, clen);
@@ -190,7 +190,7 @@ regstore_save(void)
 }
 
 void
-regstore_saved(struct msg *m)
+regsave_saved(struct msg *m)
 {
 	struct msg_result	r;
 
@@ -205,7 +205,7 @@ regstore_saved(struct msg *m)
 }
 
 void
-regstore_dirty(void)
+regsave_dirty(void)
 {
 	dirty = 1;
 	ha_flush();
@@ -219,46 +219,46 @@ regstore_dirty(void)
  * come out a second apart.
  */
 static int
-regstore_due(void)
+regsave_due(void)
 {
 	return (!saving && child->conf->registration_file[0] != '\0' &&
 	    (dirty || strcmp(synced, child->conf->registration_file) != 0));
 }
 
 static void
-regstore_tick(int fd, short ev, void *arg)
+regsave_tick(int fd, short ev, void *arg)
 {
-	if (regstore_due())
-		regstore_save();
+	if (regsave_due())
+		regsave_save();
 }
 
 void
-regstore_start(void)
+regsave_start(void)
 {
 	struct timeval	tv;
 
 	if (load_due)
-		regstore_loaded();
+		regsave_loaded();
 
 	if (child->conf->autosave_registrations <= 0)
 		return;
 	tv.tv_sec = child->conf->autosave_registrations;
 	tv.tv_usec = 0;
-	save_ev = event_new(child->base, -1, EV_PERSIST, regstore_tick, NULL);
+	save_ev = event_new(child->base, -1, EV_PERSIST, regsave_tick, NULL);
 	if (save_ev == NULL || event_add(save_ev, &tv) == -1)
 		fatalx("event_add");
 }
 
 /* At stop: save what changed and leave when the parent says it is written. */
 void
-regstore_shutdown(void)
+regsave_shutdown(void)
 {
 	stopping = 1;
 	if (child->conf->registration_file[0] == '\0' || !child->started)
 		child_exit(0);
 	if (saving)
-		return;		/* regstore_saved() exits */
-	if (!regstore_due())
+		return;		/* regsave_saved() exits */
+	if (!regsave_due())
 		child_exit(0);
-	regstore_save();
+	regsave_save();
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "reg.h"
+#include "regtable.h"
 
 #define WALL	1700000000
 #define MONO	1000

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* The registration table: bindings of local phones, and its saved form. */
 
-#ifndef SIPROXD_REG_H
-#define SIPROXD_REG_H
+#ifndef SIPROXD_REGTABLE_H
+#define SIPROXD_REGTABLE_H
 
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -77,4 +77,4 @@ int	 reg_classic_serialize(char **, size_t *, time_t, time_t,
 	    const char *, const char *);
 int	 reg_classic_deserialize(const char *, size_t, time_t, time_t);
 
-#endif /* SIPROXD_REG_H */
+#endif /* SIPROXD_REGTABLE_H */

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "reg.h"
+#include "regtable.h"
 #include "unit.h"
 
 #define WALL	1700000000	/* wall clock at "now" */
