@@ -14,6 +14,10 @@ struct buf {
 };
 
 void	buf_add(struct buf *, const void *, size_t);
+/* To write in place: reserve, write at p + len, commit what was written. */
+void	buf_reserve(struct buf *, size_t);
+void	buf_commit(struct buf *, size_t);
+void	buf_drop(struct buf *, size_t);
 void	buf_str(struct buf *, const char *);
 void	buf_free(struct buf *);
 

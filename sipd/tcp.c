@@ -247,7 +247,7 @@ tcp_free(struct tcp_conn *c)
 		TAILQ_REMOVE(&c->wq, o, entry);
 		free(o);
 	}
-	free(c->rbuf);
+	buf_free(&c->rbuf);
 	free(c);
 }
 
@@ -540,8 +540,8 @@ tcp_crlf_only(const struct tcp_conn *c)
 {
 	size_t	i;
 
-	for (i = 0; i < c->rlen; i++)
-		if (c->rbuf[i] != '\r' && c->rbuf[i] != '\n')
+	for (i = 0; i < c->rbuf.len; i++)
+		if (c->rbuf.p[i] != '\r' && c->rbuf.p[i] != '\n')
 			return (0);
 	return (1);
 }
@@ -551,23 +551,24 @@ static int
 tcp_input(struct tcp_conn *c)
 {
 	const char	*why;
-	size_t		 off = 0, used = 0;
+	size_t		 off = 0, used = 0, left;
 	int		 r = TCP_FRAME_MORE;
 
 	c->busy = 1;
-	while (!c->closing && off < c->rlen) {
-		r = tcp_frame(c->rbuf + off, c->rlen - off, &used, &why);
+	while (!c->closing && off < c->rbuf.len) {
+		r = tcp_frame(c->rbuf.p + off, c->rbuf.len - off, &used, &why);
 		if (r == TCP_FRAME_MORE)
 			break;
 		if (r == TCP_FRAME_ERR) {
-			tcp_close(c, 1, "%s in \"%s\"", why, log_wire(c->rbuf +
-			    off, c->rlen - off < 64 ? c->rlen - off : 64));
+			left = c->rbuf.len - off;
+			tcp_close(c, 1, "%s in \"%s\"", why,
+			    log_wire(c->rbuf.p + off, left < 64 ? left : 64));
 			break;
 		}
 		if (r == TCP_FRAME_MSG) {
 			c->last = mono_ms();
 			c->gotmsg = 1;
-			tcp_deliver(c, c->rbuf + off, used);
+			tcp_deliver(c, c->rbuf.p + off, used);
 		} else if (r == TCP_FRAME_PING) {
 			c->last = mono_ms();
 			tcp_queue(c, "\r\n", 2, 0);
@@ -582,38 +583,16 @@ tcp_input(struct tcp_conn *c)
 	}
 	c->need = r == TCP_FRAME_MORE ? used : 0;
 	/* The pong to our ping: nothing follows it that would tell. */
-	if (c->rlen - off == 2 && c->pinged && c->rbuf[off] == '\r' &&
-	    c->rbuf[off + 1] == '\n') {
+	if (c->rbuf.len - off == 2 && c->pinged && c->rbuf.p[off] == '\r' &&
+	    c->rbuf.p[off + 1] == '\n') {
 		c->pinged = 0;
 		off += 2;
 	}
-	memmove(c->rbuf, c->rbuf + off, c->rlen - off);
-	c->rlen -= off;
+	buf_drop(&c->rbuf, off);
 	/* A message's first byte starts its clock (slowloris). */
-	if (c->rlen > 0 && !c->partial && !tcp_crlf_only(c))
+	if (c->rbuf.len > 0 && !c->partial && !tcp_crlf_only(c))
 		c->last = mono_ms();
-	c->partial = c->rlen > 0 && !tcp_crlf_only(c);
-	return (0);
-}
-
-/* Room to read into: the buffer grows up to the largest message. */
-static int
-tcp_rbuf_grow(struct tcp_conn *c)
-{
-	size_t	size;
-	char	*p;
-
-	if (c->rsize - c->rlen >= TCP_RCHUNK / 4)
-		return (0);
-	if (c->rsize >= TCP_MAXHDR + TCP_MAXBODY)
-		return (c->rsize > c->rlen ? 0 : -1);
-	size = c->rsize == 0 ? TCP_RCHUNK / 4 : c->rsize * 2;
-	if (size > TCP_MAXHDR + TCP_MAXBODY)
-		size = TCP_MAXHDR + TCP_MAXBODY;
-	if ((p = realloc(c->rbuf, size)) == NULL)
-		fatal("%s", __func__);
-	c->rbuf = p;
-	c->rsize = size;
+	c->partial = c->rbuf.len > 0 && !tcp_crlf_only(c);
 	return (0);
 }
 
@@ -626,31 +605,34 @@ tcp_got(struct tcp_conn *c, size_t n)
 		    "closed by the peer");
 		return (-1);
 	}
-	c->rlen += n;
-	if (c->rlen < c->need)
+	buf_commit(&c->rbuf, n);
+	if (c->rbuf.len < c->need)
 		return (0);
 	if (tcp_input(c) == -1)
 		return (-1);
 	/* An idle connection keeps no buffer. */
-	if (c->rlen == 0 && c->rsize > TCP_RCHUNK / 4) {
-		free(c->rbuf);
-		c->rbuf = NULL;
-		c->rsize = 0;
-	}
+	if (c->rbuf.len == 0 && c->rbuf.size > TCP_RCHUNK / 2)
+		buf_free(&c->rbuf);
 	return (0);
 }
 
-/* Room to read into, at most TCP_RCHUNK; 0: closed, the buffer full. */
+/*
+ * Room to read into, at most TCP_RCHUNK; 0: closed, the buffer full.  It
+ * grows by a quarter chunk at least, up to the largest message.
+ */
 size_t
 tcp_room(struct tcp_conn *c)
 {
-	size_t	room;
+	size_t	max = TCP_MAXHDR + TCP_MAXBODY, room;
 
-	if (tcp_rbuf_grow(c) == -1) {
+	if (c->rbuf.len >= max) {
 		tcp_close(c, 1, "read buffer full");
 		return (0);
 	}
-	room = c->rsize - c->rlen;
+	buf_reserve(&c->rbuf, TCP_RCHUNK / 4);
+	room = c->rbuf.size - c->rbuf.len - 1;
+	if (room > max - c->rbuf.len)
+		room = max - c->rbuf.len;
 	return (room < TCP_RCHUNK ? room : TCP_RCHUNK);
 }
 
@@ -667,7 +649,7 @@ tcp_read(int fd, short ev, void *arg)
 	}
 	if ((room = tcp_room(c)) == 0)
 		return;
-	if ((n = read(fd, c->rbuf + c->rlen, room)) == -1) {
+	if ((n = read(fd, c->rbuf.p + c->rbuf.len, room)) == -1) {
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			tcp_close(c, 0, "read: %s", strerror(errno));
 		return;

@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "buf.h"
+
 struct event;
 struct tls;
 
@@ -52,9 +54,7 @@ struct tcp_conn {
 	struct event		*rev;
 	struct event		*wev;
 	struct event		*tev;
-	char			*rbuf;
-	size_t			 rlen;
-	size_t			 rsize;
+	struct buf		 rbuf;		/* read, not yet a message */
 	size_t			 need;		/* no frame before this much */
 	struct tcp_outq		 wq;
 	size_t			 wqlen;		/* bytes */

@@ -307,7 +307,7 @@ tcptls_readall(struct tcp_conn *c)
 	for (i = 0; i < TLS_READS; i++) {
 		if ((room = tcp_room(c)) == 0)
 			return (-1);
-		n = tls_read(c->tls, c->rbuf + c->rlen, room);
+		n = tls_read(c->tls, c->rbuf.p + c->rbuf.len, room);
 		if (n == TLS_WANT_POLLIN)
 			return (0);
 		if (n == TLS_WANT_POLLOUT) {
