@@ -255,15 +255,21 @@ cache_remove(struct cache_entry *e)
 }
 
 static struct cache_entry *
-cache_find(const struct resolve_req *req)
+cache_find_key(const char *host, uint16_t port, int transport)
 {
 	struct cache_entry	key;
 
 	memset(&key, 0, sizeof(key));
-	key.host = req->host;
-	key.port = req->port;
-	key.transport = req->transport;
+	key.host = (char *)host;	/* only compared */
+	key.port = port;
+	key.transport = transport;
 	return (RB_FIND(resolve_cache_tree, &resolve_cache, &key));
+}
+
+static struct cache_entry *
+cache_find(const struct resolve_req *req)
+{
+	return (cache_find_key(req->host, req->port, req->transport));
 }
 
 static int
@@ -906,6 +912,18 @@ resolve_start(const char *host, uint16_t port, int transport, resolve_cb cb,
 	resolve_unref(req);
 	resolve_timer_update();
 	return (req);
+}
+
+int
+resolve_known(const char *host, uint16_t port, int transport)
+{
+	struct sockaddr_storage	 ss;
+	struct cache_entry	*e;
+
+	if (resolve_literal(host, 1, &ss) != 0 || !resolve_valid_name(host))
+		return (1);
+	return ((e = cache_find_key(host, port, transport)) != NULL &&
+	    e->expires > mono_now());
 }
 
 void

@@ -45,6 +45,11 @@ int			 resolve_init(struct event_base *, const char *);
 struct resolve_req	*resolve_start(const char *, uint16_t, int,
 			    resolve_cb, void *);
 void			 resolve_cancel(struct resolve_req *);
+/*
+ * 1 when resolve_start would answer without asking the network: an IP
+ * literal, a name that cannot be one, or an answer still in the cache.
+ */
+int			 resolve_known(const char *, uint16_t, int);
 void			 resolve_shutdown(void);
 const char		*resolve_strerror(int);
 

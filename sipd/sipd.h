@@ -61,6 +61,7 @@ struct sipx {
 	char			*host;
 	uint16_t		 port;
 	struct resolve_req	*rr;
+	int			 counted;	/* against its source (srclimit) */
 	struct sockaddr_storage	 dst;
 	int			 waiting;	/* answers due from rtpd */
 	int			 offer;		/* its SDP may open streams */

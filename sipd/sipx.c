@@ -50,7 +50,8 @@ void
 sipx_free(struct sipx *x)
 {
 	TAILQ_REMOVE(&sipxs, x, entry);
-	srclimit_give((struct sockaddr *)&x->from.src);
+	if (x->counted)
+		srclimit_give((struct sockaddr *)&x->from.src);
 	if (x->rr != NULL)
 		resolve_cancel(x->rr);
 	osip_message_free(x->msg);
@@ -76,15 +77,30 @@ sipx_find(uint32_t id)
 	return (NULL);
 }
 
-/* Take the message (ours from now on) towards host:port on side role_out. */
+static int
+sipx_rtransport(int transport)
+{
+	return (transport == TRANSPORT_TLS ? RESOLVE_TLS :
+	    transport == TRANSPORT_TCP ? RESOLVE_TCP : RESOLVE_UDP);
+}
+
+/*
+ * Take the message (ours from now on) towards host:port on side role_out.
+ * Only a message whose next hop needs a DNS query counts against its
+ * source's bound: one that goes to an address, or to a name in the cache,
+ * waits for nothing but sipd's and rtpd's next turn, and a PBX behind one
+ * address may send hundreds at once.
+ */
 void
 sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
     int transport, const char *host, uint16_t port, uint64_t loophash)
 {
 	static struct log_limit	 busy;
 	struct sipx		*x;
+	int			 counted;
 
-	if (srclimit_take((const struct sockaddr *)&from->src,
+	counted = !resolve_known(host, port, sipx_rtransport(transport));
+	if (counted && srclimit_take((const struct sockaddr *)&from->src,
 	    SRC_MAXPENDING) == -1) {
 		log_limited(&busy, LOG_INFO, "%s: %d messages in flight from "
 		    "there already: %s", log_sa((const struct sockaddr *)
@@ -99,6 +115,7 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 	    (x->host = strdup(host)) == NULL)
 		fatal("%s", __func__);
 	x->msg = m;
+	x->counted = counted;
 	x->from = *from;
 	x->role_out = role_out;
 	x->transport = transport;
@@ -114,9 +131,8 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 	x->from.body = NULL;
 	x->from.bodylen = 0;
 	TAILQ_INSERT_TAIL(&sipxs, x, entry);
-	x->rr = resolve_start(host, port, transport == TRANSPORT_TLS ?
-	    RESOLVE_TLS : transport == TRANSPORT_TCP ? RESOLVE_TCP :
-	    RESOLVE_UDP, sipx_resolved, x);
+	x->rr = resolve_start(host, port, sipx_rtransport(transport),
+	    sipx_resolved, x);
 	if (x->rr == NULL)
 		sipx_resolved(x, RESOLVE_EBADNAME, NULL, 0);
 }

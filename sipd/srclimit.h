@@ -7,7 +7,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#define SRC_MAXPENDING	64	/* messages of one source in flight */
+#define SRC_MAXPENDING	64	/* of one source waiting on DNS (sipx.c) */
 
 /*
  * Count one more for the source of sa (an IPv6 /64 counts as one,

@@ -27,9 +27,10 @@
 #   Runs for SECONDS or until SIGTERM; prints its counters.
 #
 #   python3 flood.py phones IP PROXY [-c CALLS] [-g REGS] [-C CONC]
-#	[-G REGCONC] [-k PACKETS] [-P USERS] [-q] [-m FILE -p PID,...]
+#	[-G REGCONC] [-k PACKETS] [-P USERS] [-u URI] [-q]
+#	[-m FILE -p PID,...]
 #   LAN phones on IP (SIP on :5062, RTP on :20000) that place CALLS calls
-#   to wan@uas.test through PROXY (ip:port), each with PACKETS RTP packets
+#   to URI (sip:wan@uas.test) through PROXY (ip:port), each with PACKETS RTP packets
 #   that must come back byte for byte through both relay legs, and REGS
 #   REGISTERs of USERS users@sip.test (every other round an unregister).
 #   At most CONC calls and REGCONC registrations at once.  Prints progress
@@ -500,7 +501,7 @@ class Call:
         self.next_rtp = 0
         self.started = time.monotonic()
         self.deadline = self.started + 20
-        self.txn = Txn(ph, self.request("INVITE", 1, "sip:wan@uas.test",
+        self.txn = Txn(ph, self.request("INVITE", 1, ph.uri,
                                         sdp(ph.ip, [PHONE_RTP_PORT])))
 
     def request(self, method, cseq, uri, body=b"", extra=()):
@@ -511,7 +512,7 @@ class Call:
                  "Max-Forwards: 70"]
         lines += ["Route: %s" % r for r in self.route]
         lines += ["From: <sip:phone1@sip.test>;tag=%s" % self.tag,
-                  "To: %s" % (self.to or "<sip:wan@uas.test>"),
+                  "To: %s" % (self.to or "<%s>" % ph.uri),
                   "Call-ID: %s" % self.cid,
                   "CSeq: %d %s" % (cseq, method),
                   "Contact: <sip:phone1@%s:%d>" % (ph.ip, ph.port)]
@@ -646,6 +647,7 @@ class Phones:
         self.proxy = hostport(a.proxy)
         self.packets = a.packets
         self.users = a.users
+        self.uri = a.uri
         self.quiet = a.quiet
         self.sip = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sip.bind((self.ip, self.port))
@@ -829,6 +831,7 @@ def main():
     h.add_argument("-G", "--regconc", type=int, default=10)
     h.add_argument("-k", "--packets", type=int, default=10)
     h.add_argument("-P", "--users", type=int, default=100)
+    h.add_argument("-u", "--uri", default="sip:wan@uas.test")
     h.add_argument("-q", "--quiet", action="store_true")
     h.add_argument("-m", "--mem")
     h.add_argument("-p", "--pids")
