@@ -233,44 +233,29 @@ conf_new(void)
 	return (conf);
 }
 
-static void
-conf_free_acls(struct conf_acl_list *list)
-{
-	struct conf_acl	*a;
-
-	while ((a = TAILQ_FIRST(list)) != NULL) {
-		TAILQ_REMOVE(list, a, entry);
-		free(a);
-	}
-}
-
-static void
-conf_free_strs(struct conf_str_list *list)
-{
-	struct conf_str	*s;
-
-	while ((s = TAILQ_FIRST(list)) != NULL) {
-		TAILQ_REMOVE(list, s, entry);
-		free(s);
-	}
-}
+/* Free every element of a TAILQ whose elements are one malloc each. */
+#define CONF_LIST_FREE(head, var) do {				\
+	while (((var) = TAILQ_FIRST(head)) != NULL) {			\
+		TAILQ_REMOVE((head), (var), entry);			\
+		free(var);						\
+	}								\
+} while (0)
 
 void
 conf_free(struct siproxd_conf *conf)
 {
+	struct conf_acl		*a;
 	struct conf_domain	*d;
+	struct conf_str		*s;
 
 	if (conf == NULL)
 		return;
-	conf_free_acls(&conf->hosts_allow_reg);
-	conf_free_acls(&conf->hosts_allow_sip);
-	conf_free_acls(&conf->hosts_deny_sip);
-	while ((d = TAILQ_FIRST(&conf->outbound_domains)) != NULL) {
-		TAILQ_REMOVE(&conf->outbound_domains, d, entry);
-		free(d);
-	}
-	conf_free_strs(&conf->mask_hosts);
-	conf_free_strs(&conf->ignored);
+	CONF_LIST_FREE(&conf->hosts_allow_reg, a);
+	CONF_LIST_FREE(&conf->hosts_allow_sip, a);
+	CONF_LIST_FREE(&conf->hosts_deny_sip, a);
+	CONF_LIST_FREE(&conf->outbound_domains, d);
+	CONF_LIST_FREE(&conf->mask_hosts, s);
+	CONF_LIST_FREE(&conf->ignored, s);
 	if (mod_set_free != NULL)
 		mod_set_free(conf->mods);
 	/* the struct holds proxy_auth_passwd */
