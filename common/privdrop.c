@@ -2,7 +2,6 @@
 /* A child's way down from root: chroot, drop ids and capabilities, sandbox. */
 
 #include <sys/types.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -19,16 +18,6 @@
 #ifndef SIPROXD_EMPTYDIR
 #define SIPROXD_EMPTYDIR	"/var/empty"
 #endif
-
-static const char *const proc_names[] = { "parent", "sipd", "rtpd" };
-
-const char *
-proc_name(int proc)
-{
-	if (proc < 0 || proc > PROC_RTPD)
-		return ("?");
-	return (proc_names[proc]);
-}
 
 /*
  * NULL if dir is fit to be a chroot: a directory nobody but root can
@@ -95,17 +84,4 @@ privdrop_child(const struct siproxd_conf *conf, int proc)
 	proc_drop_caps();
 	proc_no_new_privs();
 	proc_sandbox(proc);
-}
-
-/* rtpd holds two sockets per relayed stream: take all the fds we may. */
-void
-proc_raise_nofile(void)
-{
-	struct rlimit	rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == rl.rlim_max)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
-		log_warn("setrlimit RLIMIT_NOFILE");
 }

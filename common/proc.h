@@ -18,10 +18,12 @@ void		 proc_drop_caps(void);
 void		 proc_no_new_privs(void);
 void		 proc_sandbox(int);
 
-/* privdrop.c */
+/* proc.c */
+const char	*proc_name(int);
 void		 proc_raise_nofile(void);
+
+/* privdrop.c */
 void		 privdrop_child(const struct siproxd_conf *, int);
 const char	*privdrop_check_chroot(const char *);
-const char	*proc_name(int);
 
 #endif /* SIPROXD_PROC_H */
