@@ -10,7 +10,10 @@
 
 struct siproxd_conf;
 
-/* One file per OS: proc_linux.c, proc_openbsd.c, proc_freebsd.c. */
+/*
+ * One file per OS: proc_linux.c, proc_openbsd.c, proc_freebsd.c; what
+ * both BSDs do alike is in proc_bsd.c.
+ */
 void		 proc_title_init(int, char **);
 void		 proc_title(const char *);
 char		*proc_self_path(const char *);

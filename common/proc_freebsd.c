@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* FreeBSD: native process titles and Capsicum. Not built on Linux. */
+/* FreeBSD: its own path, no_new_privs and Capsicum. Not built on Linux. */
 
 #include <sys/types.h>
 #include <sys/capsicum.h>
@@ -15,17 +15,6 @@
 #include "log.h"
 #include "proc.h"
 
-void
-proc_title_init(int argc, char **argv)
-{
-}
-
-void
-proc_title(const char *title)
-{
-	setproctitle("%s", title);
-}
-
 char *
 proc_self_path(const char *argv0)
 {
@@ -39,11 +28,6 @@ proc_self_path(const char *argv0)
 	if ((p = strdup(buf)) == NULL)
 		fatal("strdup");
 	return (p);
-}
-
-void
-proc_drop_caps(void)
-{
 }
 
 void

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* OpenBSD: native process titles, pledge(2) and unveil(2). Not built on Linux. */
+/* OpenBSD: its own path, pledge(2) and unveil(2). Not built on Linux. */
 
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -12,17 +12,6 @@
 #include "log.h"
 #include "proc.h"
 
-void
-proc_title_init(int argc, char **argv)
-{
-}
-
-void
-proc_title(const char *title)
-{
-	setproctitle("%s", title);
-}
-
 /* OpenBSD has no /proc: the daemon must be started by absolute path. */
 char *
 proc_self_path(const char *argv0)
@@ -34,12 +23,6 @@ proc_self_path(const char *argv0)
 	if ((p = strdup(argv0)) == NULL)
 		fatal("strdup");
 	return (p);
-}
-
-/* No capabilities on OpenBSD: the uid change took everything. */
-void
-proc_drop_caps(void)
-{
 }
 
 /* pledge(2) is one-way: nothing to set. */
