@@ -83,6 +83,10 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 	[MSG_HA_SOCKET] =	FIXED("ha-socket", struct msg_result, FD_MAYBE),
 	[MSG_FASTPATH_MAP] =	FIXED("fastpath-map", struct msg_fastpath_map,
 				    FD_YES),
+	[MSG_RELAY_STATE] =	FIXED("relay-state", struct msg_relay_state,
+				    FD_NO),
+	[MSG_RELAY_RESTORE] =	FIXED("relay-restore", struct msg_relay_state,
+				    FD_NO),
 };
 
 static void	msgchan_cb(int, short, void *);

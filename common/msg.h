@@ -59,6 +59,8 @@ enum msg_type {
 	MSG_HA_SOCKET_REQ,	/* sipd -> parent: a connection to ha_redis */
 	MSG_HA_SOCKET,		/* parent -> sipd (+fd unless error) */
 	MSG_FASTPATH_MAP,	/* parent -> rtpd (+fd): the kernel's stream map */
+	MSG_RELAY_STATE,	/* rtpd -> sipd: a stream, for the partner */
+	MSG_RELAY_RESTORE,	/* sipd -> rtpd: a stream the partner held */
 	MSG_TYPE_MAX
 };
 
@@ -139,6 +141,14 @@ struct msg_tcp_socket {
 };
 
 /* A media stream of a call: (call, stream) is the key in rtpd. */
+
+/*
+ * Streams a call may have: the SDP of one made-up answer could otherwise
+ * take the whole port range.  sipd refuses later m= lines (port 0, RFC
+ * 3264 §6), the others work.
+ */
+#define RELAY_STREAMS_MAX	8
+
 #define RELAY_F_HOLD	0x01	/* c= 0.0.0.0: the sender does not listen */
 #define RELAY_F_ANSWER	0x02	/* SDP of a 2xx: the call is answered */
 #define RELAY_F_OFFER	0x04	/* an offer: may open a new stream; without
@@ -196,6 +206,38 @@ struct msg_relay_stats {
 	uint8_t			pad[5];
 	struct msg_relay_count	leg[ROLE_MAX];
 	uint64_t		dropped;	/* from anyone else */
+};
+
+/*
+ * A stream as rtpd holds it, written to Redis (ha_redis) so that the
+ * failover partner can take it over on the same ports, its endpoints
+ * still locked: rtpd sends it when it changes, sipd sends it back to the
+ * partner's rtpd to restore it.
+ */
+#define RELAY_L_DST	0x01	/* dst[] holds the endpoint */
+#define RELAY_L_RTP	0x02	/* RTP's source learned and locked */
+#define RELAY_L_RTCP	0x04	/* RTCP's likewise */
+#define RELAY_L_HOLD	0x08	/* on hold: nothing goes there */
+#define RELAY_L_ALL	0x0f
+
+struct msg_relay_leg {
+	struct msg_addr	dst[2];		/* the endpoint: RTP, RTCP */
+	struct msg_addr	sig;		/* the SIP hop its SDP came from */
+	uint16_t	port;		/* our RTP port on this side */
+	uint8_t		family;		/* MSG_AF_* of our sockets */
+	uint8_t		flags;		/* RELAY_L_* */
+};
+
+#define RELAY_S_GONE	0x01	/* closed: the call ended */
+#define RELAY_S_LOST	0x02	/* no longer held here (expired, not
+				   restored): the record stays */
+
+struct msg_relay_state {
+	uint64_t		call;
+	uint16_t		stream;
+	uint8_t			flags;		/* RELAY_S_* */
+	uint8_t			pad[5];
+	struct msg_relay_leg	leg[ROLE_MAX];
 };
 
 /*

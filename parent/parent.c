@@ -156,6 +156,8 @@ parent_rtpd_conf(const struct siproxd_conf *conf)
 	rc->rtp_dscp = conf->rtp_dscp;
 	rc->rtp_input_dejitter = conf->rtp_input_dejitter;
 	rc->rtp_output_dejitter = conf->rtp_output_dejitter;
+	/* only whether there is one: rtpd's streams then go to sipd too */
+	memcpy(rc->ha_redis, conf->ha_redis, sizeof(rc->ha_redis));
 	return (rc);
 }
 

@@ -58,6 +58,9 @@ rtpd_dispatch_sipd(struct msg *m)
 	case MSG_RELAY_STATS_REQ:
 		stream_stats();
 		break;
+	case MSG_RELAY_RESTORE:
+		stream_restore(m);
+		break;
 	default:
 		fatalx("unexpected %s from sipd", msg_typename(m->hdr.type));
 	}

@@ -84,6 +84,8 @@ struct rstream {
 	struct rleg		 leg[ROLE_MAX];
 	time_t			 last;		/* last packet (monotonic s) */
 	int			 answered;
+	int			 restored;	/* from the partner's record */
+	time_t			 told;		/* state last sent to sipd */
 	int			 want;		/* sockets still to come */
 	int			 reply;		/* a sipd request waits */
 	uint32_t		 reply_id;
@@ -101,6 +103,7 @@ void	 stream_ctl(struct msg *);
 void	 stream_stats(void);
 void	 stream_pace(void);
 int	 stream_delay(const struct rleg *);
+void	 stream_restore(struct msg *);
 
 /* offload.c: locked legs in the kernel's fast path */
 void	 offload_init(struct msg *);

@@ -66,6 +66,7 @@ static unsigned long		 tick_packets;	/* relayed since the tick */
 static int			 pacing;
 
 static void	stream_read(int, short, void *);
+static void	state_lost(uint64_t, uint16_t);
 static void	rs_free(struct rstream *);
 
 static int
@@ -151,6 +152,21 @@ port_free(int role, uint16_t port)
 	i = (port - port_base) / 2;
 	if (i < nports)
 		ports_used[role][i] = 0;
+}
+
+/* The partner's port on this side, if it is in our range and free. */
+static int
+port_take(int role, uint16_t port)
+{
+	size_t	i;
+
+	if (port < port_base || (port - port_base) % 2 != 0)
+		return (-1);
+	i = (port - port_base) / 2;
+	if (i >= nports || ports_used[role][i])
+		return (-1);
+	ports_used[role][i] = 1;
+	return (0);
 }
 
 static void
@@ -407,6 +423,57 @@ leg_set_peer(struct rleg *l, const struct msg_relay_open *o)
 	l->have_dst = 1;
 }
 
+static int
+ha_on(void)
+{
+	return (child->conf->ha_redis[0] != '\0');
+}
+
+static void
+state_leg(struct msg_relay_leg *ml, const struct rleg *l)
+{
+	int	k;
+
+	ml->port = l->port;
+	ml->family = l->family == AF_INET6 ? MSG_AF_INET6 : MSG_AF_INET;
+	if (l->have_dst) {
+		ml->flags |= RELAY_L_DST;
+		for (k = RTP; k <= RTCP; k++)
+			msg_addr_from_sa(&ml->dst[k],
+			    (const struct sockaddr *)&l->dst[k]);
+	}
+	msg_addr_from_sa(&ml->sig, (const struct sockaddr *)&l->sig);
+	if (l->learned[RTP])
+		ml->flags |= RELAY_L_RTP;
+	if (l->learned[RTCP])
+		ml->flags |= RELAY_L_RTCP;
+	if (l->hold)
+		ml->flags |= RELAY_L_HOLD;
+}
+
+/*
+ * With ha_redis, sipd writes an answered stream for the partner: when
+ * its sockets are there, when a leg locks, now and then while media
+ * flows (the record's TTL is rtp_timeout), and when it goes.
+ */
+static void
+state_send(struct rstream *st, int flags)
+{
+	struct msg_relay_state	s;
+	int			r;
+
+	if (!ha_on() || !st->answered || st->want > 0)
+		return;
+	memset(&s, 0, sizeof(s));
+	s.call = st->call;
+	s.stream = st->index;
+	s.flags = flags;
+	for (r = 0; r < ROLE_MAX; r++)
+		state_leg(&s.leg[r], &st->leg[r]);
+	st->told = mono_now();
+	msg_send(&child->sibling, MSG_RELAY_STATE, 0, -1, &s, sizeof(s));
+}
+
 /*
  * The range is full: one line a second at most, or an SDP with hundreds
  * of m= lines (or a flood of INVITEs) writes hundreds of them.
@@ -451,6 +518,7 @@ stream_open(struct msg *m)
 	offload_sync(st);
 	if (st->want == 0) {
 		reply(st, m->hdr.id, to, 0);
+		state_send(st, 0);
 		return;
 	}
 	st->reply = 1;
@@ -502,6 +570,8 @@ stream_socket(struct msg *m)
 		if (st->reply)
 			reply(st, st->reply_id, st->reply_role, r.error);
 		st->reply = 0;
+		if (st->restored)
+			state_lost(st->call, st->index);
 		rs_free(st);
 		return;
 	}
@@ -515,6 +585,7 @@ stream_socket(struct msg *m)
 		st->reply = 0;
 		reply(st, st->reply_id, st->reply_role, 0);
 	}
+	state_send(st, 0);
 }
 
 void
@@ -537,6 +608,7 @@ stream_close(struct msg *m)
 		    (unsigned long long)st->leg[1].packets);
 		offload_read(st);
 		send_stats(st, RELAY_W_CLOSED);
+		state_send(st, RELAY_S_GONE);
 		if (!st->reply)
 			rs_free(st);
 		else {
@@ -544,6 +616,86 @@ stream_close(struct msg *m)
 			rs_free(st);
 		}
 	}
+}
+
+/* A stream we could not take from the partner: sipd forgets it. */
+static void
+state_lost(uint64_t call, uint16_t index)
+{
+	struct msg_relay_state	s;
+
+	memset(&s, 0, sizeof(s));
+	s.call = call;
+	s.stream = index;
+	s.flags = RELAY_S_LOST;
+	msg_send(&child->sibling, MSG_RELAY_STATE, 0, -1, &s, sizeof(s));
+}
+
+static void
+leg_restore(struct rleg *l, const struct msg_relay_leg *ml)
+{
+	int	k;
+
+	l->family = ml->family == MSG_AF_INET6 ? AF_INET6 : AF_INET;
+	l->port = ml->port;
+	if (ml->sig.family != 0 && msg_addr_to_sa(&ml->sig, &l->sig) == -1)
+		fatalx("bad relay-restore from sipd");
+	l->hold = (ml->flags & RELAY_L_HOLD) != 0;
+	if (ml->flags & RELAY_L_DST) {
+		for (k = RTP; k <= RTCP; k++)
+			if (msg_addr_to_sa(&ml->dst[k], &l->dst[k]) == -1)
+				fatalx("bad relay-restore from sipd");
+		l->have_dst = 1;
+		l->learned[RTP] = (ml->flags & RELAY_L_RTP) != 0;
+		l->learned[RTCP] = (ml->flags & RELAY_L_RTCP) != 0;
+	}
+	if (l->port != 0) {
+		sock_request(l, RTP);
+		sock_request(l, RTCP);
+	}
+}
+
+/*
+ * The partner's stream (ha_redis): on the ports it had, its endpoints
+ * locked as they were, so media goes on at once both ways.  One we hold
+ * already is ours and newer.
+ */
+void
+stream_restore(struct msg *m)
+{
+	static struct log_limit	 lim;
+	struct msg_relay_state	 s;
+	struct rstream		*st;
+	int			 r, took[ROLE_MAX] = { 0, 0 };
+
+	memcpy(&s, m->data, sizeof(s));
+	if (rs_find(s.call, s.stream) != NULL)
+		return;
+	for (r = 0; r < ROLE_MAX; r++) {
+		if (s.leg[r].family != MSG_AF_INET &&
+		    s.leg[r].family != MSG_AF_INET6)
+			fatalx("bad relay-restore from sipd");
+		if (s.leg[r].port != 0 && port_take(r, s.leg[r].port) == -1)
+			break;
+		took[r] = s.leg[r].port != 0;
+	}
+	if (r < ROLE_MAX) {
+		log_limited(&lim, LOG_WARNING, "%016llx/%u: the partner's "
+		    "port %u is in use or outside the range: not taken over",
+		    (unsigned long long)s.call, s.stream, s.leg[r].port);
+		for (r = 0; r < ROLE_MAX; r++)
+			if (took[r])
+				port_free(r, s.leg[r].port);
+		state_lost(s.call, s.stream);
+		return;
+	}
+	st = rs_get(s.call, s.stream);
+	st->answered = st->restored = 1;
+	for (r = 0; r < ROLE_MAX; r++)
+		leg_restore(&st->leg[r], &s.leg[r]);
+	log_info("%016llx/%u: taken over from the partner, ports %u/%u",
+	    (unsigned long long)s.call, s.stream,
+	    s.leg[ROLE_INBOUND].port, s.leg[ROLE_OUTBOUND].port);
 }
 
 /*
@@ -675,8 +827,10 @@ stream_read(int fd, short ev, void *arg)
 	}
 	if (got > 0)
 		st->last = mono_now();
-	if (learned_now)
+	if (learned_now) {
 		offload_sync(st);
+		state_send(st, 0);
+	}
 	turn_packets += got;
 	tick_packets += got;
 }
@@ -712,6 +866,7 @@ expire(struct rstream *st)
 	    child->conf->rtp_timeout);
 	offload_read(st);
 	send_stats(st, RELAY_W_EXPIRED);
+	state_send(st, RELAY_S_LOST);
 	rs_free(st);
 }
 
@@ -720,10 +875,13 @@ stream_tick(int fd, short ev, void *arg)
 {
 	struct rstream	*st, *next;
 	time_t		 now = mono_now();
+	time_t		 refresh = child->conf->rtp_timeout / 3 + 1;
 
 	pacing = tick_packets >= RTP_PACE_PPS;
 	tick_packets = 0;
 	RB_FOREACH_SAFE(st, rstream_tree, &streams, next) {
+		if (now - st->told >= refresh && now - st->last < refresh)
+			state_send(st, 0);
 		if (st->reply || now - st->last < child->conf->rtp_timeout)
 			continue;
 		/* the kernel may have relayed what we did not see */

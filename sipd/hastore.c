@@ -18,6 +18,7 @@
 
 #include "child.h"
 #include "conf.h"
+#include "hacall.h"
 #include "hastore.h"
 #include "log.h"
 #include "mono.h"
@@ -47,6 +48,7 @@ enum ha_state { HA_OFF, HA_ASKED, HA_CONNECTING, HA_UP };
 struct ha_wait {
 	TAILQ_ENTRY(ha_wait)	 entry;
 	int			 cmd;		/* HA_C_* */
+	int			 kind;		/* HA_K_*: what a load fetches */
 	int			 last;		/* the load's last MGET */
 	time_t			 sent;
 };
@@ -72,6 +74,8 @@ static struct {
 	time_t			 since;		/* of the state */
 	time_t			 pinged;
 	int			 loading;
+	int			 kind;		/* of the load's scan */
+	int			 again;		/* load once more when done */
 	int			 resync;	/* write all once loaded */
 	int			 down_logged;
 	int			 toofull;	/* output past HA_OUTMAX */
@@ -80,7 +84,7 @@ static struct {
 	size_t			 pwlen;
 	char			 where[CONF_PATHLEN];
 	unsigned long long	 stat_sets, stat_dels, stat_bytes;
-	unsigned long long	 stat_loaded, stat_bad;
+	unsigned long long	 stat_loaded, stat_calls, stat_bad;
 } ha = {
 	.wait = TAILQ_HEAD_INITIALIZER(ha.wait),
 	.queue = TAILQ_HEAD_INITIALIZER(ha.queue),
@@ -90,7 +94,7 @@ static struct {
 static void	ha_down(const char *);
 static void	ha_load(const char *);
 
-static int
+int
 ha_on(void)
 {
 	return (child != NULL && child->conf != NULL &&
@@ -212,6 +216,7 @@ ha_send(int cmd, int last, int argc, const char **argv, const size_t *lens)
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		fatal("%s", __func__);
 	w->cmd = cmd;
+	w->kind = ha.kind;
 	w->last = last;
 	w->sent = mono_now();
 	TAILQ_INSERT_TAIL(&ha.wait, w, entry);
@@ -221,31 +226,40 @@ ha_send(int cmd, int last, int argc, const char **argv, const size_t *lens)
 		ha.toofull = 1;
 }
 
-static void
-ha_set(const struct reg_binding *b, time_t now)
+/* SET key val EX ttl, if Redis is there; else all is written when back. */
+void
+ha_write(const char *key, const char *val, size_t vlen, long long ttl)
 {
-	char		 key[CONF_STRLEN + 32], ttl[24], tag[CONF_STRLEN + 8];
-	char		*val;
-	const char	*argv[5];
-	size_t		 lens[5], vlen;
+	char		 t[24];
+	const char	*argv[5] = { "SET", key, val, "EX", t };
+	size_t		 lens[5];
 
-	ha_key(b, key, sizeof(key));
-	snprintf(ttl, sizeof(ttl), "%lld", (long long)(b->expires - now));
-	snprintf(tag, sizeof(tag), "node=%s", child->conf->ha_node[0] != '\0' ?
-	    child->conf->ha_node : "-");
-	reg_record(b, tag, now, time(NULL), &val, &vlen);
-	argv[0] = "SET";
-	argv[1] = key;
-	argv[2] = val;
-	argv[3] = "EX";
-	argv[4] = ttl;
+	if (ha.state != HA_UP) {
+		ha.resync = 1;
+		return;
+	}
+	snprintf(t, sizeof(t), "%lld", ttl);
 	lens[0] = 3;
 	lens[1] = strlen(key);
 	lens[2] = vlen;
 	lens[3] = 2;
-	lens[4] = strlen(ttl);
+	lens[4] = strlen(t);
 	ha_send(HA_C_WRITE, 0, 5, argv, lens);
 	ha.stat_sets++;
+}
+
+static void
+ha_set(const struct reg_binding *b, time_t now)
+{
+	char		 key[CONF_STRLEN + 32], tag[CONF_STRLEN + 8];
+	char		*val;
+	size_t		 vlen;
+
+	ha_key(b, key, sizeof(key));
+	snprintf(tag, sizeof(tag), "node=%s", child->conf->ha_node[0] != '\0' ?
+	    child->conf->ha_node : "-");
+	reg_record(b, tag, now, time(NULL), &val, &vlen);
+	ha_write(key, val, vlen, b->expires - now);
 	free(val);
 }
 
@@ -281,8 +295,10 @@ ha_resync(void)
 		free(d);
 	}
 	ha.ndels = 0;
-	if (ha.resync)
+	if (ha.resync) {
 		reg_foreach(ha_set_each, &now);
+		hacall_resync();
+	}
 	ha.resync = 0;
 }
 
@@ -290,7 +306,6 @@ ha_resync(void)
 static void
 ha_watch(struct reg_binding *b, int gone)
 {
-	struct ha_del	*d;
 	char		 key[CONF_STRLEN + 32];
 
 	if (!ha_on())
@@ -312,6 +327,15 @@ ha_watch(struct reg_binding *b, int gone)
 	if (b->pending || b->expires <= mono_now())
 		return;
 	ha_key(b, key, sizeof(key));
+	ha_remove(key);
+}
+
+/* DEL key now, or once Redis is back. */
+void
+ha_remove(const char *key)
+{
+	struct ha_del	*d;
+
 	if (ha.state == HA_UP) {
 		ha_del_send(key);
 		return;
@@ -345,7 +369,7 @@ ha_flush(void)
 
 /* A record from Redis, merged into the table (reg_merge checks it all). */
 static void
-ha_record(const struct ha_reply *r)
+ha_record(const struct ha_reply *r, int kind)
 {
 	const char	*why;
 	int		 n;
@@ -356,11 +380,28 @@ ha_record(const struct ha_reply *r)
 		ha.stat_bad++;
 		return;
 	}
-	n = reg_merge(r->str, r->len, mono_now(), time(NULL), &why);
-	if (n == 1)
+	if (kind == HA_K_CALL)
+		n = hacall_merge(r->str, r->len, &why);
+	else
+		n = reg_merge(r->str, r->len, mono_now(), time(NULL), &why);
+	if (n == 1 && kind == HA_K_CALL)
+		ha.stat_calls++;
+	else if (n == 1)
 		ha.stat_loaded++;
 	else if (n == -1 && ha.stat_bad++ < 10)
-		log_warnx("redis: a record: %s", why);
+		log_warnx("redis: a %s record: %s", kind == HA_K_CALL ?
+		    "call" : "registration", why);
+}
+
+/* A scan of one kind is through: the calls' next, then we are done. */
+static void
+ha_scan_done(int kind)
+{
+	if (kind == HA_K_REG) {
+		ha.kind = HA_K_CALL;
+		ha_load("0");
+	} else
+		ha_loaded();
 }
 
 static int
@@ -418,21 +459,21 @@ ha_scanned(const struct ha_reply *r)
 	if (!last)
 		ha_load(r->element[0]->str);
 	else if (n == 1)
-		ha_loaded();
+		ha_scan_done(ha.kind);
 	return (NULL);
 }
 
 static const char *
-ha_fetched(const struct ha_reply *r, int last)
+ha_fetched(const struct ha_reply *r, int kind, int last)
 {
 	size_t	i;
 
 	if (r->type != REDIS_REPLY_ARRAY)
 		return ("MGET: not an array");
 	for (i = 0; i < r->elements; i++)
-		ha_record(r->element[i]);
+		ha_record(r->element[i], kind);
 	if (last)
-		ha_loaded();
+		ha_scan_done(kind);
 	return (NULL);
 }
 
@@ -450,8 +491,15 @@ ha_loaded(void)
 	if (ha.stat_loaded > 0)
 		log_info("redis: %llu registrations taken from the partner",
 		    ha.stat_loaded);
-	ha.stat_loaded = 0;
+	if (ha.stat_calls > 0)
+		log_info("redis: %llu calls taken from the partner",
+		    ha.stat_calls);
+	ha.stat_loaded = ha.stat_calls = 0;
 	ha_resync();
+	if (ha.again) {
+		ha.again = 0;
+		ha_takeover();
+	}
 }
 
 /* One reply, for the command at the head of the queue. */
@@ -475,7 +523,7 @@ ha_reply(const struct ha_reply *r, const struct ha_wait *w)
 	case HA_C_SCAN:
 		return (ha_scanned(r));
 	case HA_C_MGET:
-		return (ha_fetched(r, w->last));
+		return (ha_fetched(r, w->kind, w->last));
 	}
 	return ("unknown command");
 }
@@ -541,6 +589,7 @@ ha_clear(void)
 		free(w);
 	}
 	ha.loading = 0;
+	ha.again = 0;
 	ha.toofull = 0;
 }
 
@@ -576,7 +625,8 @@ ha_load(const char *cursor)
 	size_t		 lens[6];
 	int		 i;
 
-	snprintf(match, sizeof(match), "%sreg:*", child->conf->ha_prefix);
+	snprintf(match, sizeof(match), "%s%s:*", child->conf->ha_prefix,
+	    ha.kind == HA_K_CALL ? "call" : "reg");
 	argv[0] = "SCAN";
 	argv[1] = cursor;
 	argv[2] = "MATCH";
@@ -598,6 +648,7 @@ ha_up(void)
 		fatal("%s", __func__);
 	if (ha.password != NULL)
 		ha_auth();
+	ha.kind = HA_K_REG;
 	ha_load("0");
 }
 
@@ -671,6 +722,7 @@ ha_tick(int fd, short ev, void *arg)
 
 	if (!ha_on())
 		return;
+	hacall_tick(now);
 	switch (ha.state) {
 	case HA_OFF:
 		ha_connect();
@@ -746,8 +798,15 @@ ha_start(void)
 void
 ha_takeover(void)
 {
-	if (ha.state == HA_UP && !ha.loading)
-		ha_load("0");
+	if (ha.state != HA_UP)
+		return;
+	if (ha.loading) {
+		/* the other side's address may come while we load */
+		ha.again = 1;
+		return;
+	}
+	ha.kind = HA_K_REG;
+	ha_load("0");
 }
 
 void
@@ -760,11 +819,12 @@ ha_stats(void (*cb)(const char *, unsigned long long, void *), void *arg)
 	cb("redis_dels", ha.stat_dels, arg);
 	cb("redis_bytes_out", ha.stat_bytes, arg);
 	cb("redis_bad_records", ha.stat_bad, arg);
+	cb("redis_calls", hacall_count(), arg);
 }
 
 /* For the fuzz harness: a connection waiting for the reply to cmd. */
 void
-ha_fuzz_begin(int cmd, int last)
+ha_fuzz_begin(int cmd, int kind, int last)
 {
 	struct ha_wait	*w;
 
@@ -776,6 +836,7 @@ ha_fuzz_begin(int cmd, int last)
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		fatal("%s", __func__);
 	w->cmd = cmd;
+	w->kind = ha.kind = kind;
 	w->last = last;
 	TAILQ_INSERT_TAIL(&ha.wait, w, entry);
 }

@@ -15,6 +15,10 @@ struct msg;
 #define HA_C_MGET	3
 #define HA_C_PING	4
 
+/* What a load fetches: the registrations, then the calls. */
+#define HA_K_REG	0
+#define HA_K_CALL	1
+
 /* A reply as we keep it: built only within the size limits. */
 struct ha_reply {
 	int			 type;		/* REDIS_REPLY_* */
@@ -25,6 +29,9 @@ struct ha_reply {
 	struct ha_reply		**element;
 };
 
+int	 ha_on(void);
+void	 ha_write(const char *, const char *, size_t, long long);
+void	 ha_remove(const char *);
 void	 ha_config(void);
 void	 ha_start(void);
 void	 ha_password(const void *, size_t);
@@ -37,7 +44,7 @@ void	 ha_stats(void (*)(const char *, unsigned long long, void *), void *);
 /* Bytes from Redis; NULL, or why the connection must be dropped. */
 const char *ha_input(const char *, size_t);
 void	 ha_reply_free(void *);
-void	 ha_fuzz_begin(int, int);
+void	 ha_fuzz_begin(int, int, int);
 void	 ha_fuzz_end(void);
 
 #endif /* SIPROXD_HASTORE_H */

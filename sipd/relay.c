@@ -12,6 +12,8 @@
 #include "addr.h"
 #include "child.h"
 #include "conf.h"
+#include "hacall.h"
+#include "hastore.h"
 #include "log.h"
 #include "mod.h"
 #include "opaque.h"
@@ -54,13 +56,6 @@ relay_stats_request(void)
 		msg_send(&child->sibling, MSG_RELAY_STATS_REQ, 0, -1, NULL, 0);
 }
 
-/*
- * Streams a call may have: the SDP of one made-up answer could otherwise
- * take the whole port range.  Later m= lines are refused (port 0, RFC 3264
- * §6), the others work.
- */
-#define RELAY_STREAMS_MAX	8
-
 /* Is there anything to relay for this stream? */
 static int
 relayable(const struct sdp_media *md)
@@ -87,8 +82,14 @@ relay_request(struct sipx *x, int from)
 {
 	struct msg_relay_open	 o;
 	struct sdp_media	*md;
+	char			*cid;
 	size_t			 i;
 	int			 n = 0;
+
+	if (ha_on() && osip_call_id_to_str(x->msg->call_id, &cid) == 0) {
+		hacall_note(x->callkey, cid);
+		osip_free(cid);
+	}
 
 	for (i = 0; i < x->sdp->nmedia; i++) {
 		md = &x->sdp->media[i];
@@ -174,6 +175,9 @@ relay_dispatch(struct msg *m)
 		if (s.why >= RELAY_W_MAX)
 			fatalx("relay-stats from rtpd: bad reason %u", s.why);
 		stats_stream(&s);
+		break;
+	case MSG_RELAY_STATE:
+		hacall_state(m);
 		break;
 	default:
 		fatalx("unexpected %s from rtpd", msg_typename(m->hdr.type));

@@ -85,6 +85,29 @@ check "the record names this box (ha_node)" \
 check "a new registration is written at once" reg phone2 5062
 check "phone2's record is there" wait_for 2 has_record phone2
 
+# 2b. A call with media: rtpd's streams reach Redis through sipd, the
+# endpoints locked as rtpd learned them; the BYE removes the record.
+calls() { rcli "$SOCK" "$PW" --scan --pattern 't1:call:*'; }
+call_rec() { for _k in $(calls); do rcli "$SOCK" "$PW" get "$_k"; done; }
+out_call r1 10.0.0.1:5060
+check "a call with media both ways" talk 16000 "$P_IN" 26000 "$P_OUT"
+# LAN leg: our port P_IN, IPv4, DST|RTP (3), the phone's RTP and RTCP,
+# the SIP hop of its SDP; WAN leg likewise.
+LEGS="0 $P_IN 4 3 10.0.0.2/16000 10.0.0.2/16001 10.0.0.2/5061"
+LEGS="$LEGS $P_OUT 4 3 203.0.113.2/26000 203.0.113.2/26001 203.0.113.2/5070"
+check "its record is in redis, both legs locked" wait_for 3 eval \
+    'call_rec | grep -qx "$LEGS"'
+call_rec | sed 's/^/# call record: /'
+check "the record names the call and this box" eval \
+    'call_rec | head -1 | grep -qx "siproxd-call 1 node=fw-a"'
+ttl=$(rcli "$SOCK" "$PW" ttl "$(calls | head -1)")
+echo "# call record ttl: $ttl (rtp_timeout 30)"
+check "its TTL is past rtp_timeout, not much more" \
+    test "$ttl" -gt 30 -a "$ttl" -le 46
+echo "# bytes of the call's record: $(call_rec | wc -c)"
+check "the BYE ends the call" eval 'bg_ok lan-r1 && bg_ok wan-r1'
+check "and removes the call's record" wait_for 3 eval '[ -z "$(calls)" ]'
+
 # 3. A restart without the registration file: the table comes from Redis.
 restart || exit 1
 check "after a restart with no registration file, both phones are back" \
@@ -120,7 +143,7 @@ check "after SIGHUP, the partner's phone5 is in the table" \
     grep -q phone5@sip.test"
 check "and is reached" reached phone5 5065
 check "a malformed record is logged, not taken" \
-    grep -q "redis: a record: " "$WORK/siproxd.log"
+    grep -q "redis: a registration record: " "$WORK/siproxd.log"
 
 # 7. A wrong password: refused, logged, served from memory.
 echo wrong > "$WORK/redis.pw"
