@@ -203,15 +203,18 @@ proxy_uri_target(const osip_uri_t *u, char *host, size_t hlen,
 {
 	osip_uri_param_t	*tp = NULL;
 	const char		*errstr;
+	int			 sips;
 
 	strlcpy(host, u->host, hlen);
 	*port = u->port != NULL ? strtonum(u->port, 1, 65535, &errstr) : 0;
 	osip_uri_param_get_byname((osip_list_t *)&u->url_params, "transport",
 	    &tp);
-	*transport = transport_parse(tp != NULL ? tp->gvalue : NULL);
-	/* RFC 3261 §26.2.2: sips: is TLS on every hop, whatever it says. */
-	if (u->scheme != NULL && strcasecmp(u->scheme, "sips") == 0 &&
-	    *transport != -1)
+	sips = u->scheme != NULL && strcasecmp(u->scheme, "sips") == 0;
+	/* None named: the DNS says which (RFC 3263 §4.1). */
+	if (tp == NULL || tp->gvalue == NULL)
+		*transport = sips ? TRANSPORT_PICK_SIPS : TRANSPORT_PICK;
+	else if ((*transport = transport_parse(tp->gvalue)) != -1 && sips)
+		/* RFC 3261 §26.2.2: sips: is TLS on every hop. */
 		*transport = TRANSPORT_TLS;
 }
 
@@ -235,7 +238,7 @@ proxy_wan_target(osip_message_t *m, char *host, size_t hlen, uint16_t *port,
 		proxy_uri_target(r->url, host, hlen, port, transport);
 		return (0);
 	}
-	*transport = transport_parse(NULL);
+	*transport = TRANSPORT_PICK;
 	if (dom != NULL) {
 		proxy_uri_target(m->req_uri, host, hlen, port, transport);
 		TAILQ_FOREACH(d, &child->conf->outbound_domains, entry)

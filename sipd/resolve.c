@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "mono.h"
+#include "naptr.h"
 #include "resolve.h"
 
 #define RESOLVE_PORT		5060
@@ -36,6 +37,9 @@
 #define DNS_RRFIXLEN		10
 #define DNS_SEC_ANSWER		1
 #define DNS_SEC_ADDITIONAL	3
+
+#define RESOLVE_SETS	(RESOLVE_SET(RESOLVE_UDP) | RESOLVE_SET(RESOLVE_TCP) | \
+			 RESOLVE_SET(RESOLVE_TLS))
 
 struct addrlist {
 	struct sockaddr_storage	*sa;
@@ -57,7 +61,14 @@ struct resolve_req {
 	TAILQ_ENTRY(resolve_req) entry;
 	char			*host;
 	uint16_t		 port;
-	int			 transport;
+	int			 want;		/* as resolve_start got it */
+	int			 set;		/* RESOLVE_SET bits */
+	int			 transport;	/* of the lookup in hand */
+	int			 srvset;	/* SRV names yet to try */
+	int			 dotted;	/* one said "not here" */
+	struct naptr_pick	*picks;		/* NAPTR records to follow */
+	size_t			 npicks;
+	size_t			 ipick;
 	resolve_cb		 cb;
 	void			*arg;
 	struct event		*ev;		/* delivers the answer */
@@ -75,7 +86,8 @@ struct cache_entry {
 	TAILQ_ENTRY(cache_entry) age;
 	char			*host;
 	uint16_t		 port;
-	int			 transport;
+	int			 want;
+	int			 transport;	/* what the lookup chose */
 	time_t			 expires;
 	struct target		*targets;
 	size_t			 ntargets;
@@ -117,14 +129,15 @@ static size_t			 resolve_ncache;
 static void	resolve_query_addr(struct resolve_req *, struct target *);
 static uint16_t	resolve_port(int);
 static void	resolve_unref(struct resolve_req *);
+static void	resolve_next(struct resolve_req *);
 
 static int
 cache_cmp(struct cache_entry *a, struct cache_entry *b)
 {
 	if (a->port != b->port)
 		return (a->port < b->port ? -1 : 1);
-	if (a->transport != b->transport)
-		return (a->transport < b->transport ? -1 : 1);
+	if (a->want != b->want)
+		return (a->want < b->want ? -1 : 1);
 	return (strcasecmp(a->host, b->host));
 }
 
@@ -255,21 +268,21 @@ cache_remove(struct cache_entry *e)
 }
 
 static struct cache_entry *
-cache_find_key(const char *host, uint16_t port, int transport)
+cache_find_key(const char *host, uint16_t port, int want)
 {
 	struct cache_entry	key;
 
 	memset(&key, 0, sizeof(key));
 	key.host = (char *)host;	/* only compared */
 	key.port = port;
-	key.transport = transport;
+	key.want = want;
 	return (RB_FIND(resolve_cache_tree, &resolve_cache, &key));
 }
 
 static struct cache_entry *
 cache_find(const struct resolve_req *req)
 {
-	return (cache_find_key(req->host, req->port, req->transport));
+	return (cache_find_key(req->host, req->port, req->want));
 }
 
 static int
@@ -285,6 +298,7 @@ cache_lookup(struct resolve_req *req)
 	}
 	/* reshuffle on every hit so equal-priority targets share load */
 	targets_order(e->targets, e->ntargets);
+	req->transport = e->transport;
 	targets_flatten(&req->result, e->targets, e->ntargets);
 	return (1);
 }
@@ -310,6 +324,7 @@ cache_store(struct resolve_req *req)
 	if ((e->host = strdup(req->host)) == NULL)
 		fatal(NULL);
 	e->port = req->port;
+	e->want = req->want;
 	e->transport = req->transport;
 	e->expires = now + req->ttl;
 	e->targets = req->targets;
@@ -503,7 +518,7 @@ resolve_literal(const char *host, uint16_t port, struct sockaddr_storage *ss)
 }
 
 /* RFC 1035 §2.3.1 names, plus '_' which is seen in the wild. */
-static int
+int
 resolve_valid_name(const char *name)
 {
 	size_t		label = 0, len;
@@ -586,12 +601,13 @@ dns_walk(const unsigned char *abuf, int alen,
 	return (-1);
 }
 
+/* An answer holds while its records do: NAPTR, CNAME, SRV. */
 static void
-resolve_srv_ttl(void *arg, const struct dns_rr *rr)
+resolve_answer_ttl(void *arg, const struct dns_rr *rr)
 {
 	struct resolve_req	*req = arg;
 
-	if (rr->section == DNS_SEC_ANSWER && rr->type == T_SRV)
+	if (rr->section == DNS_SEC_ANSWER)
 		resolve_note_ttl(req, rr->ttl);
 }
 
@@ -646,7 +662,7 @@ resolve_srv_reply(struct resolve_req *req, unsigned char *abuf, int alen)
 
 	if ((r = ares_parse_srv_reply(abuf, alen, &srv)) != ARES_SUCCESS) {
 		if (r == ARES_ENODATA)
-			resolve_host_target(req, resolve_port(req->transport));
+			resolve_next(req);
 		else
 			resolve_note_error(req, ARES_EBADRESP);
 		return;
@@ -657,7 +673,8 @@ resolve_srv_reply(struct resolve_req *req, unsigned char *abuf, int alen)
 			n++;
 	if (n == 0) {
 		ares_free_data(srv);
-		req->error = RESOLVE_ENOTFOUND;
+		req->dotted = 1;
+		resolve_next(req);
 		return;
 	}
 	if ((req->targets = calloc(n, sizeof(*t))) == NULL)
@@ -678,7 +695,7 @@ resolve_srv_reply(struct resolve_req *req, unsigned char *abuf, int alen)
 	for (i = RESOLVE_MAXTARGETS; i < n; i++)
 		free(req->targets[i].name);
 	req->ntargets = n < RESOLVE_MAXTARGETS ? n : RESOLVE_MAXTARGETS;
-	(void)dns_walk(abuf, alen, resolve_srv_ttl, req);
+	(void)dns_walk(abuf, alen, resolve_answer_ttl, req);
 	for (i = 0; i < req->ntargets; i++) {
 		t = &req->targets[i];
 		(void)dns_walk(abuf, alen, resolve_srv_additional, t);
@@ -697,7 +714,7 @@ resolve_srv_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 		if (status == ARES_SUCCESS)
 			resolve_srv_reply(req, abuf, alen);
 		else if (status == ARES_ENOTFOUND || status == ARES_ENODATA)
-			resolve_host_target(req, resolve_port(req->transport));
+			resolve_next(req);
 		else
 			resolve_note_error(req, status);
 	}
@@ -779,12 +796,33 @@ resolve_port(int transport)
 	return (transport == RESOLVE_TLS ? RESOLVE_TLS_PORT : RESOLVE_PORT);
 }
 
+/* The first transport of a set: UDP for sip:, TLS for sips: (§4.1). */
+static int
+resolve_first(int set)
+{
+	if (set & RESOLVE_SET(RESOLVE_UDP))
+		return (RESOLVE_UDP);
+	if (set & RESOLVE_SET(RESOLVE_TCP))
+		return (RESOLVE_TCP);
+	return (RESOLVE_TLS);
+}
+
 static void
-resolve_query_srv(struct resolve_req *req)
+resolve_query_srv(struct resolve_req *req, const char *name)
+{
+	req->pending++;
+	ares_search(resolve_channel, name, C_IN, T_SRV, resolve_srv_cb, req);
+}
+
+/* The SRV name of the domain for the next transport of req->srvset. */
+static void
+resolve_query_domain_srv(struct resolve_req *req)
 {
 	char	name[RESOLVE_MAXNAME + 16];
 	int	r;
 
+	req->transport = resolve_first(req->srvset);
+	req->srvset &= ~RESOLVE_SET(req->transport);
 	r = snprintf(name, sizeof(name), "%s.%s",
 	    req->transport == RESOLVE_TLS ? "_sips._tcp" :
 	    req->transport == RESOLVE_TCP ? "_sip._tcp" : "_sip._udp",
@@ -793,8 +831,71 @@ resolve_query_srv(struct resolve_req *req)
 		req->error = RESOLVE_EBADNAME;
 		return;
 	}
-	req->pending++;
-	ares_search(resolve_channel, name, C_IN, T_SRV, resolve_srv_cb, req);
+	resolve_query_srv(req, name);
+}
+
+/*
+ * The last SRV name gave nothing: the next NAPTR record's (RFC 3263
+ * §4.1), else the domain's SRV name for the next transport, else the
+ * host itself over the first (§4.2), unless an SRV said "not here".
+ */
+static void
+resolve_next(struct resolve_req *req)
+{
+	struct naptr_pick	*p;
+
+	if (req->ipick < req->npicks) {
+		p = &req->picks[req->ipick++];
+		req->transport = p->transport;
+		resolve_query_srv(req, p->srv);
+	} else if (req->srvset != 0)
+		resolve_query_domain_srv(req);
+	else if (req->dotted)
+		req->error = RESOLVE_ENOTFOUND;
+	else {
+		req->transport = resolve_first(req->set);
+		resolve_host_target(req, resolve_port(req->transport));
+	}
+}
+
+/*
+ * RFC 3263 §4.1: the NAPTR records name the SRV lookups to make, best
+ * first; none we can use (or none at all, or a reply that does not
+ * parse) and the domain's SRV names are tried instead.
+ */
+static void
+resolve_naptr_picks(struct resolve_req *req, const unsigned char *abuf,
+    int alen)
+{
+	struct naptr_pick	picks[NAPTR_MAXPICKS];
+	int			n;
+
+	if ((n = naptr_parse(abuf, alen, req->set, picks,
+	    NAPTR_MAXPICKS)) <= 0)
+		return;
+	if ((req->picks = reallocarray(NULL, n, sizeof(*picks))) == NULL)
+		fatal(NULL);
+	memcpy(req->picks, picks, n * sizeof(*picks));
+	req->npicks = n;
+	(void)dns_walk(abuf, alen, resolve_answer_ttl, req);
+}
+
+static void
+resolve_naptr_cb(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct resolve_req	*req = arg;
+
+	if (!req->cancelled && !resolve_stopping) {
+		if (status == ARES_ETIMEOUT)
+			resolve_note_error(req, status);
+		else {
+			if (status == ARES_SUCCESS)
+				resolve_naptr_picks(req, abuf, alen);
+			resolve_next(req);
+		}
+	}
+	resolve_unref(req);
 }
 
 static void
@@ -803,6 +904,7 @@ resolve_destroy(struct resolve_req *req)
 	event_free(req->ev);
 	targets_free(req->targets, req->ntargets);
 	addrlist_free(&req->result);
+	free(req->picks);
 	free(req->host);
 	free(req);
 }
@@ -822,9 +924,10 @@ resolve_deliver(evutil_socket_t fd, short what, void *arg)
 	/* off the list first: the callback may start or shut down */
 	TAILQ_REMOVE(&resolve_reqs, req, entry);
 	if (req->error == RESOLVE_OK)
-		req->cb(req->arg, RESOLVE_OK, req->result.sa, req->result.n);
+		req->cb(req->arg, RESOLVE_OK, req->transport, req->result.sa,
+		    req->result.n);
 	else
-		req->cb(req->arg, req->error, NULL, 0);
+		req->cb(req->arg, req->error, req->transport, NULL, 0);
 	resolve_destroy(req);
 }
 
@@ -866,24 +969,35 @@ resolve_unref(struct resolve_req *req)
 }
 
 struct resolve_req *
-resolve_start(const char *host, uint16_t port, int transport, resolve_cb cb,
+resolve_start(const char *host, uint16_t port, int want, resolve_cb cb,
     void *arg)
 {
 	struct resolve_req	*req;
 	struct sockaddr_storage	 ss;
-	int			 r;
+	int			 r, set;
 
 	if (resolve_channel == NULL)
 		fatalx("%s: not initialised", __func__);
-	if (transport != RESOLVE_UDP && transport != RESOLVE_TCP &&
-	    transport != RESOLVE_TLS)
-		fatalx("%s: bad transport %d", __func__, transport);
+	if (want == RESOLVE_UDP || want == RESOLVE_TCP || want == RESOLVE_TLS)
+		set = RESOLVE_SET(want);
+	else if ((want & RESOLVE_PICK) && (set = want & RESOLVE_SETS) != 0 &&
+	    (want & ~(RESOLVE_PICK | RESOLVE_SETS)) == 0)
+		;
+	else
+		fatalx("%s: bad transport %d", __func__, want);
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		fatal(NULL);
 	if ((req->host = strdup(host)) == NULL)
 		fatal(NULL);
 	req->port = port;
-	req->transport = transport;
+	req->want = want;
+	req->set = set;
+	req->transport = resolve_first(set);
+	/* RFC 3263 §4.1: a sip: URI tries UDP, then TCP; a sips: one TLS */
+	req->srvset = set & (RESOLVE_SET(RESOLVE_UDP) |
+	    RESOLVE_SET(RESOLVE_TCP));
+	if (req->srvset == 0)
+		req->srvset = set;
 	req->cb = cb;
 	req->arg = arg;
 	req->ttl = RESOLVE_CACHE_TTL;
@@ -892,8 +1006,8 @@ resolve_start(const char *host, uint16_t port, int transport, resolve_cb cb,
 		fatalx("%s: evtimer_new", __func__);
 	TAILQ_INSERT_TAIL(&resolve_reqs, req, entry);
 
-	r = resolve_literal(host, port != 0 ? port : resolve_port(transport),
-	    &ss);
+	r = resolve_literal(host, port != 0 ? port :
+	    resolve_port(req->transport), &ss);
 	if (r == 1)
 		addrlist_add(&req->result, &ss);
 	else if (r == -1 || !resolve_valid_name(host))
@@ -907,22 +1021,26 @@ resolve_start(const char *host, uint16_t port, int transport, resolve_cb cb,
 	req->pending = 1;
 	if (port != 0)
 		resolve_host_target(req, port);
-	else
-		resolve_query_srv(req);
+	else if (want & RESOLVE_PICK) {
+		req->pending++;
+		ares_search(resolve_channel, host, C_IN, T_NAPTR,
+		    resolve_naptr_cb, req);
+	} else
+		resolve_next(req);
 	resolve_unref(req);
 	resolve_timer_update();
 	return (req);
 }
 
 int
-resolve_known(const char *host, uint16_t port, int transport)
+resolve_known(const char *host, uint16_t port, int want)
 {
 	struct sockaddr_storage	 ss;
 	struct cache_entry	*e;
 
 	if (resolve_literal(host, 1, &ss) != 0 || !resolve_valid_name(host))
 		return (1);
-	return ((e = cache_find_key(host, port, transport)) != NULL &&
+	return ((e = cache_find_key(host, port, want)) != NULL &&
 	    e->expires > mono_now());
 }
 

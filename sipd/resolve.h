@@ -14,6 +14,18 @@
 #define RESOLVE_TCP		1
 #define RESOLVE_TLS		2	/* _sips._tcp, port 5061 */
 
+/*
+ * What resolve_start may use: one transport as above (its SRV records,
+ * else the host), or RESOLVE_PICK with the set of those the caller can
+ * send on, for a URI that names none (RFC 3263 §4.1): NAPTR records
+ * choose, else the SRV records of each in turn (UDP, then TCP), else the
+ * host over the first of the set.  A set of TLS alone is a sips: URI:
+ * only SIPS+D2T and _sips._tcp count.  With a port or an IP address the
+ * first of the set is taken at once.
+ */
+#define RESOLVE_SET(t)		(0x10 << (t))
+#define RESOLVE_PICK		0x100
+
 /* The error passed to the callback; 0 means at least one address. */
 #define RESOLVE_OK		0
 #define RESOLVE_ENOTFOUND	1	/* no such name, or no address */
@@ -26,12 +38,13 @@ struct resolve_req;
 
 /*
  * Called once per request (unless cancelled), from the event loop and
- * never from inside resolve_start.  On success addrs holds every address
- * to try, in order (targets in RFC 2782 order, IPv4 before IPv6 within a
- * target, each with its port set); it is only valid during the call.  The
- * request handle is gone once the callback runs: do not cancel it then.
+ * never from inside resolve_start.  On success the transport is the one
+ * the addresses are for, and addrs holds every address to try, in order
+ * (targets in RFC 2782 order, IPv4 before IPv6 within a target, each with
+ * its port set); it is only valid during the call.  The request handle is
+ * gone once the callback runs: do not cancel it then.
  */
-typedef void (*resolve_cb)(void *, int, const struct sockaddr_storage *,
+typedef void (*resolve_cb)(void *, int, int, const struct sockaddr_storage *,
     size_t);
 
 /*
@@ -40,6 +53,7 @@ typedef void (*resolve_cb)(void *, int, const struct sockaddr_storage *,
  * resolve_start never returns NULL: every failure reaches the callback.
  * resolve_cancel means the callback will not run; NULL is ignored.
  * resolve_shutdown drops pending requests without calling them back.
+ * resolve_valid_name: is it a host name (RFC 1035 §2.3.1, and '_')?
  */
 int			 resolve_init(struct event_base *, const char *);
 struct resolve_req	*resolve_start(const char *, uint16_t, int,
@@ -52,5 +66,6 @@ void			 resolve_cancel(struct resolve_req *);
 int			 resolve_known(const char *, uint16_t, int);
 void			 resolve_shutdown(void);
 const char		*resolve_strerror(int);
+int			 resolve_valid_name(const char *);
 
 #endif /* SIPROXD_RESOLVE_H */

@@ -23,13 +23,21 @@
 #include "sipd.h"
 #include "sipmsg.h"
 #include "srclimit.h"
+#include "tlsctx.h"
+#include "transport.h"
 #include "wire.h"
+
+#if RESOLVE_UDP != TRANSPORT_UDP || RESOLVE_TCP != TRANSPORT_TCP || \
+    RESOLVE_TLS != TRANSPORT_TLS
+#error "resolve.h and msg.h must number the transports alike"
+#endif
 
 static struct sipx_list	sipxs = TAILQ_HEAD_INITIALIZER(sipxs);
 static uint32_t		sipx_ids;
 
-static void	sipx_resolved(void *, int, const struct sockaddr_storage *,
-		    size_t);
+static void	sipx_resolved(void *, int, int,
+		    const struct sockaddr_storage *, size_t);
+static void	sipx_fail(struct sipx *, int, const char *);
 
 /*
  * Answer a request we were about to forward: if it was rewritten already,
@@ -77,11 +85,33 @@ sipx_find(uint32_t id)
 	return (NULL);
 }
 
+/* Can a message leave on side role by transport t? */
 static int
-sipx_rtransport(int transport)
+sipx_can(int role, int t)
 {
-	return (transport == TRANSPORT_TLS ? RESOLVE_TLS :
-	    transport == TRANSPORT_TCP ? RESOLVE_TCP : RESOLVE_UDP);
+	if (t == TRANSPORT_TLS && !tlsctx_on())
+		return (0);
+	return (sipd_sock_find(role, t, AF_INET) != NULL ||
+	    sipd_sock_find(role, t, AF_INET6) != NULL);
+}
+
+/*
+ * What to ask the resolver for: the transport named, or those we can
+ * send on for the DNS to choose from (RFC 3263 §4.1): for sips: TLS
+ * alone.  -1: none of them.
+ */
+static int
+sipx_want(int role, int transport)
+{
+	int	set = 0, t;
+
+	if (transport != TRANSPORT_PICK && transport != TRANSPORT_PICK_SIPS)
+		return (transport);
+	for (t = TRANSPORT_UDP; t <= TRANSPORT_TLS; t++)
+		if ((t == TRANSPORT_TLS || transport == TRANSPORT_PICK) &&
+		    sipx_can(role, t))
+			set |= RESOLVE_SET(t);
+	return (set != 0 ? RESOLVE_PICK | set : -1);
 }
 
 /*
@@ -97,9 +127,10 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 {
 	static struct log_limit	 busy;
 	struct sipx		*x;
-	int			 counted;
+	int			 counted, want;
 
-	counted = !resolve_known(host, port, sipx_rtransport(transport));
+	want = sipx_want(role_out, transport);
+	counted = want != -1 && !resolve_known(host, port, want);
 	if (counted && srclimit_take((const struct sockaddr *)&from->src,
 	    SRC_MAXPENDING) == -1) {
 		log_limited(&busy, LOG_INFO, "%s: %d messages in flight from "
@@ -131,10 +162,16 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 	x->from.body = NULL;
 	x->from.bodylen = 0;
 	TAILQ_INSERT_TAIL(&sipxs, x, entry);
-	x->rr = resolve_start(host, port, sipx_rtransport(transport),
-	    sipx_resolved, x);
-	if (x->rr == NULL)
-		sipx_resolved(x, RESOLVE_EBADNAME, NULL, 0);
+	/*
+	 * A sips: URI with TLS off (a reload took the certificate away): a
+	 * scheme we cannot serve now (RFC 3261 §16.3 step 2), never one to
+	 * downgrade (§26.2.2).
+	 */
+	if (want == -1) {
+		sipx_fail(x, 416, "sips: without tls");
+		return;
+	}
+	x->rr = resolve_start(host, port, want, sipx_resolved, x);
 }
 
 static void
@@ -151,8 +188,8 @@ sipx_fail(struct sipx *x, int code, const char *why)
 }
 
 static void
-sipx_resolved(void *arg, int error, const struct sockaddr_storage *addrs,
-    size_t n)
+sipx_resolved(void *arg, int error, int transport,
+    const struct sockaddr_storage *addrs, size_t n)
 {
 	struct sipx	*x = arg;
 	size_t		 i;
@@ -162,6 +199,7 @@ sipx_resolved(void *arg, int error, const struct sockaddr_storage *addrs,
 		sipx_fail(x, 503, resolve_strerror(error));
 		return;
 	}
+	x->transport = transport;
 	/* The first address we have a socket of that family for. */
 	for (i = 0; i < n; i++)
 		if (sipd_sock_find(x->role_out, x->transport,
@@ -246,6 +284,7 @@ sipx_send(struct sipx *x)
 {
 	char	*buf;
 	size_t	 len;
+	int	 r;
 
 	if (mod_out(MOD_POST, x)) {
 		sipx_free(x);
@@ -271,9 +310,14 @@ sipx_send(struct sipx *x)
 	/* A new TLS connection checks the name we were given (RFC 5922). */
 	if (x->transport == TRANSPORT_TLS)
 		tcp_tls_name(x->host);
-	wire_send(x->transport, x->role_out, (struct sockaddr *)&x->dst, 0,
-	    buf, len);
+	r = wire_send(x->transport, x->role_out, (struct sockaddr *)&x->dst,
+	    0, buf, len);
 	tcp_tls_name(NULL);
 	osip_free(buf);
+	/* No connection to be had (TLS off, too many): RFC 3261 §16.9. */
+	if (r == -1) {
+		sipx_fail(x, 503, "cannot send");
+		return;
+	}
 	sipx_free(x);
 }

@@ -252,6 +252,36 @@ tcp_free(struct tcp_conn *c)
 }
 
 /*
+ * A connection of ours that never came up (connect or TLS handshake
+ * failed): each request queued on it gets its 503 (RFC 3261 §16.7 step
+ * 4, §16.9), through the proxy as if the peer had sent it, so that it
+ * goes back the way the request came.  Nothing went in clear instead.
+ */
+static void
+tcp_fail_queued(struct tcp_conn *c)
+{
+	struct sip_origin	 o;
+	struct tcp_out		*q;
+	char			*out;
+	size_t			 len;
+
+	memset(&o, 0, sizeof(o));
+	o.role = c->role;
+	o.transport = c->transport;
+	o.src = c->peer;
+	TAILQ_FOREACH(q, &c->wq, entry) {
+		if (!q->msg || q->len < 8 || memcmp(q->data, "SIP/2.0 ", 8) ==
+		    0 || memcmp(q->data, "ACK ", 4) == 0)
+			continue;
+		if (reply_build(q->data, q->len, NULL, 503, NULL, &out,
+		    &len) == -1)
+			continue;
+		sip_input_msg(&o, out, len);
+		free(out);
+	}
+}
+
+/*
  * Out of the table at once, so nothing sends on it any more; freed when
  * sip_input_msg() has returned, if the close came from inside it.  A
  * close that loses messages or that the peer caused by misbehaving is
@@ -273,13 +303,12 @@ tcp_close(struct tcp_conn *c, int loud, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (c->wqn > 0 && c->ours && c->transport == TRANSPORT_TLS &&
-	    (c->connecting || c->handshake)) {
-		log_info("tls %s: %s: closed, %zu queued message%s answered "
-		    "503", log_sa((struct sockaddr *)&c->peer), why, c->wqn,
+	if (c->wqn > 0 && c->ours && (c->connecting || c->handshake)) {
+		log_info("%s %s: %s: closed, %zu queued message%s answered "
+		    "503", tn, log_sa((struct sockaddr *)&c->peer), why, c->wqn,
 		    c->wqn == 1 ? "" : "s");
 		if (!c->busy)
-			tcptls_fail_queued(c);
+			tcp_fail_queued(c);
 	} else if (c->wqn > 0)
 		log_info("%s %s: %s: closed, %zu queued message%s dropped",
 		    tn, log_sa((struct sockaddr *)&c->peer), why, c->wqn,

@@ -78,8 +78,7 @@ int	 tcp_got(struct tcp_conn *, size_t);
  * up; tcptls_io when the socket is ready or messages wait (EV_READ: read
  * too); tcptls_flush writes the queue into records and tcptls_done sends
  * them (-1: the connection is gone); tcptls_push sends what is buffered;
- * tcptls_fail closes after a failed handshake, with a log line;
- * tcptls_fail_queued answers what waited on one of ours with 503.
+ * tcptls_fail closes after a failed handshake, with a log line.
  */
 void	 tcptls_start(struct tcp_conn *);
 void	 tcptls_io(struct tcp_conn *, short);
@@ -87,6 +86,5 @@ int	 tcptls_flush(struct tcp_conn *);
 int	 tcptls_done(struct tcp_conn *);
 int	 tcptls_push(struct tcp_conn *);
 void	 tcptls_fail(struct tcp_conn *, const char *);
-void	 tcptls_fail_queued(struct tcp_conn *);
 
 #endif /* SIPROXD_TCPCONN_H */

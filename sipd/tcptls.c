@@ -25,7 +25,6 @@
 #include "log.h"
 #include "mono.h"
 #include "sipd.h"
-#include "reply.h"
 #include "tcp.h"
 #include "tcpconn.h"
 #include "tlsctx.h"
@@ -82,36 +81,6 @@ tcptls_logpeer(const struct sockaddr *sa)
 	RB_INSERT(tcptls_logpeers, &tcptls_logpeers, p);
 	TAILQ_INSERT_TAIL(&tcptls_logage, p, age);
 	return (&p->lim);
-}
-
-/*
- * A TLS connection of ours that never came up: each request queued on it
- * gets its 503 (RFC 3261 §16.7 step 4, §16.9), through the proxy as if
- * the peer had sent it, so that it goes back the way the request came.
- * Nothing was sent in clear instead.
- */
-void
-tcptls_fail_queued(struct tcp_conn *c)
-{
-	struct sip_origin	 o;
-	struct tcp_out		*q;
-	char			*out;
-	size_t			 len;
-
-	memset(&o, 0, sizeof(o));
-	o.role = c->role;
-	o.transport = c->transport;
-	o.src = c->peer;
-	TAILQ_FOREACH(q, &c->wq, entry) {
-		if (!q->msg || q->len < 8 || memcmp(q->data, "SIP/2.0 ", 8) ==
-		    0 || memcmp(q->data, "ACK ", 4) == 0)
-			continue;
-		if (reply_build(q->data, q->len, NULL, 503, NULL, &out,
-		    &len) == -1)
-			continue;
-		sip_input_msg(&o, out, len);
-		free(out);
-	}
 }
 
 /*

@@ -19,7 +19,11 @@ done
 topo_up
 dns_up --srv-host=_sips._tcp.sip.test,reg.sip.test,5061,0,10 \
     --host-record=evil.test,203.0.113.2 \
-    --srv-host=_sips._tcp.evil.test,evil.test,5061,0,10
+    --srv-host=_sips._tcp.evil.test,evil.test,5061,0,10 \
+    --naptr-record=naptr.test,10,10,s,SIPS+D2T,,_sips._tcp.naptr.test \
+    --naptr-record=naptr.test,20,10,s,SIP+D2U,,_sip._udp.naptr.test \
+    --srv-host=_sips._tcp.naptr.test,reg.sip.test,5061,0,10 \
+    --host-record=naptr.test,203.0.113.2
 
 # A CA; siproxd's certificate (serial 1, then 2 for the reload) for its
 # addresses; Kamailio's for sip.test; another CA's for port 5063.
@@ -42,7 +46,7 @@ ca() {
 ca ca && ca otherca &&
     cert srv ca 1 "IP:10.0.0.1,IP:203.0.113.1,IP:127.0.0.1" &&
     cert new-srv ca 2 "IP:10.0.0.1,IP:203.0.113.1,IP:127.0.0.1" &&
-    cert kam ca 3 "DNS:sip.test,DNS:reg.sip.test,IP:203.0.113.2" &&
+    cert kam ca 3 "DNS:sip.test,DNS:reg.sip.test,DNS:naptr.test,IP:203.0.113.2" &&
     cert bad otherca 4 "DNS:sip.test,IP:203.0.113.2" ||
     { fail "openssl could not make the test certificates"; exit 1; }
 chmod 0600 "$TLS"/*.key
@@ -165,6 +169,16 @@ check "10 failed handshakes from one address, $_hs lines: one a second" \
 check "TLS connections count with TCP against the per-address limit" \
     test "$R_cap" = 0
 
+# RFC 3263 §4.1: NAPTR SIPS+D2T for a URI that names no transport (the
+# domain has an A record too: without NAPTR the call would go over UDP).
+python3 "$E2E/tlsua.py" "$NS_LAN" "$NS_WAN" "$WORK" "$SXD" naptr \
+    > "$WORK/tlsua-naptr.out" 2>&1
+cat "$WORK/tlsua-naptr.out"
+grep -q '^FAIL' "$WORK/tlsua-naptr.out" && FAILED=1
+check "NAPTR SIPS+D2T: the call to naptr.test went over TLS" sh -c \
+    "grep -A1 'KAMRX tls 203.0.113.1:[0-9]* INVITE' '$WORK/kamailio.log' |
+    grep -q '^INVITE sip:wan5074@'"
+
 # An outbound proxy reached over TLS: the request names no transport.
 cat >> "$CONF" <<EOF2
 outbound_proxy_host = sip.test
@@ -196,5 +210,20 @@ _l=$(awk '/KAMRX tls/ { on = 1 } on { print } /KAMEND/ { on = 0 }' \
 check "no LAN address in what siproxd sent over TLS ($(grep -c \
     'KAMRX tls' "$WORK/kamailio.log") messages)" test -z "$_l"
 [ -z "$_l" ] || printf '%s\n' "$_l" | head -3 | sed 's/^/# leak: /'
+
+# TLS off by a reload: a sips: request is refused, not dropped; and a
+# plain TCP connect that fails answers what waited on it.
+grep -v '^tls_\|^outbound_proxy' "$CONF" > "$CONF.notls"
+cp "$CONF.notls" "$CONF"
+kill -HUP "$SXD"
+wait_for 5 grep -q "tls: off" "$WORK/siproxd.log" ||
+    fail "siproxd did not turn TLS off on SIGHUP"
+sleep 0.5
+python3 "$E2E/tlsua.py" "$NS_LAN" "$NS_WAN" "$WORK" "$SXD" notls \
+    > "$WORK/tlsua-notls.out" 2>&1
+cat "$WORK/tlsua-notls.out"
+grep -q '^FAIL' "$WORK/tlsua-notls.out" && FAILED=1
+grep -q '^ok - tls: a TCP connect' "$WORK/tlsua-notls.out" ||
+    fail "the tls-off checks did not run"
 check "siproxd still runs" kill -0 "$SXD"
 finish

@@ -4,7 +4,7 @@
 # the WAN behind Kamailio, and the media between them.  Each check prints
 # one "ok - tls: ..." or "FAIL - tls: ..." line.
 #
-#   python3 tlsua.py LAN_NS WAN_NS WORKDIR SIPROXD_PID [proxy]
+#   python3 tlsua.py LAN_NS WAN_NS WORKDIR SIPROXD_PID [proxy|naptr|notls]
 
 import os
 import random
@@ -305,9 +305,45 @@ def proxy_call():
     sys.exit(FAILED[0])
 
 
+def naptr_call():
+    """RFC 3263 §4.1: a URI that names no transport, for a domain whose
+    NAPTR record says SIPS+D2T, leaves over TLS."""
+    ph = Peer(LAN_NS, "udp", "10.0.0.2", 5065, ("10.0.0.1", 5060))
+    out_call(ph, "sip:wan5074@naptr.test", ("203.0.113.2", 5074),
+             "udp phone -> naptr SIPS+D2T", ("10.0.0.2", 16400), "")
+    ph.sock.close()
+    sys.exit(FAILED[0])
+
+
+def refused(ph, ruri, code, what):
+    ph.send(request("INVITE", ruri, ph, "<sip:phone1@sip.test>",
+                    "<%s>" % ruri, contact="<sip:phone1@10.0.0.2:%d>" %
+                    ph.port))
+    r = ph.recv(8)
+    while r is not None and r.code is not None and r.code < 200:
+        r = ph.recv(8)
+    check(what, r is not None and r.code == code,
+          r.start if r else "nothing")
+
+
+def notls():
+    """TLS turned off by a reload, and TCP to a closed port: answered."""
+    ph = Peer(LAN_NS, "udp", "10.0.0.2", 5066, ("10.0.0.1", 5060))
+    refused(ph, "sips:wan5075@sip.test", 416, "a sips: request with TLS "
+            "turned off: 416 (RFC 3261 §16.3 step 2)")
+    refused(ph, "sip:wan@203.0.113.2:5999;transport=tcp", 503,
+            "a TCP connect that is refused: 503 for what waited on it")
+    ph.sock.close()
+    sys.exit(FAILED[0])
+
+
 def main():
     if MODE == "proxy":
         proxy_call()
+    if MODE == "naptr":
+        naptr_call()
+    if MODE == "notls":
+        notls()
     ph = TlsPeer(LAN_NS, "10.0.0.2", FW_IN)
     check("the phone's TLS handshake with siproxd verifies (serial %s)" %
           ph.serial, ph.serial is not None)

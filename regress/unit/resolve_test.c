@@ -31,6 +31,7 @@
 struct result {
 	int			done;
 	int			error;
+	int			transport;
 	int			sync;
 	size_t			naddrs;
 	struct sockaddr_storage	addrs[MAXKEEP];
@@ -43,13 +44,15 @@ static pid_t			 reaper = -1;
 static int			 reaper_fd = -1;
 
 static void
-test_cb(void *arg, int error, const struct sockaddr_storage *addrs, size_t n)
+test_cb(void *arg, int error, int transport,
+    const struct sockaddr_storage *addrs, size_t n)
 {
 	struct result	*r = arg;
 	size_t		 i;
 
 	r->done++;
 	r->error = error;
+	r->transport = transport;
 	r->sync = in_start;
 	r->naddrs = n;
 	for (i = 0; i < n && i < MAXKEEP; i++)
@@ -179,6 +182,43 @@ dns_exec(uint16_t port)
 		"--srv-host=_sip._udp.half.sip.test,gone.sip.test,5081,10,0",
 		"--srv-host=_sip._udp.half.sip.test,t1.sip.test,5082,20,0",
 		"--srv-host=_sip._udp.dot.sip.test",
+		/* RFC 3263 §4.1: NAPTR, then the SRV it names */
+		"--naptr-record=naptr.sip.test,10,10,s,SIPS+D2T,,"
+		    "_sips._tcp.naptr.sip.test",
+		"--naptr-record=naptr.sip.test,20,10,S,SIP+D2U,,"
+		    "_sip._udp.naptr.sip.test",
+		"--srv-host=_sips._tcp.naptr.sip.test,t1.sip.test,5091,1,0",
+		"--srv-host=_sip._udp.naptr.sip.test,t2.sip.test,5092,1,0",
+		"--naptr-record=ord.sip.test,20,5,s,SIP+D2U,,"
+		    "_sip._udp.o1.sip.test",
+		"--naptr-record=ord.sip.test,10,50,s,SIP+D2U,,"
+		    "_sip._udp.o2.sip.test",
+		"--naptr-record=ord.sip.test,10,20,s,sip+d2t,,"
+		    "_sip._tcp.o3.sip.test",
+		"--srv-host=_sip._udp.o1.sip.test,t1.sip.test,5094,1,0",
+		"--srv-host=_sip._udp.o2.sip.test,t2.sip.test,5095,1,0",
+		"--srv-host=_sip._tcp.o3.sip.test,t3.sip.test,5096,1,0",
+		"--naptr-record=unk.sip.test,1,1,s,SIP+D2S,,"
+		    "_sip._sctp.unk.sip.test",
+		"--naptr-record=unk.sip.test,2,1,u,SIP+D2U,!^.*$!sip:x@t1!",
+		"--naptr-record=unk.sip.test,3,1,s,SIP+D2U,!^.*$!x!,"
+		    "_sip._udp.unk.sip.test",
+		"--naptr-record=unk.sip.test,4,1,,SIP+D2U,,"
+		    "_sip._udp.unk.sip.test",
+		"--naptr-record=unk.sip.test,5,1,s,E2U+sip,,"
+		    "_sip._udp.unk.sip.test",
+		"--naptr-record=unk.sip.test,6,1,s,SIP+D2U,,.",
+		"--naptr-record=unk.sip.test,9,1,s,SIP+D2T,,"
+		    "_sip._tcp.unk.sip.test",
+		"--srv-host=_sip._udp.unk.sip.test,t2.sip.test,5090,1,0",
+		"--srv-host=_sip._tcp.unk.sip.test,t1.sip.test,5097,1,0",
+		"--host-record=unk.sip.test,10.0.4.2",
+		"--naptr-record=dead.sip.test,1,1,s,SIPS+D2T,,"
+		    "_sips._tcp.gone.sip.test",
+		"--naptr-record=dead.sip.test,2,1,s,SIP+D2U,,"
+		    "_sip._udp.dead.sip.test",
+		"--srv-host=_sip._udp.dead.sip.test,t2.sip.test,5098,1,0",
+		"--srv-host=_sip._tcp.tcponly.sip.test,t3.sip.test,5099,1,0",
 		debug ? "--log-queries" : "--no-negcache",
 		NULL
 	};
@@ -435,6 +475,98 @@ test_fallback(void)
 	    "NXDOMAIN with port: not found");
 	CHECK(r[3].done == 1 && r[3].error == RESOLVE_ENOTFOUND,
 	    "SRV target \".\": service not offered");
+}
+
+#define ALL	(RESOLVE_PICK | RESOLVE_SET(RESOLVE_UDP) | \
+		 RESOLVE_SET(RESOLVE_TCP) | RESOLVE_SET(RESOLVE_TLS))
+#define NOTLS	(RESOLVE_PICK | RESOLVE_SET(RESOLVE_UDP) | \
+		 RESOLVE_SET(RESOLVE_TCP))
+#define SIPS	(RESOLVE_PICK | RESOLVE_SET(RESOLVE_TLS))
+
+static int
+okt(const struct result *r, int transport, const char *ip, uint16_t port)
+{
+	return (r->done == 1 && r->error == 0 && r->transport == transport &&
+	    r->naddrs >= 1 && addr_is(&r->addrs[0], ip, port));
+}
+
+/* RFC 3263 §4.1: NAPTR chooses the transport and the SRV name. */
+static void
+test_naptr(void)
+{
+	struct result	r[8];
+
+	start("naptr.sip.test", 0, ALL, &r[0]);
+	start("naptr.sip.test", 0, NOTLS, &r[1]);
+	start("naptr.sip.test", 0, SIPS, &r[2]);
+	start("ord.sip.test", 0, ALL, &r[3]);
+	start("unk.sip.test", 0, ALL, &r[4]);
+	start("unk.sip.test", 0, SIPS, &r[5]);
+	start("dead.sip.test", 0, ALL, &r[6]);
+	start("naptr.sip.test", 0, RESOLVE_UDP, &r[7]);
+	CHECK(run(5000), "naptr: answered");
+	CHECK(okt(&r[0], RESOLVE_TLS, "10.0.2.1", 5091),
+	    "naptr: SIPS+D2T first, TLS to its SRV target (%d)",
+	    r[0].transport);
+	CHECK(okt(&r[1], RESOLVE_UDP, "10.0.2.2", 5092),
+	    "naptr: without TLS, SIP+D2U next in order");
+	CHECK(okt(&r[2], RESOLVE_TLS, "10.0.2.1", 5091),
+	    "naptr: sips: takes SIPS+D2T");
+	CHECK(okt(&r[3], RESOLVE_TCP, "10.0.2.3", 5096),
+	    "naptr: lowest order, then lowest preference (%d)",
+	    r[3].transport);
+	CHECK(okt(&r[4], RESOLVE_TCP, "10.0.2.1", 5097),
+	    "naptr: unknown service, flag, regexp, \".\" skipped (%d)",
+	    r[4].transport);
+	CHECK(okt(&r[5], RESOLVE_TLS, "10.0.4.2", 5061),
+	    "naptr: sips: follows no SIP+D2x record: host on 5061 (%d)",
+	    r[5].transport);
+	CHECK(okt(&r[6], RESOLVE_UDP, "10.0.2.2", 5098),
+	    "naptr: a record whose SRV name has none: the next one");
+	CHECK(okt(&r[7], RESOLVE_UDP, "10.0.2.2", 5092),
+	    "naptr: a transport named: no NAPTR, its SRV");
+
+	/* from the cache: the same transport comes back */
+	start("naptr.sip.test", 0, ALL, &r[0]);
+	start("naptr.sip.test", 0, NOTLS, &r[1]);
+	CHECK(run(5000) && r[0].sync == 0 &&
+	    okt(&r[0], RESOLVE_TLS, "10.0.2.1", 5091) &&
+	    okt(&r[1], RESOLVE_UDP, "10.0.2.2", 5092),
+	    "naptr: cached with its transport");
+}
+
+/* No NAPTR: the SRV names for UDP, then TCP, then the host (§4.1, §4.2). */
+static void
+test_naptr_fallback(void)
+{
+	struct result	r[8];
+
+	start("srv.sip.test", 0, ALL, &r[0]);
+	start("tcponly.sip.test", 0, ALL, &r[1]);
+	start("plain.sip.test", 0, ALL, &r[2]);
+	start("plain.sip.test", 0, SIPS, &r[3]);
+	start("srv.sip.test", 0, SIPS, &r[4]);
+	start("a.sip.test", 5070, ALL, &r[5]);
+	start("192.0.2.1", 0, SIPS, &r[6]);
+	start("nope.sip.test", 0, ALL, &r[7]);
+	CHECK(run(5000), "naptr fallback: answered");
+	CHECK(okt(&r[0], RESOLVE_UDP, "10.0.2.2", 5062),
+	    "no naptr: _sip._udp first");
+	CHECK(okt(&r[1], RESOLVE_TCP, "10.0.2.3", 5099),
+	    "no naptr: _sip._tcp when there is no _sip._udp (%d)",
+	    r[1].transport);
+	CHECK(okt(&r[2], RESOLVE_UDP, "10.0.4.1", 5060),
+	    "no naptr, no SRV: the host over UDP on 5060");
+	CHECK(okt(&r[3], RESOLVE_TLS, "10.0.4.1", 5061),
+	    "no naptr, no SRV, sips: the host over TLS on 5061");
+	CHECK(okt(&r[4], RESOLVE_TLS, "10.0.2.1", 5064),
+	    "no naptr, sips: _sips._tcp only");
+	CHECK(okt(&r[5], RESOLVE_UDP, "10.0.1.1", 5070),
+	    "a port given: no NAPTR, UDP");
+	CHECK(okt(&r[6], RESOLVE_TLS, "192.0.2.1", 5061),
+	    "an address, sips: TLS on 5061");
+	CHECK(r[7].done == 1 && r[7].error == RESOLVE_ENOTFOUND,
+	    "no such name: not found");
 }
 
 static void
@@ -736,6 +868,8 @@ main(void)
 	test_srv();
 	test_weight();
 	test_fallback();
+	test_naptr();
+	test_naptr_fallback();
 	test_cancel();
 	test_many();
 	dns_stop();

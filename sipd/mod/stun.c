@@ -98,8 +98,8 @@ stun_free(void *cfgp)
 
 /* A Binding request (RFC 5389 §6), no attributes, from our WAN port. */
 static void
-stun_resolved(void *arg, int error, const struct sockaddr_storage *addrs,
-    size_t n)
+stun_resolved(void *arg, int error, int transport,
+    const struct sockaddr_storage *addrs, size_t n)
 {
 	uint8_t	req[STUN_HDR];
 	uint32_t cookie = htonl(STUN_COOKIE);
