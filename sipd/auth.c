@@ -35,7 +35,6 @@
 #define NONCE_ID	16		/* issue time (8, big-endian), random */
 #define NONCE_MAC	16		/* HMAC-SHA-256, truncated */
 #define NONCE_HEX	(2 * (NONCE_ID + NONCE_MAC))
-#define UNKNOWN_MAX	1024		/* value of a parameter we skip */
 #define FP_LEN		16		/* request fingerprint */
 
 struct auth_nonce {
@@ -339,33 +338,28 @@ nonce_use(const uint8_t *id, time_t born, uint32_t nc, const uint8_t *fp)
 	return (NULL);
 }
 
-/* The Proxy-Authorization parser: RFC 7616 §3.4, RFC 7230 §3.2.6. */
-
-#define CRED_FIELD(f, n) \
-	{ n, offsetof(struct auth_cred, f), sizeof(((struct auth_cred *)0)->f) }
+/*
+ * Proxy-Authorization as libosip2 parsed it (RFC 7616 §3.4): each field is
+ * kept as it came, a quoted-string with its quotes or a bare token.
+ */
+#define CRED_FIELD(f, o) { offsetof(osip_authorization_t, o), \
+	offsetof(struct auth_cred, f), sizeof(((struct auth_cred *)0)->f) }
 static const struct {
-	const char	*name;
+	size_t		 from;
 	size_t		 off;
 	size_t		 size;
 } cred_fields[] = {
-	CRED_FIELD(username, "username"),
-	CRED_FIELD(realm, "realm"),
-	CRED_FIELD(nonce, "nonce"),
-	CRED_FIELD(uri, "uri"),
-	CRED_FIELD(response, "response"),
-	CRED_FIELD(algorithm, "algorithm"),
-	CRED_FIELD(cnonce, "cnonce"),
-	CRED_FIELD(nc, "nc"),
-	CRED_FIELD(qop, "qop"),
-	CRED_FIELD(opaque, "opaque"),
+	CRED_FIELD(username, username),
+	CRED_FIELD(realm, realm),
+	CRED_FIELD(nonce, nonce),
+	CRED_FIELD(uri, uri),
+	CRED_FIELD(response, response),
+	CRED_FIELD(algorithm, algorithm),
+	CRED_FIELD(cnonce, cnonce),
+	CRED_FIELD(nc, nonce_count),
+	CRED_FIELD(qop, message_qop),
+	CRED_FIELD(opaque, opaque),
 };
-
-static int
-is_tchar(unsigned char c)
-{
-	return (isascii(c) && (isalnum(c) || strchr("!#$%&'*+-.^_`|~", c) !=
-	    NULL) && c != '\0');
-}
 
 static int
 is_ctl(unsigned char c)
@@ -429,94 +423,6 @@ pvalue(const char **pp, const char *end, char *dst, size_t size)
 	return (NULL);
 }
 
-static void
-skip_ws(const char **pp, const char *end)
-{
-	while (*pp < end && (**pp == ' ' || **pp == '\t'))
-		(*pp)++;
-}
-
-static const char *
-pparam(const char **pp, const char *end, struct auth_cred *c,
-    unsigned int *seen)
-{
-	char		 scratch[UNKNOWN_MAX + 1], *dst = scratch;
-	const char	*p = *pp, *name, *why;
-	size_t		 i, nlen, size = sizeof(scratch);
-
-	for (name = p; p < end && is_tchar(*p); p++)
-		;
-	if ((nlen = p - name) == 0)
-		return ("bad parameter name");
-	skip_ws(&p, end);
-	if (p == end || *p++ != '=')
-		return ("parameter without value");
-	skip_ws(&p, end);
-	for (i = 0; i < sizeof(cred_fields) / sizeof(cred_fields[0]); i++) {
-		if (strlen(cred_fields[i].name) != nlen ||
-		    strncasecmp(cred_fields[i].name, name, nlen) != 0)
-			continue;
-		if (*seen & (1U << i))
-			return ("duplicate parameter");
-		*seen |= 1U << i;
-		dst = (char *)c + cred_fields[i].off;
-		size = cred_fields[i].size;
-		break;
-	}
-	if ((why = pvalue(&p, end, dst, size)) != NULL)
-		return (why);
-	*pp = p;
-	return (NULL);
-}
-
-int
-auth_parse(const char *s, size_t len, struct auth_cred *c, const char **why)
-{
-	const char	*p = s, *end = s + len, *scheme;
-	unsigned int	 seen = 0;
-
-	memset(c, 0, sizeof(*c));
-	*why = NULL;
-	if (len > AUTH_HDR_MAX) {
-		*why = "header too long";
-		return (-1);
-	}
-	skip_ws(&p, end);
-	for (scheme = p; p < end && is_tchar(*p); p++)
-		;
-	if (p - scheme != 6 || strncasecmp(scheme, "Digest", 6) != 0 ||
-	    p == end || (*p != ' ' && *p != '\t')) {
-		*why = "not digest credentials";
-		return (-1);
-	}
-	while (*why == NULL) {
-		skip_ws(&p, end);
-		if (p == end)
-			break;
-		/* RFC 7230 §7: empty list elements are allowed. */
-		if (*p == ',') {
-			p++;
-			continue;
-		}
-		if ((*why = pparam(&p, end, c, &seen)) != NULL)
-			break;
-		skip_ws(&p, end);
-		if (p < end && *p++ != ',')
-			*why = "junk after a value";
-	}
-	if (*why == NULL && seen == 0)
-		*why = "no parameters";
-	if (*why != NULL) {
-		explicit_bzero(c, sizeof(*c));
-		return (-1);
-	}
-	if (c->algorithm[0] == '\0' || strcasecmp(c->algorithm, "MD5") == 0)
-		c->alg = AUTH_MD5;
-	else if (strcasecmp(c->algorithm, "SHA-256") == 0)
-		c->alg = AUTH_SHA256;
-	return (0);
-}
-
 /* The checks. */
 
 /* An osip field as it came (quoted or not), unquoted; -1 if it won't. */
@@ -539,32 +445,48 @@ is_ours(const osip_proxy_authorization_t *a, const char *realm)
 	    strcmp(r, realm) == 0);
 }
 
+/* Our fields from libosip2's, each unquoted exactly once; -1 if bad. */
+static int
+cred_fill(const osip_proxy_authorization_t *a, struct auth_cred *c,
+    const char **why)
+{
+	const char	*v;
+	size_t		 i;
+
+	memset(c, 0, sizeof(*c));
+	if (a->auth_type == NULL || strcasecmp(a->auth_type, "Digest") != 0) {
+		*why = "not digest credentials";
+		return (-1);
+	}
+	for (i = 0; i < sizeof(cred_fields) / sizeof(cred_fields[0]); i++) {
+		v = *(char *const *)((const char *)a + cred_fields[i].from);
+		if (v != NULL && field_value(v, (char *)c + cred_fields[i].off,
+		    cred_fields[i].size) == -1) {
+			explicit_bzero(c, sizeof(*c));
+			*why = "bad or overlong value";
+			return (-1);
+		}
+	}
+	if (c->algorithm[0] == '\0' || strcasecmp(c->algorithm, "MD5") == 0)
+		c->alg = AUTH_MD5;
+	else if (strcasecmp(c->algorithm, "SHA-256") == 0)
+		c->alg = AUTH_SHA256;
+	return (0);
+}
+
 /* The first credentials for our realm: 0, or 407 if none, 400 if bad. */
 static int
 cred_find(const osip_message_t *m, const char *realm, struct auth_cred *c,
     const char **why)
 {
 	osip_proxy_authorization_t	*a;
-	char				*s;
-	int				 i, rc;
+	int				 i;
 
 	for (i = 0; (a = osip_list_get(&m->proxy_authorizations, i)) != NULL;
 	    i++) {
 		if (!is_ours(a, realm))
 			continue;
-		if (osip_proxy_authorization_to_str(a, &s) != 0 || s == NULL) {
-			*why = "unprintable credentials";
-			return (400);
-		}
-		rc = auth_parse(s, strlen(s), c, why);
-		osip_free(s);
-		if (rc == -1)
-			return (400);
-		if (strcmp(c->realm, realm) != 0) {
-			*why = "realm changed in parsing";
-			return (400);
-		}
-		return (0);
+		return (cred_fill(a, c, why) == -1 ? 400 : 0);
 	}
 	*why = "no credentials";
 	return (407);

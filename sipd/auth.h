@@ -18,7 +18,6 @@
 
 #define AUTH_NONCE_LIFE		300	/* seconds a nonce is good for */
 #define AUTH_NONCE_MAX		4096	/* nonces in use tracked at once */
-#define AUTH_HDR_MAX		4096	/* longest Proxy-Authorization */
 
 /* MD5 (RFC 1321) or SHA-256 (FIPS 180-4), by libmd (libc on OpenBSD). */
 #define AUTH_HASH_MAX		SHA256_DIGEST_LENGTH
@@ -47,14 +46,6 @@ struct auth_cred {
 	char	 opaque[256];
 	int	 alg;			/* AUTH_MD5 or AUTH_SHA256, 0 if unknown */
 };
-
-/*
- * Parse one Proxy-Authorization value ("Digest name=value, ...").
- * 0 on success; -1 on bad syntax, a duplicate or overlong field, with
- * *why set.  Unknown parameters are skipped; nothing is checked for
- * presence here.
- */
-int	 auth_parse(const char *, size_t, struct auth_cred *, const char **);
 
 /*
  * The request-digest of RFC 7616 §3.4.1 (RFC 2069 form without qop) in
