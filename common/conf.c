@@ -24,15 +24,8 @@
 #include "conf.h"
 #include "log.h"
 
-/*
- * The built-in modules (sipd/mod) judge their own lines.  Weak, so that a
- * program without sipd (a unit test) links no module and keeps the lines
- * as plain ignored ones; siproxd always has them.
- */
-int	mod_conf_key(const char *) __attribute__((__weak__));
-int	mod_conf(struct siproxd_conf *, const char *, int)
-	    __attribute__((__weak__));
-void	mod_set_free(struct mod_set *) __attribute__((__weak__));
+/* conf_set_hook: sipd's modules, in siproxd; none in a unit test. */
+static const struct conf_hook	*hook;
 
 #define CONF_LINE_MAX	4096		/* longer lines are an error */
 #define SIP_PORT	5060
@@ -242,6 +235,12 @@ conf_new(void)
 } while (0)
 
 void
+conf_set_hook(const struct conf_hook *h)
+{
+	hook = h;
+}
+
+void
 conf_free(struct siproxd_conf *conf)
 {
 	struct conf_acl		*a;
@@ -256,8 +255,8 @@ conf_free(struct siproxd_conf *conf)
 	CONF_LIST_FREE(&conf->outbound_domains, d);
 	CONF_LIST_FREE(&conf->mask_hosts, s);
 	CONF_LIST_FREE(&conf->ignored, s);
-	if (mod_set_free != NULL)
-		mod_set_free(conf->mods);
+	if (hook != NULL)
+		hook->free(conf->mods);
 	/* the struct holds proxy_auth_passwd */
 	freezero(conf, sizeof(*conf));
 }
@@ -945,7 +944,7 @@ conf_ignored(struct conf_parse *p, const char *key, const char *val)
 	s->line = p->lineno;
 	TAILQ_INSERT_TAIL(&p->conf->ignored, s, entry);
 	/* the modules judge their own lines (conf_finish) */
-	if (mod_conf_key != NULL && mod_conf_key(key))
+	if (hook != NULL && hook->owns(key))
 		return;
 	if (!seen && !p->quiet)
 		log_warnx("%s:%zu: key \"%s\" is accepted but not supported "
@@ -1050,10 +1049,10 @@ conf_finish(struct conf_parse *p)
 			    log_wire(s->s, strlen(s->s)));
 		i++;
 	}
-	if (mod_conf != NULL) {
-		mod_set_free(conf->mods);
+	if (hook != NULL) {
+		hook->free(conf->mods);
 		conf->mods = NULL;
-		p->errors += mod_conf(conf, p->name, p->quiet);
+		p->errors += hook->finish(conf, p->name, p->quiet);
 	}
 }
 

@@ -116,6 +116,19 @@ struct siproxd_conf {
 
 struct siproxd_conf	*conf_new(void);
 void			 conf_free(struct siproxd_conf *);
+/*
+ * Keys judged above this layer (sipd's modules: load_plugin, plugin_*):
+ * owns says a key is theirs, so it gets no warning; finish builds
+ * conf->mods from the kept lines at the end of a parse and returns the
+ * number of errors; free frees it.  Set once, before the first parse;
+ * without it the lines are plain ignored keys (unit tests, siproxctl).
+ */
+struct conf_hook {
+	int	(*owns)(const char *);
+	int	(*finish)(struct siproxd_conf *, const char *, int);
+	void	(*free)(struct mod_set *);
+};
+void			 conf_set_hook(const struct conf_hook *);
 int			 conf_parse_file(struct siproxd_conf *, const char *);
 int			 conf_parse_buf(struct siproxd_conf *, const char *,
 			    const char *, size_t, int);

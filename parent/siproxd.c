@@ -16,6 +16,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "mod.h"
 #include "parent.h"
 #include "proc.h"
 
@@ -218,6 +219,7 @@ main(int argc, char *argv[])
 	p.ctlsock = SIPROXD_RUNDIR "/siproxd.sock";
 	proc_title_init(argc, argv);
 	log_init(1, LOG_DAEMON);
+	mod_register();
 
 	while ((ch = getopt_long(argc, argv, "c:d::f:hnp:P:s:v", long_opts,
 	    NULL)) != -1) {

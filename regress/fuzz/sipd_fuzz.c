@@ -50,6 +50,7 @@
 #include "child.h"
 #include "conf.h"
 #include "log.h"
+#include "mod.h"
 #include "msg.h"
 #include "proc.h"
 #include "pwfile.h"
@@ -841,6 +842,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	int				 rtpd[2], parent[2], i;
 
 	log_init(1, 0);
+	mod_register();
 	log_setverbose(-2);
 	child = &cs;
 	cs.ops = &ops;

@@ -64,7 +64,7 @@ static struct event	*mod_tick;
  * A key with plugin_ inside (the classic's example has
  * "//plugin_blacklist_mode") is skipped by the classic without a word.
  */
-int
+static int
 mod_conf_key(const char *key)
 {
 	return (strcmp(key, "load_plugin") == 0 ||
@@ -232,7 +232,7 @@ mod_inst_free(struct mod_inst *i)
  * Builds conf->mods from the load_plugin and plugin_* lines, in the
  * order read; file:line for each error.  The number of errors.
  */
-int
+static int
 mod_conf(struct siproxd_conf *conf, const char *file, int quiet)
 {
 	struct mod_parse	 p;
@@ -296,6 +296,17 @@ mod_set_free(struct mod_set *set)
 		mod_inst_free(i);
 	}
 	free(set);
+}
+
+static const struct conf_hook mod_hook = {
+	mod_conf_key, mod_conf, mod_set_free
+};
+
+/* From now on the modules judge their own lines in every config read. */
+void
+mod_register(void)
+{
+	conf_set_hook(&mod_hook);
 }
 
 int

@@ -98,9 +98,8 @@ struct mod_set {
 	unsigned int		 hooks;		/* the union of theirs */
 };
 
-/* mod.c: config (called by conf.c, in every process that reads one) */
-int	 mod_conf_key(const char *);
-int	 mod_conf(struct siproxd_conf *, const char *, int);
+/* mod.c: config; mod_register before the first conf_parse_* (conf_hook) */
+void	 mod_register(void);
 void	 mod_set_free(struct mod_set *);
 
 /* mod.c: values, for the modules' key setters */
