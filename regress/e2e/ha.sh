@@ -8,7 +8,10 @@
 # through A; A's siproxd is killed, later A's keepalived is stopped: each
 # time B takes over within seconds, is serving within a second of the
 # address coming up (netlink), and a call from the WAN reaches the phone
-# with no new REGISTER.
+# with no new REGISTER.  Each time a call is running with media both
+# ways: B takes it over on the same ports, the audio gap on each side is
+# measured and must stay under 2 s, and its BYE through B ends it; before
+# the second switch Redis is restarted empty, and A writes it all again.
 #
 #        lan 10.0.0.2            wan 203.0.113.2 (provider)
 #             |                        |
@@ -192,6 +195,60 @@ call() {
 	    bg_ok "wan-$1"
 }
 records() { rcli "$RADDR" "$RPW" --scan --pattern 'siproxd:reg:*' | grep -c .; }
+calls() { rcli "$RADDR" "$RPW" --scan --pattern 'siproxd:call:*'; }
+# locked: the call's record has both legs' RTP learned (flags 3).
+locked() {
+	for _k in $(calls); do rcli "$RADDR" "$RPW" get "$_k"; done |
+	    grep -Eq '^0 [0-9]+ 4 3 10\.0\.0\.2/16000 .* 4 3 203\.0\.113\.2/26000 '
+}
+# long_call NAME: the provider calls phone1 through the addresses and
+# stays 10 s; media both ways for 8 s (400 packets each way, every 20
+# ms), in the background; back once rtpd's locked legs are in Redis.
+long_call() {
+	in_call "$1" rtp_uac_long.xml
+	[ -n "$P_IN" ] && [ -n "$P_OUT" ] || return 1
+	TALK_TIMEOUT=4000 talk 16000 "$P_IN" 26000 "$P_OUT" 16000 "$1" 400 \
+	    > "$WORK/talk-$1" 2>&1 &
+	TALKER=$!
+	wait_for 3 locked
+}
+talk_gap() { sed -n 's/.*gap_ms=\([0-9]*\).*/\1/p' "$WORK/talk-$2-$1"; }
+# talk_last NAME SIDE: the last packet SIDE received (its sequence number).
+talk_last() {
+	sed -n 's/.*received=\([0-9]*\) lost=\([0-9]*\).*/\1 \2/p' \
+	    "$WORK/talk-$2-$1" | awk '{ print $1 + $2 }'
+}
+# relays BOX: BOX's rtpd has relayed 50 packets or more each way of a call.
+relays() {
+	"$TOP/siproxctl" -s "$WORK/$1/ctl.sock" show calls |
+	    awk 'NR > 1 && $7 >= 50 && $8 >= 50 { f = 1 } END { exit !f }'
+}
+# survived NAME WHAT BOX: the call went on through BOX's relay after WHAT:
+# BOX relays its media both ways, each side's longest wait between two
+# packets (the switch's audio gap) is under 2 s and the last packet sent
+# arrived, the BYE through BOX is answered, the call's relay closed there
+# and its record gone from Redis.
+survived() {
+	SV=$1 SV_BOX=$3
+	check "$2: $3 relays the call's media both ways" wait_for 6 relays "$3"
+	wait "$TALKER"
+	cat "$WORK/talk-$1"
+	_gl=$(talk_gap "$1" lan) _gw=$(talk_gap "$1" wan)
+	echo "# audio gap, $2: phone hears ${_gl:-?} ms, provider hears ${_gw:-?} ms"
+	check "$2: the call's audio came back to the phone within 2 s" \
+	    test "${_gl:-9999}" -lt 2000 -a "$(talk_last "$1" lan)" -eq 400
+	check "$2: and to the provider within 2 s" \
+	    test "${_gw:-9999}" -lt 2000 -a "$(talk_last "$1" wan)" -eq 400
+	check "$2: $3 took the call over (log)" \
+	    grep -q "calls taken from the partner" "$WORK/$3/siproxd.log"
+	check "$2: the BYE through $3 ends the call on both sides" \
+	    eval 'bg_ok "wan-$SV" && bg_ok "lan-$SV"'
+	check "$2: and closes the relay on $3" wait_for 3 eval \
+	    '[ "$("$TOP/siproxctl" -s "$WORK/$SV_BOX/ctl.sock" show calls |
+	    grep -c .)" -eq 1 ]'
+	check "$2: and removes the call's record" wait_for 3 eval \
+	    '[ -z "$(calls)" ]'
+}
 
 topo
 wan_capture
@@ -217,7 +274,9 @@ bg_ok wan-reg
 check "A wrote the registration to redis" wait_for 5 test "$(records)" -ge 1
 check "a call from the WAN reaches the phone through A" call a1
 
-# 1. A's siproxd dies: its keepalived gives the addresses up, B takes them.
+# 1. A's siproxd dies in a call: its keepalived gives the addresses up, B
+# takes them, and the call's media and its BYE.
+check "a long call through A, its locked legs in Redis" long_call s1
 T0=$(now)
 kill -9 "$(cat "$WORK/A/siproxd.pid")"
 if takeover "$NS_FWB"; then
@@ -228,6 +287,7 @@ if takeover "$NS_FWB"; then
 else
 	fail "siproxd on A killed: B takes over"
 fi
+survived s1 "siproxd on A killed" B
 check "a call from the WAN reaches the phone through B, no new REGISTER" \
     call b1
 check "B loaded phone1 from redis (log)" \
@@ -239,6 +299,15 @@ up A "$NS_FW" || exit 1
 T0=$(now)
 check "A's siproxd back: A takes the addresses again" takeover "$NS_FW"
 check "a call reaches the phone through A again" call a2
+: > "$WORK/B/siproxd.log"
+check "a long call through A again" long_call s2
+# Redis restarted, empty, in the middle of it: A writes all again (the
+# call and phone1), and the switch after it still keeps the call.
+redis_down
+redis_up "$NS_DB" "$RADDR" "$RPW"
+check "redis restarted empty mid-call: A writes the call's record again" \
+    wait_for 5 locked
+check "and phone1's registration" wait_for 2 test "$(records)" -ge 1
 T0=$(now)
 eval "kill \$KA_A"
 if takeover "$NS_FWB"; then
@@ -249,6 +318,7 @@ if takeover "$NS_FWB"; then
 else
 	fail "A's keepalived stopped: B takes over"
 fi
+survived s2 "A's keepalived stopped" B
 check "a call from the WAN reaches the phone through B again" call b2
 check "both siproxds still run" eval 'pgrep -F "$WORK/A/siproxd.pid" &&
     pgrep -F "$WORK/B/siproxd.pid"' > /dev/null

@@ -402,13 +402,15 @@ table ip sxredir {
 NFT
 }
 
-# in_call NAME: the provider (203.0.113.2:5080) calls phone1, registered
-# on 10.0.0.2:5061, with media; both sipps in the background.  Sets P_IN
-# and P_OUT as out_call does.
+# in_call NAME [UAC]: the provider (203.0.113.2:5080) calls phone1,
+# registered on 10.0.0.2:5061, with media (the scenario rtp_uac.xml
+# unless named); both sipps in the background.  Sets P_IN and P_OUT as
+# out_call does.
 in_call() {
 	sipp_bg "lan-$1" "$NS_LAN" 10.0.0.2 5061 rtp_uas.xml -s phone1 \
 	    -key rtpport 16000
-	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5080 rtp_uac.xml -s provider \
+	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5080 "${2:-rtp_uac.xml}" \
+	    -s provider \
 	    -key domain sip.test -key callee phone1 -key rdomain 203.0.113.1 \
 	    -key rtpport 26000 203.0.113.1:5060
 	P_IN=$(wait_for 5 sdp_port "lan-$1" 1 audio &&

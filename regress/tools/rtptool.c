@@ -16,6 +16,9 @@
  * which depends on (ssrc, seq, payload length), so a packet that was
  * changed, cut short or padded on the way does not verify.
  *
+ * The receiver reports, with its counts, the longest wait between two
+ * packets it took (gap_ms): the audio a failover cost.
+ *
  * The receiver follows one SSRC: the one given, or else that of the first
  * packet that verifies (never our own in duplex).  Packets of any other
  * SSRC are counted as foreign, neither received nor bad.  The only address
@@ -120,6 +123,8 @@ struct receiver {
 	struct sockaddr_storage	 from;
 	socklen_t		 fromlen;
 	int			 moved;
+	uint64_t		 last_ns;	/* arrival of the last one taken */
+	uint64_t		 gap_ns;	/* longest wait between two */
 };
 
 static volatile sig_atomic_t	quit;
@@ -572,6 +577,9 @@ rcv_packet(struct receiver *rv, const unsigned char *p, size_t len,
 	else
 		rv->maxext = ext;
 	rcv_delay(rv, get64(p + RTP_HDRLEN), now);
+	if (rv->last_ns != 0 && now - rv->last_ns > rv->gap_ns)
+		rv->gap_ns = now - rv->last_ns;
+	rv->last_ns = now;
 	rcv_from(rv, from, fromlen);
 	rv->deadline = now + rv->timeout;
 }
@@ -629,7 +637,8 @@ rcv_report(struct receiver *rv)
 	if (rv->ndelay > 0)
 		qsort(rv->delay, rv->ndelay, sizeof(*rv->delay), cmp_u64);
 	printf("received=%llu lost=%llu dup=%llu bad=%llu reordered=%llu "
-	    "foreign=%llu from=%s delay_p50_us=%llu delay_p99_us=%llu\n",
+	    "foreign=%llu from=%s delay_p50_us=%llu delay_p99_us=%llu "
+	    "gap_ms=%llu\n",
 	    (unsigned long long)rv->received,
 	    (unsigned long long)(rv->maxext - (int64_t)rv->received),
 	    (unsigned long long)rv->dup, (unsigned long long)rv->bad,
@@ -637,7 +646,8 @@ rcv_report(struct receiver *rv)
 	    (unsigned long long)rv->foreign,
 	    rv->fromlen == 0 ? "none" : addr_str((struct sockaddr *)&rv->from,
 	    rv->fromlen, buf, sizeof(buf)),
-	    rcv_pct(rv, 50), rcv_pct(rv, 99));
+	    rcv_pct(rv, 50), rcv_pct(rv, 99),
+	    (unsigned long long)(rv->gap_ns / NS_MS));
 	return (rv->received == rv->count && rv->bad == 0 ? 0 : 1);
 }
 
