@@ -247,29 +247,84 @@ fastpath_forget(const struct sockaddr *sa)
 		log_warn("rtp fast path: forget %s", log_sa(sa));
 }
 
+/* Our sockets that left by interface from leave by to from now on. */
+static void
+fp_retarget(int from, int to)
+{
+	struct fp_addr	 a, next;
+	struct fp_out	 o;
+	int		 fd, r;
+
+	fd = bpf_map__fd(skel->maps.allowed);
+	for (r = bpf_map_get_next_key(fd, NULL, &next); r == 0;
+	    r = bpf_map_get_next_key(fd, &a, &next)) {
+		a = next;
+		if (bpf_map_lookup_elem(fd, &a, &o) == -1 ||
+		    (int)o.ifindex != from)
+			continue;
+		o.ifindex = to;
+		if (bpf_map_update_elem(fd, &a, &o, BPF_EXIST) == -1)
+			log_warn("rtp fast path: retarget");
+	}
+}
+
+/*
+ * The hook on the interface that was called name goes (its qdisc went
+ * with the interface, unless it was only renamed); the program is
+ * attached to the one called name now.
+ */
+static const char *
+fp_rehook(const char *name, int from, int *to)
+{
+	const char	*why;
+	char		 buf[IF_NAMESIZE];
+	int		 i;
+
+	for (i = 0; i < nhooks; i++)
+		if (hooks[i].ifindex == from)
+			break;
+	if (i < nhooks) {
+		if (if_indextoname(from, buf) != NULL)
+			fp_detach(&hooks[i]);
+		hooks[i] = hooks[--nhooks];
+	}
+	if ((why = fp_if_ok(name, to)) != NULL)
+		return (why);
+	return (fp_attach(name, *to));
+}
+
 /*
  * An interface re-created under the same name has a new index: the
- * program would send to one that is gone.  Forget every socket, so that
- * nothing more is sent in the kernel and rtpd relays it all; the next
- * start attaches anew.
+ * program would send to one that is gone.  Attach to the new one and
+ * send by it; if that fails, forget every socket, so that nothing more
+ * is sent in the kernel and rtpd relays it all until the next start.
  */
 void
 fastpath_watch(const struct siproxd_conf *conf)
 {
 	const char	*name[ROLE_MAX] = { conf->if_inbound, conf->if_outbound };
+	const char	*why;
 	struct fp_addr	 a, next;
-	unsigned int	 idx;
-	int		 fd, role;
+	int		 fd, role, idx, was;
 
 	if (skel == NULL || fp_off)
 		return;
 	for (role = 0; role < ROLE_MAX; role++) {
 		idx = if_nametoindex(name[role]);
-		if (idx == 0 || (int)idx == role_ifindex[role])
+		if (idx == 0 || idx == role_ifindex[role])
 			continue;
+		was = role_ifindex[role];
+		if ((why = fp_rehook(name[role], was, &idx)) == NULL) {
+			role_ifindex[role] = idx;
+			fp_retarget(was, idx);
+			log_info("rtp fast path: %s is a new interface (index "
+			    "%d, was %d): attached to it", name[role], idx,
+			    was);
+			continue;
+		}
 		log_warnx("rtp fast path off: %s is a new interface (index "
-		    "%u, was %d); restart to use it again", name[role], idx,
-		    role_ifindex[role]);
+		    "%d, was %d): %s; restart to use it again", name[role],
+		    idx, was, why);
 		fp_off = 1;
 		fd = bpf_map__fd(skel->maps.allowed);
 		while (bpf_map_get_next_key(fd, NULL, &next) == 0) {

@@ -298,9 +298,12 @@ kill "$SXD"
 wait_for 5 gone "$SXD"
 
 # 8b. if_outbound re-created (a new index under the same name): the
-# program must not send to the interface that is gone; the parent turns
-# it off with one line and rtpd relays in user space.
+# program must not send to the interface that is gone; the parent
+# attaches it to the new one, says so once, and sends by it.
+OFF0=$(grep -c "rtp fast path off" "$WORK/siproxd.log")
 start_siproxd "$CONF" || exit 1
+PROG=$(prog_id in0)
+SMAP=$(map_id "$PROG" streams)
 wan_leak_check
 ip -n "$NS_FW" link del out0
 ip link add out0 netns "$NS_FW" type veth peer name wan0 netns "$NS_WAN"
@@ -312,9 +315,11 @@ ip -n "$NS_WAN" addr add 2001:db8:1::2/64 dev wan0 nodad
 ip -n "$NS_WAN" addr add 203.0.113.50/24 dev wan0
 ip -n "$NS_WAN" link set wan0 up
 wan_capture
-check "a re-created if_outbound turns the fast path off, said once" \
-    wait_for 8 grep -q "rtp fast path off: out0 is a new interface" \
+check "a re-created if_outbound: the program is attached to it, said once" \
+    wait_for 8 grep -q "rtp fast path: out0 is a new interface.*attached" \
     "$WORK/siproxd.log"
+check "re-created: the new out0 has the same program" \
+    test "$(prog_id out0)" = "$PROG"
 sipp_bg wan-c7 "$NS_WAN" $WAN 5070 rtp_uas.xml -s wan -key rtpport 26000
 sipp_bg lan-c7 "$NS_LAN" $LAN 5061 rtp_uac.xml -s phone1 \
     -key domain sip.test -key callee wan -key rdomain 203.0.113.2:5070 \
@@ -323,10 +328,13 @@ P_IN=$(wait_for 5 sdp_port lan-c7 1 audio && sdp_port lan-c7 1 audio)
 P_OUT=$(wait_for 5 sdp_port wan-c7 1 audio && sdp_port wan-c7 1 audio)
 check "re-created: media both ways byte for byte" \
     talk 16000 "$P_IN" 26000 "$P_OUT"
+check "re-created: the locked legs are entries in the map" entries_are 4
 U0=$(udp_in)
-check "re-created: again, now every packet through rtpd's sockets" \
+check "re-created: again, now in the kernel by the new out0" \
     talk 16000 "$P_IN" 26000 "$P_OUT"
-check "re-created: ... all 100 of them" test $(($(udp_in) - U0)) -ge 100
+check "re-created: ... past the sockets" test $(($(udp_in) - U0)) -lt 5
+check "re-created: the fast path was never turned off" \
+    test "$(grep -c "rtp fast path off" "$WORK/siproxd.log")" -eq "$OFF0"
 bg_ok lan-c7
 bg_ok wan-c7
 kill "$SXD"
@@ -334,6 +342,7 @@ wait_for 5 gone "$SXD"
 
 # 9. rtpd killed (SIGKILL) mid-call: the daemon stops and takes the
 # program, its attachments and its maps with it.
+OFF0=$(grep -c "rtp fast path off" "$WORK/siproxd.log")
 start_siproxd "$CONF" || exit 1
 PROG=$(prog_id in0)
 SMAP=$(map_id "$PROG" streams)
