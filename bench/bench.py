@@ -1015,6 +1015,10 @@ def w_media(systems):
          ("relay ns/pkt", 0)], cap, "ns/pkt")
     if steps and steps[-1]["calls"] == P["ns"][-1]:
         not_found(steps[-1], P["ns"][-1], "calls")
+    results["workloads"]["3_media"]["generator_limit"] = \
+        generator_limit(steps, "calls", "calls",
+                        {k: {"calls": v["max calls"]}
+                         for k, v in cap.items()})
     # 5. delay at moderate load: the step with P["moderate"] calls.
     mod = [st for st in steps if st["calls"] == P["moderate"]]
     if mod:
@@ -1026,6 +1030,40 @@ def w_media(systems):
             P["moderate"], P["moderate"] * 100),
             [("p50 us", 0), ("p99 us", 0), ("loss %", 3)], rows, "p99 us")
     return steps
+
+
+def generator_limit(steps, key, unit, cap):
+    """Say where rtpblast itself gave out: the first step at which the
+    direct path (the same generator and sink, no relay) lost more than
+    LOSS_MAX.  From there on a step measures the generator on CPU 0, not
+    the relays; a system that carried every step the direct path did has
+    its own limit beyond it.  The figures go to results too."""
+    top = cap.get("direct", {}).get(key)
+    for st in steps:
+        d = st["median"].get("direct")
+        if d is None:
+            continue
+        lp = d.get("loss %")
+        if lp is not None and lp <= LOSS_MAX:
+            continue
+        even = [s for s, v in cap.items() if s != "direct" and
+                v.get(key) is not None and top is not None and
+                v[key] >= top]
+        say("(the generator's limit: with no relay at all (direct) "
+            "rtpblast lost %s %% at %d %s%s, every packet sent and "
+            "received on CPU 0: from that step on the figures measure "
+            "the generator, not the relays%s)" % (
+                "%.1f" % lp if lp is not None else "its calls", st[key],
+                unit, ", %d pps offered" % d["offered pps"]
+                if d.get("offered pps") else "",
+                "; %s carried every step the direct path did: %s own "
+                "limit lies beyond %d %s" % (
+                    ", ".join(even), "its" if len(even) == 1 else "their",
+                    top, unit) if even else ""))
+        return {key: st[key], "direct loss %": lp,
+                "direct offered pps": d.get("offered pps"),
+                "carried as far": even}
+    return None
 
 
 def not_found(step, last, what):
@@ -1092,6 +1130,12 @@ def w_highrate(systems):
                      ("blaster skipped", 0)], best, "max pps")
     if steps and steps[-1]["pps"] == P["hr_pps"][-1]:
         not_found(steps[-1], 4 * P["hr_pps"][-1], "pps offered")
+    results["workloads"]["4_highrate"]["generator_limit"] = \
+        generator_limit(steps, "pps", "pps a stream",
+                        {k: {"pps": st["pps"]} for st in steps
+                         for k, v in st["median"].items()
+                         if v.get("loss %") is not None and
+                         v["loss %"] <= LOSS_MAX})
 
 
 def w_overload(systems):
@@ -1307,6 +1351,11 @@ def plot(csvp):
 
 # ------------------------------------------------------------------ main
 
+def loadavg():
+    """Other work on the machine moves every figure: say how much."""
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
+
+
 def build_tools():
     os.makedirs(OUT, exist_ok=True)
     cc = os.environ.get("CC", "cc")
@@ -1375,9 +1424,10 @@ def main():
             fp.stop()
         systems += [Floor(), Direct()]
         say("siproxd bench%s: %d CPUs, systems pinned to CPU 1, load to "
-            "CPU 0, nice %d; %s" % (" (BENCH_QUICK: numbers are not meaningful)"
-                           if QUICK else "", os.cpu_count(), NICE,
-                           time.strftime("%Y-%m-%d %H:%M")))
+            "CPU 0, nice %d; %s, %s" % (
+                " (BENCH_QUICK: numbers are not meaningful)" if QUICK
+                else "", os.cpu_count(), NICE,
+                time.strftime("%Y-%m-%d %H:%M"), loadavg()))
         sipsys = [s for s in systems if s.sip and
                   getattr(s, "sip_bench", True)]
         if want_w(1):
@@ -1403,7 +1453,8 @@ def main():
         write_files()
         cleanup()
     say()
-    say("bench: done in %.0f s; data in %s" % (time.monotonic() - t0, OUT))
+    say("bench: done in %.0f s, %s; data in %s" % (
+        time.monotonic() - t0, loadavg(), OUT))
     if QUICK:
         if bad:
             print("FAIL - bench: quick run: " + "; ".join(bad))
