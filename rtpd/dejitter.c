@@ -12,6 +12,7 @@
 
 #include "addr.h"
 #include "child.h"
+#include "conf.h"
 #include "log.h"
 #include "mono.h"
 #include "rtpd.h"
@@ -38,6 +39,14 @@ static struct djq	 queue[2] = { TAILQ_HEAD_INITIALIZER(queue[0]),
 static struct djq	 spare = TAILQ_HEAD_INITIALIZER(spare);
 static int		 qdelay[2] = { -1, -1 };
 static struct event	*dj_ev;
+
+/* The delay of what leg l receives (microseconds). */
+int
+dejitter_delay(const struct rleg *l)
+{
+	return (l->role == ROLE_OUTBOUND ? child->conf->rtp_input_dejitter :
+	    child->conf->rtp_output_dejitter);
+}
 
 static void
 dj_arm(void)

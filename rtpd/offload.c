@@ -84,7 +84,7 @@ offload_want(const struct rstream *st, int r, int k, struct fp_key *key,
 
 	if (fast_fd == -1 || !l->learned[k] || !o->learned[k] || o->hold ||
 	    !o->have_dst || l->s[k].fd == -1 || o->s[k].fd == -1 ||
-	    l->family != o->family || stream_delay(l) > 0 ||
+	    l->family != o->family || dejitter_delay(l) > 0 ||
 	    l->dst[k].ss_family != l->family ||
 	    o->dst[k].ss_family != o->family)
 		return (0);

@@ -102,7 +102,6 @@ size_t	 stream_count(void);
 void	 stream_ctl(struct msg *);
 void	 stream_stats(void);
 void	 stream_pace(void);
-int	 stream_delay(const struct rleg *);
 void	 stream_restore(struct msg *);
 
 /* offload.c: locked legs in the kernel's fast path */
@@ -118,6 +117,7 @@ int	 fastmap_lookup(int, const void *, void *);
 int	 fastmap_delete(int, const void *);
 
 /* dejitter.c */
+int	 dejitter_delay(const struct rleg *);
 void	 dejitter_send(int, const void *, size_t,
 	    const struct sockaddr_storage *, int);
 void	 dejitter_forget(int);

@@ -772,14 +772,6 @@ rx_accept(struct rleg *l, int k, const struct sockaddr_storage *src,
 	return (1);
 }
 
-/* The dejitter delay of what leg l receives (microseconds). */
-int
-stream_delay(const struct rleg *l)
-{
-	return (l->role == ROLE_OUTBOUND ? child->conf->rtp_input_dejitter :
-	    child->conf->rtp_output_dejitter);
-}
-
 static void
 stream_read(int fd, short ev, void *arg)
 {
@@ -791,7 +783,7 @@ stream_read(int fd, short ev, void *arg)
 	int			 n, round, delay, k = s->k;
 
 	o = &st->leg[ROLE_MAX - 1 - l->role];
-	delay = stream_delay(l);
+	delay = dejitter_delay(l);
 	learned_now = 0;
 	for (round = 0; round < RTP_ROUNDS; round++) {
 		for (i = 0; i < RTP_BATCH; i++) {
