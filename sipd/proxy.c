@@ -14,7 +14,6 @@
 #include "addr.h"
 #include "auth.h"
 #include "backroute.h"
-#include "authguard.h"
 #include "child.h"
 #include "conf.h"
 #include "log.h"
@@ -30,6 +29,7 @@
 #include "sipd.h"
 #include "sipframe.h"
 #include "sipmsg.h"
+#include "srclimit.h"
 #include "transport.h"
 #include "uri.h"
 
@@ -72,7 +72,7 @@ proxy_auth(const struct sip_origin *o, osip_message_t *m)
 
 	if (!auth_enabled(c->proxy_auth_realm))
 		return (0);
-	if (authguard_blocked(sa, now)) {
+	if (srclimit_blocked(sa, now)) {
 		log_debug("%s: REGISTER from %s: 403 too many guesses",
 		    proxy_cid(m), log_sa(sa));
 		reply_send(o, NULL, 0, m, 403, NULL);
@@ -87,7 +87,7 @@ proxy_auth(const struct sip_origin *o, osip_message_t *m)
 	}
 	log_info("%s: REGISTER from %s: %d %s", proxy_cid(m), log_sa(sa), code,
 	    why != NULL ? why : "");
-	if (auth_was_guess() && authguard_failed(sa, now))
+	if (auth_was_guess() && srclimit_guessed(sa, now))
 		log_warnx("%s: %d failed authentications within %d s: "
 		    "refused for %d s", log_sa(sa), GUARD_FAILS, GUARD_WINDOW,
 		    GUARD_BLOCK);

@@ -18,9 +18,9 @@
 
 #include "addr.h"
 #include "auth.h"
-#include "authguard.h"
 #include "log.h"
 #include "pwfile.h"
+#include "srclimit.h"
 #include "unit.h"
 
 #define REALM	"lan.example"
@@ -544,35 +544,35 @@ test_guard(void)
 	addr_parse("10.0.0.2", &b);
 	addr_parse("2001:db8:5:6::1", &a6);
 	addr_parse("2001:db8:5:6:ffff::2", &b6);
-	authguard_clear();
+	srclimit_forget_guesses();
 	for (i = 0; i < GUARD_FAILS - 1; i++)
-		started |= authguard_failed(sa, t + i);
-	CHECK(!started && !authguard_blocked(sa, t + i), "guard: %d guesses "
+		started |= srclimit_guessed(sa, t + i);
+	CHECK(!started && !srclimit_blocked(sa, t + i), "guard: %d guesses "
 	    "pass", GUARD_FAILS - 1);
-	CHECK(authguard_failed(sa, t + i) && authguard_blocked(sa, t + i),
+	CHECK(srclimit_guessed(sa, t + i) && srclimit_blocked(sa, t + i),
 	    "guard: guess %d starts the time out", GUARD_FAILS);
-	CHECK(!authguard_blocked((struct sockaddr *)&b, t + i),
+	CHECK(!srclimit_blocked((struct sockaddr *)&b, t + i),
 	    "guard: another source is not refused");
-	CHECK(authguard_blocked(sa, t + i + GUARD_BLOCK - 1) &&
-	    !authguard_blocked(sa, t + i + GUARD_BLOCK), "guard: the time out "
+	CHECK(srclimit_blocked(sa, t + i + GUARD_BLOCK - 1) &&
+	    !srclimit_blocked(sa, t + i + GUARD_BLOCK), "guard: the time out "
 	    "ends after %d s", GUARD_BLOCK);
-	authguard_clear();
+	srclimit_forget_guesses();
 	for (i = 0; i < 3 * GUARD_FAILS; i++)
-		started |= authguard_failed(sa, t + i * (GUARD_WINDOW / 4));
+		started |= srclimit_guessed(sa, t + i * (GUARD_WINDOW / 4));
 	CHECK(!started, "guard: slow guesses, a few per window, pass");
 	for (i = 0; i < GUARD_FAILS; i++)
-		started |= authguard_failed((struct sockaddr *)(i % 2 ? &a6 :
+		started |= srclimit_guessed((struct sockaddr *)(i % 2 ? &a6 :
 		    &b6), t);
-	CHECK(started && authguard_blocked((struct sockaddr *)&a6, t),
+	CHECK(started && srclimit_blocked((struct sockaddr *)&a6, t),
 	    "guard: an IPv6 /64 counts as one source");
 	for (i = 0; i < 2 * GUARD_MAX; i++) {
 		((struct sockaddr_in *)&b)->sin_addr.s_addr = htonl(0x0b000000 +
 		    i);
-		authguard_failed((struct sockaddr *)&b, t);
+		srclimit_guessed((struct sockaddr *)&b, t);
 	}
-	CHECK(!authguard_blocked((struct sockaddr *)&a6, t + 1),
+	CHECK(!srclimit_blocked((struct sockaddr *)&a6, t + 1),
 	    "guard: a full table forgets the oldest source");
-	authguard_clear();
+	srclimit_forget_guesses();
 }
 
 static void
