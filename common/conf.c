@@ -48,6 +48,7 @@ enum conf_type {
 #define CF_EMPTY	0x01	/* an empty value clears the string */
 #define CF_ZERO		0x02	/* 0 (classic: accepted) keeps the default */
 #define CF_CLAMP	0x04	/* above max (classic: accepted) means max */
+#define CF_SHOWSET	0x08	/* printed only when not 0: an extension */
 
 struct conf_key {
 	const char	*name;
@@ -127,6 +128,8 @@ static const struct conf_key conf_keys[] = {
 	    1, 65535, 0 },
 	K_STR("ha_redis", ha_redis, CF_EMPTY),
 	K_STR("ha_redis_password_file", ha_redis_password_file, CF_EMPTY),
+	K_INTF("ha_redis_tls", ha_redis_tls, 0, 1, CF_SHOWSET),
+	K_STR("ha_redis_ca_file", ha_redis_ca_file, CF_EMPTY),
 	K_STR("ha_node", ha_node, CF_EMPTY),
 	K_STR("ha_prefix", ha_prefix, 0),
 	/* classic keys with no field; any key containing "plugin_" too */
@@ -149,6 +152,7 @@ struct conf_parse {
 	size_t			 line_cert;	/* where tls_cert_file was set */
 	size_t			 line_key;
 	size_t			 line_tlsport;
+	size_t			 line_hatls;	/* where ha_redis_tls was set */
 	size_t			*dom_line;	/* line of each domain name */
 	size_t			 ndom;
 	size_t			 dom_first;	/* domains there before us */
@@ -479,6 +483,8 @@ conf_value(struct conf_parse *p, const struct conf_key *k, const char *key,
 		    p->conf->tls_verify == 0)
 			conf_warn(p, "tls_verify = 0: provider certificates "
 			    "are not checked");
+		else if (strcmp(k->name, "ha_redis_tls") == 0)
+			p->line_hatls = p->lineno;
 		break;
 	case CT_U16:
 		if (conf_number(p, k, val, &n) == 0) {
@@ -968,6 +974,10 @@ conf_finish_tls(struct conf_parse *p)
 		conf_err(p, p->line_tlsport != 0 ? p->line_tlsport :
 		    p->lineno, "sip_tls_port %u is sip_listen_port: TLS needs "
 		    "a port of its own", conf->sip_tls_port);
+	/* TLS is for Redis across a network, not on a Unix socket. */
+	if (conf->ha_redis_tls && conf->ha_redis[0] == '/')
+		conf_err(p, p->line_hatls, "ha_redis_tls: ha_redis is a Unix "
+		    "socket");
 }
 
 /* Only what a Redis key or a log line takes as it is. */
@@ -1092,6 +1102,9 @@ conf_print(FILE *fp, const struct siproxd_conf *conf)
 				fprintf(fp, "%s = %s\n", k->name, src);
 			break;
 		case CT_INT:
+			if ((k->flags & CF_SHOWSET) &&
+			    *(const int *)(const void *)src == 0)
+				break;
 			fprintf(fp, "%s = %d\n", k->name,
 			    *(const int *)(const void *)src);
 			break;

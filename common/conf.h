@@ -96,6 +96,8 @@ struct siproxd_conf {
 	char			 ha_redis[CONF_PATHLEN];	/* host:port or
 							   a socket path */
 	char			 ha_redis_password_file[CONF_PATHLEN];
+	int			 ha_redis_tls;
+	char			 ha_redis_ca_file[CONF_PATHLEN];	/* "": tls_ca_file */
 	char			 ha_node[CONF_STRLEN];
 	char			 ha_prefix[CONF_STRLEN];
 

@@ -87,6 +87,7 @@ static const struct msg_rule msg_rules[MSG_TYPE_MAX] = {
 				    FD_NO),
 	[MSG_RELAY_RESTORE] =	FIXED("relay-restore", struct msg_relay_state,
 				    FD_NO),
+	[MSG_HA_CA] =		BLOB("ha-ca"),
 };
 
 static void	msgchan_cb(int, short, void *);

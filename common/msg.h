@@ -61,6 +61,7 @@ enum msg_type {
 	MSG_FASTPATH_MAP,	/* parent -> rtpd (+fd): the kernel's stream map */
 	MSG_RELAY_STATE,	/* rtpd -> sipd: a stream, for the partner */
 	MSG_RELAY_RESTORE,	/* sipd -> rtpd: a stream the partner held */
+	MSG_HA_CA,		/* parent -> sipd: a chunk of Redis's CA bundle */
 	MSG_TYPE_MAX
 };
 

@@ -86,7 +86,7 @@ tlsfiles_send(struct parent *p)
 {
 	const struct siproxd_conf	*c = p->conf;
 	struct msgchan			*ch = &p->child[PROC_SIPD].chan;
-	struct tlsfile			 f[3];
+	struct tlsfile			 f[4];
 	size_t				 i, n = 0, off, len;
 
 	memset(f, 0, sizeof(f));
@@ -101,6 +101,15 @@ tlsfiles_send(struct parent *p)
 		f[n].path = c->tls_ca_file[0] != '\0' ? c->tls_ca_file :
 		    TLS_SYSTEM_CA;
 		f[n++].type = MSG_TLS_CA;
+	}
+	/* Redis over TLS: its own CA if given, else the providers'. */
+	if (c->ha_redis[0] != '\0' && c->ha_redis_tls) {
+		f[n].key = c->ha_redis_ca_file[0] != '\0' ?
+		    "ha_redis_ca_file" : "tls_ca_file";
+		f[n].path = c->ha_redis_ca_file[0] != '\0' ?
+		    c->ha_redis_ca_file : c->tls_ca_file[0] != '\0' ?
+		    c->tls_ca_file : TLS_SYSTEM_CA;
+		f[n++].type = MSG_HA_CA;
 	}
 	for (i = 0; i < n; i++)
 		if (tlsfile_read(&f[i]) == -1) {

@@ -16,6 +16,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "addr.h"
 #include "child.h"
 #include "conf.h"
 #include "hacall.h"
@@ -25,6 +26,7 @@
 #include "regtable.h"
 #include "siphash.h"
 #include "sipd.h"
+#include "tlsbev.h"
 
 /*
  * Redis is reached through a socket the parent connects for us (it may be
@@ -661,9 +663,39 @@ ha_event(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_EOF)
 		ha_down("closed the connection");
+	else if ((what & BEV_EVENT_ERROR) && tlsbev_error(bev) != NULL)
+		ha_down(tlsbev_error(bev));
 	else if (what & BEV_EVENT_ERROR)
 		ha_down(evutil_socket_error_to_string(
 		    EVUTIL_SOCKET_ERROR()));
+}
+
+/*
+ * ha_redis_tls: TLS under the same bufferevent, the certificate checked
+ * against the address ha_redis names (an IP address SAN).
+ */
+static int
+ha_tls(void)
+{
+	struct sockaddr_storage	 ss;
+	char			 host[64];
+	const char		*why;
+
+	if (addr_parse_port(child->conf->ha_redis, 6379, &ss) == -1) {
+		ha_down("not an address for tls");
+		return (-1);
+	}
+	addr_ntop((struct sockaddr *)&ss, host, sizeof(host));
+	if ((ha.bev = tlsbev_client(ha.bev, host, &why)) == NULL) {
+		ha_down(why);
+		return (-1);
+	}
+	bufferevent_setcb(ha.bev, ha_read, NULL, ha_event, NULL);
+	if (bufferevent_enable(ha.bev, EV_READ | EV_WRITE) == -1) {
+		ha_down("cannot wait for the connection");
+		return (-1);
+	}
+	return (0);
 }
 
 /* The parent's connection, on its way up. */
@@ -693,6 +725,8 @@ ha_socket(struct msg *m)
 	if (bufferevent_socket_connect(ha.bev, NULL, 0) == -1 ||
 	    bufferevent_enable(ha.bev, EV_READ | EV_WRITE) == -1)
 		ha_down("cannot wait for the connection");
+	else if (child->conf->ha_redis_tls)
+		(void)ha_tls();
 }
 
 static void

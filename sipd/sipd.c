@@ -170,6 +170,7 @@ sipd_dispatch_parent(struct msg *m)
 	case MSG_TLS_CERT:
 	case MSG_TLS_KEY:
 	case MSG_TLS_CA:
+	case MSG_HA_CA:
 		/* The channel's own buffer: wiped once copied. */
 		tlsctx_data(m->hdr.type, (void *)(uintptr_t)m->data,
 		    m->hdr.len);

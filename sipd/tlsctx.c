@@ -20,11 +20,14 @@ struct tlsctx_buf {
 	size_t	 len;
 };
 
-/* MSG_TLS_CERT, MSG_TLS_KEY, MSG_TLS_CA, as they arrive. */
-static struct tlsctx_buf	 tlsctx_in[3];
+/* MSG_TLS_CERT, MSG_TLS_KEY, MSG_TLS_CA, MSG_HA_CA, as they arrive. */
+static struct tlsctx_buf	 tlsctx_in[4];
 static struct tls		*tlsctx_srv;	/* accepts: ours, both sides */
 static struct tls_config	*tlsctx_cfg_wan; /* connects: verified */
 static struct tls_config	*tlsctx_cfg_lan; /* connects to a phone */
+static struct tls_config	*tlsctx_cfg_redis; /* connects to ha_redis */
+
+static void	tlsctx_end_redis(void);
 
 /* Before the chroot: OpenSSL reads what it needs now. */
 void
@@ -41,7 +44,8 @@ tlsctx_data(int type, void *p, size_t len)
 	struct tlsctx_buf	*b;
 	uint8_t			*n;
 
-	b = &tlsctx_in[type == MSG_TLS_CERT ? 0 : type == MSG_TLS_KEY ? 1 : 2];
+	b = &tlsctx_in[type == MSG_TLS_CERT ? 0 : type == MSG_TLS_KEY ? 1 :
+	    type == MSG_TLS_CA ? 2 : 3];
 	if (b->len + len > TLSCTX_MAXFILE)
 		fatalx("tls file from the parent too large");
 	if ((n = malloc(b->len + len)) == NULL)
@@ -61,7 +65,7 @@ tlsctx_clear_in(void)
 {
 	size_t	i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		freezero(tlsctx_in[i].p, tlsctx_in[i].len);
 		tlsctx_in[i].p = NULL;
 		tlsctx_in[i].len = 0;
@@ -87,16 +91,15 @@ tlsctx_config(void)
 }
 
 static struct tls_config *
-tlsctx_client(int verify)
+tlsctx_client(int verify, const struct tlsctx_buf *ca, const char *key)
 {
 	struct tls_config	*cfg;
 
 	/* No client certificate: providers identify us by digest. */
 	if ((cfg = tls_config_new()) == NULL)
 		fatal("tls_config_new");
-	if (verify && tls_config_set_ca_mem(cfg, tlsctx_in[2].p,
-	    tlsctx_in[2].len) == -1) {
-		log_warnx("tls_ca_file: %s", tls_config_error(cfg));
+	if (verify && tls_config_set_ca_mem(cfg, ca->p, ca->len) == -1) {
+		log_warnx("%s: %s", key, tls_config_error(cfg));
 		tls_config_free(cfg);
 		return (NULL);
 	}
@@ -151,6 +154,7 @@ tlsctx_end(void)
 	struct tls		*srv = NULL;
 	struct tls_config	*wan = NULL, *lan = NULL;
 
+	tlsctx_end_redis();
 	if (tlsctx_in[0].len == 0) {
 		if (tlsctx_srv != NULL)
 			log_info("tls: off");
@@ -159,8 +163,9 @@ tlsctx_end(void)
 		return;
 	}
 	if ((srv = tlsctx_server()) == NULL ||
-	    (wan = tlsctx_client(child->conf->tls_verify)) == NULL ||
-	    (lan = tlsctx_client(0)) == NULL) {
+	    (wan = tlsctx_client(child->conf->tls_verify, &tlsctx_in[2],
+	    "tls_ca_file")) == NULL ||
+	    (lan = tlsctx_client(0, &tlsctx_in[2], NULL)) == NULL) {
 		log_warnx("tls: keeping the certificate in use");
 		tlsctx_free(&srv, &wan, &lan);
 		tlsctx_clear_in();
@@ -173,6 +178,55 @@ tlsctx_end(void)
 	tlsctx_cfg_lan = lan;
 	log_info("tls: certificate loaded%s", child->conf->tls_verify ? "" :
 	    "; provider certificates are not checked (tls_verify = 0)");
+}
+
+/*
+ * Redis over TLS (ha_redis_tls): always verified, against its own CA
+ * bundle; a bundle that does not load keeps the one in use.
+ */
+static void
+tlsctx_end_redis(void)
+{
+	struct tls_config	*cfg;
+
+	if (tlsctx_in[3].len == 0) {
+		tls_config_free(tlsctx_cfg_redis);
+		tlsctx_cfg_redis = NULL;
+		return;
+	}
+	if ((cfg = tlsctx_client(1, &tlsctx_in[3], "ha_redis_ca_file")) ==
+	    NULL) {
+		log_warnx("tls: keeping the redis CA in use");
+		return;
+	}
+	tls_config_free(tlsctx_cfg_redis);
+	tlsctx_cfg_redis = cfg;
+}
+
+/*
+ * A client context for the connection to Redis, whose certificate must
+ * name host; NULL with *why.
+ */
+struct tls *
+tlsctx_redis(const char *host, tls_read_cb rcb, tls_write_cb wcb, void *arg,
+    const char **why)
+{
+	struct tls	*c;
+
+	if (tlsctx_cfg_redis == NULL) {
+		*why = "no CA for redis loaded";
+		return (NULL);
+	}
+	if ((c = tls_client()) == NULL)
+		fatal("tls_client");
+	if (tls_configure(c, tlsctx_cfg_redis) == -1 ||
+	    tls_connect_cbs(c, rcb, wcb, arg, host) == -1) {
+		*why = "cannot set up tls";
+		log_warnx("tls: redis: %s", tls_error(c));
+		tls_free(c);
+		return (NULL);
+	}
+	return (c);
 }
 
 int

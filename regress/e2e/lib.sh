@@ -422,13 +422,19 @@ in_call() {
 # redis_up NS WHERE [PASSWORD]: redis-server in namespace NS, without
 # persistence, on the Unix socket WHERE (a path) or on WHERE's address
 # (ADDR:PORT); REDIS_PID is its pid.  rcli WHERE [PASSWORD] -- args:
-# redis-cli against it (from the namespace it runs in, REDIS_NS).
+# redis-cli against it (from the namespace it runs in, REDIS_NS).  With
+# REDIS_TLS (a directory with ca.crt, redis.crt, redis.key), both speak
+# only TLS on ADDR:PORT.
 redis_up() {
 	_ns=$1 _w=$2 _pw=${3:-}
 	case $_w in
 	/*) _l="--port 0 --unixsocket $_w --unixsocketperm 700" ;;
 	*) _l="--bind ${_w%:*} --port ${_w##*:} --protected-mode no" ;;
 	esac
+	[ -n "${REDIS_TLS:-}" ] && _l="--bind ${_w%:*} --port 0 --tls-port \
+${_w##*:} --tls-cert-file $REDIS_TLS/redis.crt --tls-key-file \
+$REDIS_TLS/redis.key --tls-ca-cert-file $REDIS_TLS/ca.crt \
+--tls-auth-clients no --protected-mode no"
 	ip netns exec "$_ns" redis-server $_l --save '' --appendonly no \
 	    --dir "$WORK" ${_pw:+--requirepass "$_pw"} \
 	    >> "$WORK/redis.log" 2>&1 &
@@ -445,6 +451,7 @@ rcli() {
 	*) set -- -h "${_w%:*}" -p "${_w##*:}" "$@" ;;
 	esac
 	ip netns exec "$REDIS_NS" redis-cli ${_pw:+-a "$_pw"} \
+	    ${REDIS_TLS:+--tls --cacert "$REDIS_TLS/ca.crt"} \
 	    --no-auth-warning "$@"
 }
 redis_down() {

@@ -160,5 +160,52 @@ sleep 2
 check "once, though siproxd tries again every second" \
     test "$(logged 'AUTH refused')" = 1
 check "and a phone still registers" reg phone4 5064
+
+# 8. ha_redis_tls: Redis that speaks only TLS, on the network; its
+# certificate checked against ha_redis_ca_file and the address.  A CA
+# that did not sign it: refused, logged with why, served from memory.
+redis_down
+REDIS_TLS=$WORK/rtls
+mkdir -p "$REDIS_TLS"
+for c in ca otherca; do
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$REDIS_TLS/$c.key" -subj "/CN=$c" -days 2 \
+	    -out "$REDIS_TLS/$c.crt" 2> /dev/null
+done
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$REDIS_TLS/redis.key" -subj "/CN=redis" \
+    -out "$REDIS_TLS/redis.csr" 2> /dev/null &&
+    echo "subjectAltName=IP:127.0.0.1" > "$REDIS_TLS/redis.ext" &&
+    openssl x509 -req -in "$REDIS_TLS/redis.csr" -CA "$REDIS_TLS/ca.crt" \
+    -CAkey "$REDIS_TLS/ca.key" -set_serial 7 -days 2 \
+    -extfile "$REDIS_TLS/redis.ext" -out "$REDIS_TLS/redis.crt" \
+    2> /dev/null || fail "openssl could not make the redis certificates"
+SOCK=127.0.0.1:6380
+echo "$PW" > "$WORK/redis.pw"
+redis_up "$NS_FW" "$SOCK" "$PW"
+check "redis-server takes no plain text on its TLS port" sh -c \
+    "! timeout 5 ip netns exec '$NS_FW' redis-cli -h 127.0.0.1 -p 6380 \
+    -a '$PW' --no-auth-warning ping 2>&1 | grep -q PONG"
+sed -i "s|^ha_redis = .*|ha_redis = $SOCK|" "$CONF"
+printf 'ha_redis_tls = 1\nha_redis_ca_file = %s\n' "$REDIS_TLS/ca.crt" \
+    >> "$CONF"
+restart || exit 1
+check "over TLS: redis is reached" wait_for 5 grep -q "redis $SOCK: connected" \
+    "$WORK/siproxd.log"
+check "over TLS: a registration is written" reg phone6 5066
+check "over TLS: phone6's record is in redis" wait_for 3 has_record phone6
+restart || exit 1
+check "over TLS: after a restart, phone6 is read back from redis" \
+    wait_for 5 sh -c "'$TOP/siproxctl' -s '$WORK/ctl.sock' show phones |
+    grep -q phone6@sip.test"
+sed -i "s|^ha_redis_ca_file = .*|ha_redis_ca_file = $REDIS_TLS/otherca.crt|" \
+    "$CONF"
+restart || exit 1
+check "a redis certificate from another CA is refused, and logged why" \
+    wait_for 5 grep -q "redis $SOCK: .*verif.*: serving from memory" \
+    "$WORK/siproxd.log"
+check "and a phone still registers" reg phone7 5067
+check "and is reached" reached phone7 5067
+check "and nothing was written to that redis" eval '! has_record phone7'
 check "sipd is still running" wait_for 1 child_pid sipd
 finish
