@@ -21,8 +21,10 @@
 #include "conf.h"
 #include "hacall.h"
 #include "hastore.h"
+#include "hex.h"
 #include "log.h"
 #include "mono.h"
+#include "opaque.h"
 #include "regtable.h"
 #include "siphash.h"
 #include "sipd.h"
@@ -504,6 +506,27 @@ ha_loaded(void)
 	}
 }
 
+/* The pair's sealing keys: the first box's to reach Redis. */
+static const char *
+ha_sealed(const struct ha_reply *r)
+{
+	uint8_t	 sec[OPAQUE_SECRET];
+	size_t	 i;
+
+	if (r->type == REDIS_REPLY_NIL)
+		return (NULL);		/* removed since our SET: next time */
+	if (r->type != REDIS_REPLY_STRING || r->len != 2 * OPAQUE_SECRET)
+		return ("the sealing keys: not a string of their size");
+	for (i = 0; i < r->len; i++)
+		if (r->str[i] >= 'A' && r->str[i] <= 'F')
+			return ("the sealing keys: not lowercase hex");
+	if (hex_decode(r->str, OPAQUE_SECRET, sec) == -1)
+		return ("the sealing keys: not lowercase hex");
+	opaque_adopt(sec);
+	explicit_bzero(sec, sizeof(sec));
+	return (NULL);
+}
+
 /* One reply, for the command at the head of the queue. */
 static const char *
 ha_reply(const struct ha_reply *r, const struct ha_wait *w)
@@ -522,6 +545,13 @@ ha_reply(const struct ha_reply *r, const struct ha_wait *w)
 		    r->type != REDIS_REPLY_INTEGER)
 			return ("not a status or integer reply");
 		return (NULL);
+	case HA_C_SETNX:
+		if (r->type != REDIS_REPLY_STATUS &&
+		    r->type != REDIS_REPLY_NIL)
+			return ("not a status or nil reply");
+		return (NULL);
+	case HA_C_SEAL:
+		return (ha_sealed(r));
 	case HA_C_SCAN:
 		return (ha_scanned(r));
 	case HA_C_MGET:
@@ -641,6 +671,34 @@ ha_load(const char *cursor)
 	ha_send(HA_C_SCAN, 0, 6, argv, lens);
 }
 
+/*
+ * What sipd seals into messages (Call-IDs, Via branches, the way back to
+ * a phone: opaque.c) must open on the partner after a switch: the pair
+ * seals with the keys the first of them put into Redis.
+ */
+static void
+ha_seal(void)
+{
+	uint8_t		 sec[OPAQUE_SECRET];
+	char		 key[CONF_STRLEN + 8], hex[2 * OPAQUE_SECRET + 1];
+	const char	*argv[4] = { "SET", key, hex, "NX" };
+	size_t		 lens[4];
+
+	snprintf(key, sizeof(key), "%sseal", child->conf->ha_prefix);
+	opaque_secret(sec);
+	hex_encode(sec, sizeof(sec), hex);
+	explicit_bzero(sec, sizeof(sec));
+	lens[0] = 3;
+	lens[1] = strlen(key);
+	lens[2] = strlen(hex);
+	lens[3] = 2;
+	ha_send(HA_C_SETNX, 0, 4, argv, lens);
+	explicit_bzero(hex, sizeof(hex));
+	argv[0] = "GET";
+	lens[0] = 3;
+	ha_send(HA_C_SEAL, 0, 2, argv, lens);
+}
+
 static void
 ha_up(void)
 {
@@ -650,6 +708,7 @@ ha_up(void)
 		fatal("%s", __func__);
 	if (ha.password != NULL)
 		ha_auth();
+	ha_seal();
 	ha.kind = HA_K_REG;
 	ha_load("0");
 }

@@ -14,6 +14,9 @@ struct msg;
 #define HA_C_SCAN	2
 #define HA_C_MGET	3
 #define HA_C_PING	4
+#define HA_C_SETNX	5	/* our sealing keys, unless there are some */
+#define HA_C_SEAL	6	/* GET the pair's sealing keys */
+#define HA_C_MAX	7
 
 /* What a load fetches: the registrations, then the calls. */
 #define HA_K_REG	0

@@ -258,13 +258,13 @@ static int
 via_verify(osip_message_t *m, const char *head, const char *mac)
 {
 	osip_via_t	*v;
-	char		*stack, hex[17];
+	char		*stack;
+	int		 ok;
 
 	stack = via_stack(m, 1, head);
-	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)
-	    opaque_mac(stack, strlen(stack)));
+	ok = opaque_mac_ok(stack, strlen(stack), mac);
 	free(stack);
-	if (strcmp(mac, hex) != 0)
+	if (!ok)
 		return (-1);
 	v = osip_list_get(&m->vias, 0);
 	osip_list_remove(&m->vias, 0);

@@ -9,9 +9,10 @@
 # time B takes over within seconds, is serving within a second of the
 # address coming up (netlink), and a call from the WAN reaches the phone
 # with no new REGISTER.  Each time a call is running with media both
-# ways: B takes it over on the same ports, the audio gap on each side is
-# measured and must stay under 2 s, and its BYE through B ends it; before
-# the second switch Redis is restarted empty, and A writes it all again.
+# ways (the first placed by the phone, the second by the provider): B
+# takes it over on the same ports, the audio gap on each side is measured
+# and must stay under 2 s, and its BYE through B ends it; before the
+# second switch Redis is restarted empty, and A writes it all again.
 #
 #        lan 10.0.0.2            wan 203.0.113.2 (provider)
 #             |                        |
@@ -201,11 +202,17 @@ locked() {
 	for _k in $(calls); do rcli "$RADDR" "$RPW" get "$_k"; done |
 	    grep -Eq '^0 [0-9]+ 4 3 10\.0\.0\.2/16000 .* 4 3 203\.0\.113\.2/26000 '
 }
-# long_call NAME: the provider calls phone1 through the addresses and
-# stays 10 s; media both ways for 8 s (400 packets each way, every 20
-# ms), in the background; back once rtpd's locked legs are in Redis.
+# long_call NAME in|out: the provider calls phone1 through the addresses
+# (in), or phone1 calls the provider (out: its Call-ID names a private
+# address, which the WAN sees sealed), and the caller stays 10 s; media
+# both ways for 8 s (400 packets each way, every 20 ms), in the
+# background; back once rtpd's locked legs are in Redis.
 long_call() {
-	in_call "$1" rtp_uac_long.xml
+	if [ "$2" = in ]; then
+		in_call "$1" rtp_uac_long.xml
+	else
+		out_call "$1" 10.0.0.1:5060 rtp_uac_long.xml
+	fi
 	[ -n "$P_IN" ] && [ -n "$P_OUT" ] || return 1
 	TALK_TIMEOUT=4000 talk 16000 "$P_IN" 26000 "$P_OUT" 16000 "$1" 400 \
 	    > "$WORK/talk-$1" 2>&1 &
@@ -226,8 +233,9 @@ relays() {
 # survived NAME WHAT BOX: the call went on through BOX's relay after WHAT:
 # BOX relays its media both ways, each side's longest wait between two
 # packets (the switch's audio gap) is under 2 s and the last packet sent
-# arrived, the BYE through BOX is answered, the call's relay closed there
-# and its record gone from Redis.
+# arrived, the caller's BYE through BOX is answered (B seals and opens
+# the Call-ID as A did), the call's relay closed there and its record
+# gone from Redis.
 survived() {
 	SV=$1 SV_BOX=$3
 	check "$2: $3 relays the call's media both ways" wait_for 6 relays "$3"
@@ -276,7 +284,8 @@ check "a call from the WAN reaches the phone through A" call a1
 
 # 1. A's siproxd dies in a call: its keepalived gives the addresses up, B
 # takes them, and the call's media and its BYE.
-check "a long call through A, its locked legs in Redis" long_call s1
+check "a long call from the phone through A, its locked legs in Redis" \
+    long_call s1 out
 T0=$(now)
 kill -9 "$(cat "$WORK/A/siproxd.pid")"
 if takeover "$NS_FWB"; then
@@ -300,7 +309,7 @@ T0=$(now)
 check "A's siproxd back: A takes the addresses again" takeover "$NS_FW"
 check "a call reaches the phone through A again" call a2
 : > "$WORK/B/siproxd.log"
-check "a long call through A again" long_call s2
+check "a long call from the WAN through A" long_call s2 in
 # Redis restarted, empty, in the middle of it: A writes all again (the
 # call and phone1), and the switch after it still keeps the call.
 redis_down

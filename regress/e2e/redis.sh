@@ -82,6 +82,8 @@ check "the key's TTL is the time the binding has left" \
 first=$(rcli "$SOCK" "$PW" --scan --pattern 't1:reg:*' | head -1)
 check "the record names this box (ha_node)" \
     eval 'rcli "$SOCK" "$PW" get "$first" | head -1 | grep -q "node=fw-a$"'
+check "the keys it seals with are there for the partner (t1:seal)" eval \
+    'rcli "$SOCK" "$PW" get t1:seal | grep -Eqx "[0-9a-f]{64}"'
 check "a new registration is written at once" reg phone2 5062
 check "phone2's record is there" wait_for 2 has_record phone2
 

@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return (0);
-	ha_fuzz_begin(data[0] % 5, (data[0] >> 5) & 1, (data[0] >> 4) & 1);
+	ha_fuzz_begin((data[0] & 0x0f) % HA_C_MAX, (data[0] >> 5) & 1, (data[0] >> 4) & 1);
 	cut = data[1] % (size - 1);
 	why = ha_input((const char *)data + 2, cut);
 	if (why == NULL)
