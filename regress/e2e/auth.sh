@@ -14,8 +14,6 @@ proxy_auth_pwfile = $WORK/passwd
 CONF
 )
 start_siproxd "$CONF" || exit 1
-LAN=10.0.0.2
-WAN=203.0.113.2
 REG=$WORK/registrations.state	# ours; the classic file is beside it
 
 # reg NAME SCENARIO USER PASS: a LAN phone registers through the proxy.

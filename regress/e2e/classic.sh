@@ -8,8 +8,6 @@
 topo_up
 dns_up
 need_rtptool
-LAN=10.0.0.2
-WAN=203.0.113.2
 
 # 1. Command lines.
 check "-h prints the usage and exits 0" sh -c "$SIPROXD -h | grep -q usage"

@@ -14,8 +14,6 @@ RTPTOOL=$TOOLS/rtptool
 cp "$CTL" "$WORK/siproxctl" && chmod 0755 "$WORK/siproxctl"
 CTL=$WORK/siproxctl
 [ -x "$RTPTOOL" ] || { echo "FAIL - $T: no $RTPTOOL"; exit 1; }
-LAN=10.0.0.2
-WAN=203.0.113.2
 SOCK=$WORK/ctl.sock
 
 # Brief logging, so that debug lines show only after "log verbose".

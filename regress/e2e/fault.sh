@@ -22,8 +22,6 @@ trap fault_cleanup EXIT
 CONF=$(write_conf </dev/null)
 REG=$WORK/registrations.state
 LOG=$WORK/siproxd.log
-LAN=10.0.0.2
-WAN=203.0.113.2
 FW_IN=10.0.0.1:5060
 FW_OUT=203.0.113.1:5060
 # Media under load: the WAN end starts once the LAN end listens.

@@ -25,8 +25,6 @@ start_siproxd "$CONF" || exit 1
 SIPD=$(child_pid sipd)
 RTPD=$(child_pid rtpd)
 LOG=$WORK/siproxd.log
-LAN=10.0.0.2
-WAN=203.0.113.2
 FW_IN=10.0.0.1:5060
 FW_OUT=203.0.113.1:5060
 FLOOD="python3 $E2E/flood.py"

@@ -12,6 +12,8 @@ ID=$$
 NS_LAN=sxl$ID
 NS_FW=sxf$ID
 NS_WAN=sxw$ID
+LAN=10.0.0.2		# phone1, in lan
+WAN=203.0.113.2		# the provider, in wan
 WORK=$(mktemp -d /tmp/siproxd-e2e.XXXXXX)
 chmod 0755 "$WORK"
 PIDS=""
@@ -263,6 +265,14 @@ received() {
 # got NAME REGEXP: NAME's sipp received a line matching REGEXP.
 got() { received "$1" | grep -q -E "$2"; }
 
+# bg_end NAME SECONDS: the background sipp NAME ended with success, given
+# at most SECONDS more (then it is stopped).
+bg_end() {
+	eval "_p=\$BG_$(echo "$1" | tr -c 'a-zA-Z0-9\n' _)"
+	wait_for "$2" gone "$_p" || kill "$_p" 2>/dev/null
+	wait "$_p"
+}
+
 # bg_ok NAME: the background sipp NAME ended with success.
 bg_ok() {
 	eval "_p=\$BG_$(echo "$1" | tr -c 'a-zA-Z0-9\n' _)"
@@ -311,22 +321,48 @@ talk() {
 	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
 }
 
-# lan_calls NAME [UAS [UAC [WAN media]]]: phone1 calls wan@uas.test (a
-# call without media, call_uac.xml and call_uas.xml unless named); the
-# offer the provider gets must name the WAN media address (203.0.113.1),
-# the answer the phone gets 10.0.0.1.  Both ends' status.
+# lan_calls [flags] NAME [UAS [UAC [WAN media [UAC arguments]]]]: phone1
+# calls wan@uas.test (a call without media, call_uac.xml and call_uas.xml
+# unless named); the offer the provider gets must name the WAN media
+# address (203.0.113.1), the answer the phone gets 10.0.0.1.  Both ends'
+# status.  Flags: -proxy HOST:PORT the phone sends to (10.0.0.1:5060),
+# -port the provider's sipp listens on (5070), -callee (wan), -rdomain
+# (uas.test), -timeout for both sipps, -linger SECONDS: the provider's
+# sipp may outlive the phone's that long, then it is stopped.
 lan_calls() {
-	sipp_bg "wan-$1" "$NS_WAN" 203.0.113.2 5070 "${2:-call_uas.xml}" \
-	    -s wan -key expect_media "${4:-203.0.113.1}"
-	sipp_run "lan-$1" "$NS_LAN" 10.0.0.2 5061 "${3:-call_uac.xml}" \
-	    10.0.0.1:5060 -s phone1 -key domain sip.test -key callee wan \
-	    -key rdomain uas.test -key expect_media 10.0.0.1
+	_lc_proxy=10.0.0.1:5060 _lc_port=5070 _lc_callee=wan _lc_rdom=uas.test
+	_lc_linger= _lc_to=
+	while :; do
+		case $1 in
+		-proxy) _lc_proxy=$2 ;;
+		-port) _lc_port=$2 ;;
+		-callee) _lc_callee=$2 ;;
+		-rdomain) _lc_rdom=$2 ;;
+		-linger) _lc_linger=$2 ;;
+		-timeout) _lc_to="-timeout $2" ;;
+		*) break ;;
+		esac
+		shift 2
+	done
+	_lc_n=$1 _lc_uas=${2:-call_uas.xml} _lc_uac=${3:-call_uac.xml}
+	_lc_media=${4:-203.0.113.1}
+	shift $(($# < 4 ? $# : 4))
+	sipp_bg "wan-$_lc_n" "$NS_WAN" $WAN "$_lc_port" "$_lc_uas" \
+	    -s "$_lc_callee" -key expect_media "$_lc_media" $_lc_to
+	sipp_run "lan-$_lc_n" "$NS_LAN" $LAN 5061 "$_lc_uac" "$_lc_proxy" \
+	    -s phone1 -key domain sip.test -key callee "$_lc_callee" \
+	    -key rdomain "$_lc_rdom" -key expect_media 10.0.0.1 $_lc_to "$@"
 	_r=$?
-	bg_ok "wan-$1" && [ $_r -eq 0 ]
+	if [ -n "$_lc_linger" ]; then
+		bg_end "wan-$_lc_n" "$_lc_linger" && [ $_r -eq 0 ]
+	else
+		bg_ok "wan-$_lc_n" && [ $_r -eq 0 ]
+	fi
 }
 
 # out_call NAME TARGET [UAC [UAS [UAS arguments]]]: phone1 (10.0.0.2:5061)
-# calls wan@uas.test with media, its INVITE sent to TARGET; both sipps
+# calls wan@uas.test with media (video too where the scenario has it: the
+# vport keys), its INVITE sent to TARGET; both sipps
 # (the scenarios rtp_uac.xml and rtp_uas.xml unless named) in the
 # background.  Sets P_IN and P_OUT, the relay ports the phone and the
 # provider were given.
@@ -335,11 +371,11 @@ out_call() {
 	shift 2
 	[ $# -gt 0 ] && shift
 	[ $# -gt 0 ] && shift
-	sipp_bg "wan-$_oc_n" "$NS_WAN" 203.0.113.2 5070 "$_oc_uas" -s wan \
-	    -key rtpport 26000 "$@"
-	sipp_bg "lan-$_oc_n" "$NS_LAN" 10.0.0.2 5061 "$_oc_uac" -s phone1 \
+	sipp_bg "wan-$_oc_n" "$NS_WAN" $WAN 5070 "$_oc_uas" -s wan \
+	    -key rtpport 26000 -key vport 26010 "$@"
+	sipp_bg "lan-$_oc_n" "$NS_LAN" $LAN 5061 "$_oc_uac" -s phone1 \
 	    -key domain sip.test -key callee wan -key rdomain uas.test \
-	    -key rtpport 16000 "$_oc_t"
+	    -key rtpport 16000 -key vport 16010 "$_oc_t"
 	P_IN=$(wait_for 5 sdp_port "lan-$_oc_n" 1 audio &&
 	    sdp_port "lan-$_oc_n" 1 audio)
 	P_OUT=$(wait_for 5 sdp_port "wan-$_oc_n" 1 audio &&

@@ -12,8 +12,6 @@ topo_up
 WAN_LEAK_OK='Contact: <sip:operator@10\.0\.0\.2:5069>'
 dns_up
 
-LAN=10.0.0.2
-WAN=203.0.113.2
 FW_IN=10.0.0.1:5060
 FW_OUT=203.0.113.1:5060
 

@@ -10,22 +10,9 @@ topo_up
 # The proxy listens on in0 only; the WAN reaches it there through fw.
 ip -n "$NS_WAN" route add 10.0.0.0/24 via 203.0.113.1
 ip -n "$NS_LAN" addr add 10.0.0.3/24 dev lan0
-LAN=10.0.0.2
-WAN=203.0.113.2
 FW=10.0.0.1:5060
 # The proxy's own address is on the LAN here: that is no leak.
 WAN_LEAK_RE='10\.0\.0\.[02-9]|fd00:1::'
-
-# lan_call NAME: phone1 calls the provider's UAS at WAN:5070.
-lan_call() {
-	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 call_uas.xml -s wan \
-	    -key expect_media 10.0.0.1
-	sipp_run "lan-$1" "$NS_LAN" $LAN 5061 call_uac.xml $FW -s phone1 \
-	    -key domain sip.test -key callee wan -key rdomain "$WAN:5070" \
-	    -key expect_media 10.0.0.1
-	_r=$?
-	bg_ok "wan-$1" && [ $_r -eq 0 ]
-}
 
 # fraud NS SRC: SRC sends an INVITE for a number at the provider to the
 # proxy; prints the proxy's answer, then "reached" if the provider's
@@ -83,7 +70,8 @@ start_siproxd "$CONF" || exit 1
 check "the log says private ranges are the LAN" wait_for 3 grep -q \
     "one interface for both sides: the LAN is private address ranges" \
     "$WORK/siproxd.log"
-check "a LAN phone calls the provider" lan_call call1
+check "a LAN phone calls the provider" lan_calls -proxy $FW \
+    -rdomain "$WAN:5070" call1 call_uas.xml call_uac.xml 10.0.0.1
 R=$(fraud "$NS_WAN" $WAN)
 echo "# a WAN host's INVITE: $(echo $R)"
 check "a WAN host's INVITE is not forwarded to the provider" \
@@ -97,7 +85,8 @@ echo "hosts_allow_sip = 10.0.0.2/32" >> "$CONF"
 start_siproxd "$CONF" || exit 1
 check "the log says the allow lists are the LAN" wait_for 3 grep -q \
     "the LAN is hosts_allow_reg and hosts_allow_sip" "$WORK/siproxd.log"
-check "the listed phone still calls the provider" lan_call call2
+check "the listed phone still calls the provider" lan_calls -proxy $FW \
+    -rdomain "$WAN:5070" call2 call_uas.xml call_uac.xml 10.0.0.1
 R=$(fraud "$NS_LAN" 10.0.0.3)
 echo "# an unlisted private host's INVITE: $(echo $R)"
 check "an unlisted private host's INVITE is not forwarded" \

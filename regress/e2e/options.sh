@@ -12,8 +12,6 @@ ip -n "$NS_LAN" addr add 10.0.0.3/24 dev lan0
 ip -n "$NS_WAN" addr add 203.0.113.3/24 dev wan0
 
 REG=$WORK/registrations.state	# ours; the classic file is beside it
-LAN=10.0.0.2
-WAN=203.0.113.2
 FW_IN=10.0.0.1:5060
 FW_OUT=203.0.113.1:5060
 SXD=
@@ -32,14 +30,6 @@ restart() {
 	start_siproxd "$_conf"
 }
 
-# bg_end NAME SECONDS: the background sipp NAME ends, or is ended; 0 if it
-# succeeded.
-bg_end() {
-	eval "_p=\$BG_$(echo "$1" | tr -c 'a-zA-Z0-9\n' _)"
-	wait_for "$2" gone "$_p" || kill "$_p" 2>/dev/null
-	wait "$_p"
-}
-
 # phone_register NAME IP PORT DOMAIN: a LAN phone registers NAME@DOMAIN
 # through the registrar sipp on the WAN.
 phone_register() {
@@ -53,19 +43,15 @@ phone_register() {
 registered() { wait_for 3 grep -q "^$1 " "$REG"; }
 
 # lan_call NAME UAS_PORT UAC_SCENARIO UAS_SCENARIO CALLEE RDOMAIN MEDIA
-#   [args]: a LAN phone (phone1 at LAN:5061) calls CALLEE@RDOMAIN; the WAN
-#   sipp at UAS_PORT answers and expects the offer's media to name MEDIA.
+#   [args]: lib.sh's lan_calls with the phone sending to FW_IN, the WAN
+#   sipp at UAS_PORT answering CALLEE.
 lan_call() {
 	lc_n=$1 lc_port=$2 lc_uac=$3 lc_uas=$4 lc_callee=$5 lc_rdom=$6
 	lc_media=$7
 	shift 7
-	sipp_bg "wan-$lc_n" "$NS_WAN" $WAN "$lc_port" "$lc_uas" \
-	    -s "$lc_callee" -key expect_media "$lc_media" -timeout 8s
-	sipp_run "lan-$lc_n" "$NS_LAN" $LAN 5061 "$lc_uac" $FW_IN -s phone1 \
-	    -key domain sip.test -key callee "$lc_callee" \
-	    -key rdomain "$lc_rdom" -key expect_media 10.0.0.1 -timeout 8s "$@"
-	lc_r=$?
-	bg_end "wan-$lc_n" 2 && [ $lc_r -eq 0 ]
+	lan_calls -proxy $FW_IN -port "$lc_port" -callee "$lc_callee" \
+	    -rdomain "$lc_rdom" -timeout 8s -linger 2 "$lc_n" "$lc_uas" \
+	    "$lc_uac" "$lc_media" "$@"
 }
 # wan_call NAME UAC_SCENARIO UAS_SCENARIO RDOMAIN MEDIA [args]: the WAN
 #   calls phone1@RDOMAIN at FW_OUT; MEDIA is what the answer must name.

@@ -13,8 +13,6 @@ topo_up
 dns_up
 need_rtptool
 redirect_up || { echo "FAIL - $T: nft"; exit 1; }
-LAN=10.0.0.2
-WAN=203.0.113.2
 CTL=${SIPROXCTL:-$TOP/siproxctl}
 JAIL=$WORK/var/siproxd/
 REGF=${JAIL}siproxd_registrations

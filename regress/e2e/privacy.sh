@@ -11,8 +11,6 @@ topo_up
 
 CONF=$(write_conf </dev/null)
 start_siproxd "$CONF" || exit 1
-LAN=10.0.0.2
-WAN=203.0.113.2
 
 # The phone registers with the proxy itself (its domain is the proxy's
 # LAN address), so that the provider's BYE finds it.

@@ -9,8 +9,6 @@
 topo_up
 dns_up
 need_rtptool
-LAN=10.0.0.2
-WAN=203.0.113.2
 
 redirect_up || { echo "FAIL - $T: nft"; exit 1; }
 

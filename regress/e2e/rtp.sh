@@ -15,8 +15,6 @@ rtp_timeout = 3
 CONF
 )
 start_siproxd "$CONF" || exit 1
-LAN=10.0.0.2
-WAN=203.0.113.2
 
 relay_ports() {	# relay_ports: RTP sockets rtpd holds in the range
 	ip netns exec "$NS_FW" ss -uanH | awk '{ print $4 }' |
@@ -24,21 +22,8 @@ relay_ports() {	# relay_ports: RTP sockets rtpd holds in the range
 }
 no_relay_ports() { [ "$(relay_ports)" -eq 0 ]; }
 
-# lan_call NAME UAC UAS [keys]: phone1 on LAN calls wan@uas.test; both
-# sipps in the background.
-lan_call() {
-	cn=$1 cuac=$2 cuas=$3
-	shift 3
-	sipp_bg "wan-$cn" "$NS_WAN" $WAN 5070 "$cuas" -s wan \
-	    -key rtpport 26000 -key vport 26010
-	sipp_bg "lan-$cn" "$NS_LAN" $LAN 5061 "$cuac" -s phone1 \
-	    -key domain sip.test -key callee wan -key rdomain uas.test \
-	    -key rtpport 16000 -key vport 16010 "$@" 10.0.0.1:5060
-}
 # 1. LAN->WAN call, media both ways.
-lan_call c1 rtp_uac.xml rtp_uas.xml
-P_IN=$(wait_for 5 sdp_port lan-c1 1 audio && sdp_port lan-c1 1 audio)
-P_OUT=$(wait_for 5 sdp_port wan-c1 1 audio && sdp_port wan-c1 1 audio)
+out_call c1 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 check "the offer the WAN sees names a relay port" test -n "$P_OUT"
 check "the answer the phone sees names a relay port" test -n "$P_IN"
 check "LAN->WAN call: 50 packets each way, byte for byte" \
@@ -60,9 +45,7 @@ check "the callee saw the BYE" bg_ok wan-c1
 check "BYE frees every relay port" wait_for 3 no_relay_ports
 
 # 2. A phone whose RTP leaves from another port than its SDP says.
-lan_call c2 rtp_uac.xml rtp_uas.xml
-P_IN=$(wait_for 5 sdp_port lan-c2 1 audio && sdp_port lan-c2 1 audio)
-P_OUT=$(wait_for 5 sdp_port wan-c2 1 audio && sdp_port wan-c2 1 audio)
+out_call c2 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 check "a phone sending from another port still gets media (symmetric RTP)" \
     talk 16000 "$P_IN" 26000 "$P_OUT" 16004
 bg_ok lan-c2
@@ -84,7 +67,7 @@ check "WAN->LAN call ends" bg_ok wan-c3
 bg_ok lan-c3
 
 # 4. Audio and video.
-lan_call c4 rtp_uac_av.xml rtp_uas_av.xml
+out_call c4 10.0.0.1:5060 rtp_uac_av.xml rtp_uas_av.xml
 V_IN=$(wait_for 5 sdp_port lan-c4 1 video && sdp_port lan-c4 1 video)
 V_OUT=$(wait_for 5 sdp_port wan-c4 1 video && sdp_port wan-c4 1 video)
 P_IN=$(sdp_port lan-c4 1 audio)
@@ -102,9 +85,7 @@ bg_ok lan-c4
 bg_ok wan-c4
 
 # 5. Hold (c=0.0.0.0, sendonly) and resume.
-lan_call c5 rtp_uac_hold.xml rtp_uas_hold.xml
-P_IN=$(wait_for 5 sdp_port lan-c5 1 audio && sdp_port lan-c5 1 audio)
-P_OUT=$(wait_for 5 sdp_port wan-c5 1 audio && sdp_port wan-c5 1 audio)
+out_call c5 10.0.0.1:5060 rtp_uac_hold.xml rtp_uas_hold.xml
 check "before hold: media flows" talk 16000 "$P_IN" 26000 "$P_OUT"
 check "hold: the WAN sees c=0.0.0.0 kept" wait_for 4 \
     grep -q "c=IN IP4 0.0.0.0" "$WORK/wan-c5.msg"
@@ -119,7 +100,7 @@ check "all ports free again" wait_for 3 no_relay_ports
 # (Earlier calls' streams expired too, after their talk: count anew.)
 expiries() { grep -c "no media for 3 s: expired" "$WORK/siproxd.log"; }
 E0=$(expiries)
-lan_call c6 rtp_uac_long.xml rtp_uas.xml
+out_call c6 10.0.0.1:5060 rtp_uac_long.xml rtp_uas.xml
 check "a call holds relay ports" wait_for 3 sh -c \
     "[ \$(ip netns exec $NS_FW ss -uanH | grep -cE ':70[7-8][0-9] ') -gt 0 ]"
 check "no expiry before rtp_timeout" sh -c "sleep 1.5; [ \$(grep -c 'no media for 3 s: expired' $WORK/siproxd.log) -eq $E0 ]"
@@ -130,7 +111,7 @@ bg_ok lan-c6
 bg_ok wan-c6
 
 # 7a. rtp_dscp: the parent marks every relay socket (EF, 46, by default).
-lan_call c9 rtp_uac.xml rtp_uas.xml
+out_call c9 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 wait_for 5 sdp_port wan-c9 1 audio
 RTPD=$(child_pid rtpd)
 TOS=""
@@ -148,9 +129,7 @@ bg_ok wan-c9
 # 7b. rtp_input_dejitter / rtp_output_dejitter: 40 ms more each way.
 printf 'rtp_input_dejitter = 40000\nrtp_output_dejitter = 40000\n' >> "$CONF"
 hup "$SXD"
-lan_call c10 rtp_uac.xml rtp_uas.xml
-P_IN=$(wait_for 5 sdp_port lan-c10 1 audio && sdp_port lan-c10 1 audio)
-P_OUT=$(wait_for 5 sdp_port wan-c10 1 audio && sdp_port wan-c10 1 audio)
+out_call c10 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 check "with dejitter the media still flows" talk 16000 "$P_IN" 26000 "$P_OUT"
 delay() { sed -n 's/.*delay_p50_us=\([0-9]*\).*/\1/p' "$WORK/talk-$1-a"; }
 check "the phone hears the WAN 40 ms later (input dejitter)" \
@@ -168,7 +147,7 @@ WAN_LEAK_OK='IN IP4 10\.0\.0\.2'
 wan_capture
 echo "rtp_proxy_enable = 0" >> "$CONF"
 hup "$SXD"
-lan_call c11 rtp_uac.xml rtp_uas.xml
+out_call c11 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 check "relay off: the WAN sees the phone's own media port" wait_for 5 sh -c \
     "[ \"\$(awk -v n=1 -v m=m=audio '/message received/ { r = 1; next } /^-----/ { r = 0 } r && index(\$1, m) == 1 { print \$2; exit }' $WORK/wan-c11.msg)\" = 16000 ]"
 check "relay off: no relay socket is opened" no_relay_ports
@@ -208,15 +187,13 @@ for i in 1 2 3 4; do
 	bg_ok "wan-x$i"
 done
 check "after they hang up the ports are free" wait_for 3 no_relay_ports
-lan_call c8 rtp_uac.xml rtp_uas.xml
-P_IN=$(wait_for 5 sdp_port lan-c8 1 audio && sdp_port lan-c8 1 audio)
-P_OUT=$(wait_for 5 sdp_port wan-c8 1 audio && sdp_port wan-c8 1 audio)
+out_call c8 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 check "a later call gets media again" talk 16000 "$P_IN" 26000 "$P_OUT"
 bg_ok lan-c8
 bg_ok wan-c8
 
 # 8. rtpd killed mid-call: the daemon stops cleanly.
-lan_call c7 rtp_uac.xml rtp_uas.xml
+out_call c7 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 wait_for 5 sdp_port lan-c7 1 audio
 kill -9 "$(child_pid rtpd)"
 check "rtpd killed mid-call stops the daemon within 2 s" wait_for 2 gone "$SXD"

@@ -25,8 +25,6 @@ for i in $(seq 1 40); do
 	ip -n "$NS_LAN" addr add fd00:1::1:$i/64 dev lan0 nodad
 	V6="$V6 fd00:1::1:$i"
 done
-LAN=10.0.0.2
-WAN=203.0.113.2
 
 CONF=$(write_conf </dev/null)
 START_WRAP="prlimit --nofile=512:512"

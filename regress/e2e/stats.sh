@@ -10,8 +10,6 @@ topo_up
 dns_up
 RTPTOOL=$TOOLS/rtptool
 [ -x "$RTPTOOL" ] || { echo "FAIL - $T: no $RTPTOOL"; exit 1; }
-LAN=10.0.0.2
-WAN=203.0.113.2
 SOCK=$WORK/ctl.sock
 
 CONF=$(sed "${STATS_SKIP:+/^load_plugin/d}" <<'CONF' | write_conf

@@ -121,8 +121,6 @@ PIDS="$PIDS $SINK_WAN $SINK_FW"
 CONF=$(write_conf </dev/null)
 start_siproxd "$CONF" || exit 1
 REG=$WORK/registrations.state	# ours; the classic file is beside it
-LAN=10.0.0.2
-WAN=203.0.113.2
 FW_IN=10.0.0.1:5060
 SIPD=$(child_pid sipd)
 RTPD=$(child_pid rtpd)
