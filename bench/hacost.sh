@@ -11,6 +11,7 @@
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/regress/e2e/lib.sh"
+. "$TOP/bench/calls.sh"
 T=hacost
 topo_up
 N=${HACOST_N:-1000}
@@ -30,13 +31,6 @@ base | write_conf none > /dev/null
 { base; echo "ha_redis = $SOCK"; } | write_conf ha > /dev/null
 redis_up "$NS_FW" "$SOCK"
 
-cpu() {	# cpu PID...: their run time so far, nanoseconds
-	_s=0
-	for _p; do
-		_s=$((_s + $(cut -d' ' -f1 "/proc/$_p/schedstat")))
-	done
-	echo "$_s"
-}
 rbytes() { rcli "$SOCK" "" info stats |
     sed -n 's/^total_net_input_bytes:\([0-9]*\).*/\1/p'; }
 
@@ -46,7 +40,7 @@ work() {
 	start_siproxd "$WORK/$1.conf" >&2 || exit 1
 	_ps="$SXD $(child_pid sipd) $(child_pid rtpd)"
 	sleep 1		# the connection to Redis and its first load
-	_c0=$(cpu $_ps) _r0=$(cpu "$REDIS_PID") _b0=$(rbytes)
+	_c0=$(cpu_ns $_ps) _r0=$(cpu_ns "$REDIS_PID") _b0=$(rbytes)
 	if [ "$2" = reg ]; then
 		in_wan sipp -sf "$BS/reg_uas.xml" -i 203.0.113.2 -p 5060 \
 		    -m "$N" -timeout 120s < /dev/null > /dev/null 2>&1 &
@@ -55,24 +49,13 @@ work() {
 		in_lan sipp -sf "$BS/reg_uac.xml" -i 10.0.0.2 -p 5061 -m "$N" \
 		    -r "$R" -l 2000 -key rdomain 203.0.113.2 -key pfx "$3" \
 		    -timeout 120s 10.0.0.1:5060 < /dev/null > /dev/null 2>&1
+		_rc=$?
+		wait "$_uas"
 	else
-		_sf=$(sipp_scenario "uas-$3" call_uas.xml \
-		    -key expect_media 203.0.113.1)
-		in_wan sipp -sf "$_sf" -i 203.0.113.2 -p 5070 -m "$N" -s wan \
-		    -key expect_media 203.0.113.1 -timeout 120s < /dev/null \
-		    > /dev/null 2>&1 &
-		_uas=$!
-		sleep 0.3
-		_sf=$(sipp_scenario "uac-$3" call_uac.xml \
-		    -key expect_media 10.0.0.1)
-		in_lan sipp -sf "$_sf" -i 10.0.0.2 -p 5061 -m "$N" -r "$R" \
-		    -l 2000 -s phone1 -key domain sip.test -key callee wan \
-		    -key rdomain 203.0.113.2:5070 -key expect_media 10.0.0.1 \
-		    -timeout 120s 10.0.0.1:5060 < /dev/null > /dev/null 2>&1
+		n_calls "$3" /dev/null
+		_rc=$?
 	fi
-	_rc=$?
-	wait "$_uas"
-	_c1=$(cpu $_ps) _r1=$(cpu "$REDIS_PID") _b1=$(rbytes)
+	_c1=$(cpu_ns $_ps) _r1=$(cpu_ns "$REDIS_PID") _b1=$(rbytes)
 	kill "$SXD"
 	wait_for 10 gone "$SXD"
 	[ $_rc -eq 0 ] || { echo "# $1 $2: sipp failed" >&2; echo 0 0 0;

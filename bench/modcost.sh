@@ -8,6 +8,7 @@
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/regress/e2e/lib.sh"
+. "$TOP/bench/calls.sh"
 T=modcost
 topo_up
 N=${MODCOST_CALLS:-3000}
@@ -71,21 +72,10 @@ run() {
 	rm -f "$WORK/siproxd.log"
 	start_siproxd "$_c" >&2 || exit 1
 	_p=$(child_pid sipd)
-	_t0=$(cut -d' ' -f1 "/proc/$_p/schedstat")
-	_sf=$(sipp_scenario "uas-$1" call_uas.xml -key expect_media 203.0.113.1)
-	in_wan sipp -sf "$_sf" -i 203.0.113.2 -p 5070 -m "$N" -s wan \
-	    -key expect_media 203.0.113.1 -timeout 120s < /dev/null \
-	    > /dev/null 2>&1 &
-	_uas=$!
-	sleep 0.3
-	_sf=$(sipp_scenario "uac-$1" call_uac.xml -key expect_media 10.0.0.1)
-	in_lan sipp -sf "$_sf" -i 10.0.0.2 -p 5061 -m "$N" -r "$R" \
-	    -l 2000 -s phone1 -key domain sip.test -key callee wan \
-	    -key rdomain 203.0.113.2:5070 -key expect_media 10.0.0.1 \
-	    -timeout 120s 10.0.0.1:5060 < /dev/null > "$WORK/uac-$1.out" 2>&1
+	_t0=$(cpu_ns "$_p")
+	n_calls "$1" "$WORK/uac-$1.out"
 	_rc=$?
-	wait "$_uas"
-	_t1=$(cut -d' ' -f1 "/proc/$_p/schedstat")
+	_t1=$(cpu_ns "$_p")
 	kill "$SXD"
 	wait_for 10 gone "$SXD"
 	[ $_rc -eq 0 ] || { echo "# $1: sipp failed" >&2; echo 0; return; }

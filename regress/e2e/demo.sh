@@ -33,6 +33,15 @@ no_leftover() { [ -z "$(leftover_ns)" ]; }
 daemon_gone() { [ -n "$PID" ] && gone "$PID"; }
 files_gone() { [ -n "$CONF" ] && [ ! -e "$(dirname "$CONF")" ]; }
 
+# demo_run NAME=VALUE: the demo with that variable, to its end (60 s at
+# most); NAME=VALUE names the checks.
+demo_run() {
+	env "$1" timeout 60 sh "$DEMO" > "$OUT" 2>&1
+	_rc=$?
+	parse
+	check "$1: exits 0" test "$_rc" -eq 0
+}
+
 # left_behind WHAT: the checks every finished demo must pass.
 left_behind() {
 	check "$1: no namespace left behind" no_leftover
@@ -44,10 +53,7 @@ left_behind() {
 demo_ns > "$WORK/ns.before"
 
 # DEMO_ONESHOT=1: the call it shows, its summary, then it stops.
-DEMO_ONESHOT=1 timeout 60 sh "$DEMO" > "$OUT" 2>&1
-rc=$?
-parse
-check "DEMO_ONESHOT=1: exits 0" test "$rc" -eq 0
+demo_run DEMO_ONESHOT=1
 check "DEMO_ONESHOT=1: the phone registered" \
     grep -q '^demo:   phone registered: *yes$' "$OUT"
 check "DEMO_ONESHOT=1: the call was set up and ended" \
@@ -67,10 +73,7 @@ check "DEMO_ONESHOT=1: it stops after the summary" sh -c \
     "! grep -q '^demo: reload:' '$OUT' && grep -q '^siproxd: terminated$' '$OUT'"
 [ -n "${FAILED:-}" ] && sed 's/^/# /' "$OUT"
 
-DEMO_SECONDS=3 timeout 60 sh "$DEMO" > "$OUT" 2>&1
-rc=$?
-parse
-check "DEMO_SECONDS=3: exits 0" test "$rc" -eq 0
+demo_run DEMO_SECONDS=3
 check "DEMO_SECONDS=3: the daemon started" \
     grep -q '^siproxd: started: sipd pid [0-9]*, rtpd pid [0-9]*$' "$OUT"
 check "DEMO_SECONDS=3: it says how to reach the daemon" \

@@ -215,19 +215,8 @@ udp6_in() {
 	in_fw awk '$1 == "Udp6InDatagrams" { print $2 }' /proc/net/snmp6
 }
 talk6() {	# talk6 TAG: 30 packets each way over IPv6
-	in_lan "$RTPTOOL" duplex -l "[fd00:1::2]:16000" \
-	    -r "[fd00:1::1]:$P_IN" -w 300 -n 30 -i 20 -t 3000 -s 111 -S 222 \
-	    > "$WORK/talk6-lan-$1" 2>&1 &
-	_lp=$!
-	in_wan "$RTPTOOL" duplex -l "[2001:db8:1::2]:26000" \
-	    -r "[2001:db8:1::1]:$P_OUT" -w 500 -n 30 -i 20 -t 3000 -s 222 \
-	    -S 111 > "$WORK/talk6-wan-$1" 2>&1
-	_wr=$?
-	wait $_lp
-	_lr=$?
-	sed 's/^/# lan: /' "$WORK/talk6-lan-$1"
-	sed 's/^/# wan: /' "$WORK/talk6-wan-$1"
-	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]
+	talk "[fd00:1::2]:16000" "[fd00:1::1]:$P_IN" "[2001:db8:1::2]:26000" \
+	    "[2001:db8:1::1]:$P_OUT" "" "6$1" 30
 }
 sipp_bg wan-c6 "$NS_WAN" 2001:db8:1::2 5070 rtp_uas.xml -s wan \
     -key rtpport 26000

@@ -7,6 +7,7 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SIPROXD=${SIPROXD:-$TOP/siproxd}	# another binary: to run a test on old code
 TOOLS=$TOP/obj/regress/tools
 E2E=$TOP/regress/e2e
+export PYTHONPATH="$E2E${PYTHONPATH:+:$PYTHONPATH}"	# sippeer.py, for all
 T=$(basename "$0" .sh)
 ID=$$
 NS_LAN=sxl$ID
@@ -299,17 +300,21 @@ sdp_port() {
 # before the first packet, the LAN first (TALK_LAN_WAIT 300 ms, else
 # TALK_WAN_WAIT 500 ms) so rtpd learns its port.  TALK_LISTEN=1: the WAN
 # end starts once the LAN end listens, for a machine under load (give the
-# LAN end the time that takes: TALK_LAN_WAIT=600).
+# LAN end the time that takes: TALK_LAN_WAIT=600).  A port may be a whole
+# ADDRESS:PORT instead ([fd00:1::2]:16000 for IPv6).
+talk_addr() { case $1 in *[!0-9]*) echo "$1" ;; *) echo "$2:$1" ;; esac; }
 talk() {
-	_t=${6:-a} _tl=${5:-$1} _tn=${7:-50}
-	in_lan "$RTPTOOL" duplex -l "10.0.0.2:$_tl" -r "10.0.0.1:$2" \
+	_t=${6:-a} _tn=${7:-50}
+	_tl=$(talk_addr "${5:-$1}" 10.0.0.2)
+	in_lan "$RTPTOOL" duplex -l "$_tl" -r "$(talk_addr "$2" 10.0.0.1)" \
 	    -w "${TALK_LAN_WAIT:-300}" -n "$_tn" -i 20 \
 	    -t "${TALK_TIMEOUT:-3000}" -s 111 -S 222 \
 	    > "$WORK/talk-lan-$_t" 2>&1 &
 	_lp=$!
 	[ -n "${TALK_LISTEN:-}" ] && wait_for 3 sh -c "ip netns exec $NS_LAN \
-	    ss -uanH | awk '\$4 == \"10.0.0.2:$_tl\" { f = 1 } END { exit !f }'"
-	in_wan "$RTPTOOL" duplex -l "203.0.113.2:$3" -r "203.0.113.1:$4" \
+	    ss -uanH | awk '\$4 == \"$_tl\" { f = 1 } END { exit !f }'"
+	in_wan "$RTPTOOL" duplex -l "$(talk_addr "$3" 203.0.113.2)" \
+	    -r "$(talk_addr "$4" 203.0.113.1)" \
 	    -w "${TALK_WAN_WAIT:-500}" -n "$_tn" -i 20 \
 	    -t "${TALK_TIMEOUT:-3000}" -s 222 -S 111 \
 	    > "$WORK/talk-wan-$_t" 2>&1

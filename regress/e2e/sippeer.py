@@ -65,6 +65,21 @@ class Msg:
         return v[0] if v else None
 
 
+def closed_after(s, limit):
+    """Seconds until the peer closes socket s, or None within limit."""
+    t0 = time.time()
+    s.settimeout(min(0.2, limit))
+    while time.time() - t0 < limit:
+        try:
+            if s.recv(4096) == b"":
+                return time.time() - t0
+        except socket.timeout:
+            pass
+        except ConnectionResetError:
+            return time.time() - t0
+    return None
+
+
 def frame(buf):
     """(message, rest) from the start of a buffer, or (None, buf)."""
     while buf.startswith(b"\r\n"):

@@ -28,6 +28,7 @@ LOG=$WORK/siproxd.log
 # Raw TCP peers: python3 tcpc.py MODE [args]; exit status 0 if as expected.
 cat > "$WORK/tcpc.py" <<'EOF'
 import socket, sys, time
+from sippeer import closed_after
 
 FW = ("10.0.0.1", 5060)
 
@@ -38,20 +39,6 @@ def opt(i, cl=True):
          "Call-ID: tcpc%d@10.0.0.2\r\nCSeq: %d OPTIONS\r\n"
          "Max-Forwards: 70\r\n" % (i, i, i, i + 1))
     return (m + ("l: 0\r\n" if cl else "") + "\r\n").encode()
-
-def closed_after(s, limit):
-    """Seconds until the peer closes s, or None."""
-    t0 = time.time()
-    s.settimeout(min(0.2, limit))
-    while time.time() - t0 < limit:
-        try:
-            if s.recv(4096) == b"":
-                return time.time() - t0
-        except socket.timeout:
-            pass
-        except ConnectionResetError:
-            return time.time() - t0
-    return None
 
 def pipeline(n):
     s = socket.create_connection(FW, 3)

@@ -114,19 +114,7 @@ done
 # counts with TCP against the 32 connections one address may hold.
 cat > "$WORK/tlslim.py" <<'PY'
 import socket, sys, time
-
-def closed_after(s, limit):
-    t0 = time.time()
-    s.settimeout(0.2)
-    while time.time() - t0 < limit:
-        try:
-            if s.recv(4096) == b"":
-                return time.time() - t0
-        except socket.timeout:
-            pass
-        except ConnectionResetError:
-            return time.time() - t0
-    return None
+from sippeer import closed_after
 
 what = sys.argv[1]
 if what == "silent":

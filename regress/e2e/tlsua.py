@@ -142,6 +142,17 @@ def final(peer, method):
     return r
 
 
+def got_200(peer, secs, what):
+    """The final answer peer gets, past any 1xx: checked to be a 200; it,
+    or None."""
+    ok = peer.recv(secs)
+    while ok is not None and ok.code is not None and ok.code < 200:
+        ok = peer.recv(5)
+    good = check(what, ok is not None and ok.code == 200,
+                 ok.start if ok else "nothing")
+    return ok if good else None
+
+
 def hangup(caller, callee, rs, target, frm, to, cid, got_bye, got_200):
     in_dialog(caller, "BYE", None, rs, target, frm, to, cid, 2)
     bye = callee.recv(5)
@@ -179,11 +190,8 @@ def out_call(ph, ruri, uas_addr, what, lan_media, transport_rr):
                       contact="<sip:wan@203.0.113.2:%d>" % uas_addr[1],
                       body=sdp("203.0.113.2", wrtp.getsockname()[1],
                                CRYPTO[:1] + CRYPTO[3:]))
-    ok = ph.recv(5)
-    while ok is not None and ok.code is not None and ok.code < 200:
-        ok = ph.recv(5)
-    if not check(what + ": the phone got 200", ok is not None and
-                 ok.code == 200, ok.start if ok else "nothing"):
+    ok = got_200(ph, 5, what + ": the phone got 200")
+    if ok is None:
         return
     rs = routes(ok)
     check(what + ": the phone's first route is ours, " +
@@ -230,11 +238,8 @@ def in_call(ph, what):
     ph.reply(inv, 200, ctype="application/sdp",
              contact="<sip:phone1@10.0.0.2:%d;transport=tls>" % ph.port,
              body=sdp("10.0.0.2", 16090, CRYPTO[:1]))
-    ok = uac.recv(8)
-    while ok is not None and ok.code is not None and ok.code < 200:
-        ok = uac.recv(5)
-    if not check(what + ": the caller got 200", ok is not None and
-                 ok.code == 200, ok.start if ok else "nothing"):
+    ok = got_200(uac, 8, what + ": the caller got 200")
+    if ok is None:
         return
     check(what + ": no LAN address in the answer on the WAN",
           b"10.0.0." not in ok.raw, ok.raw[:300])
