@@ -862,6 +862,21 @@ expire(struct rstream *st)
 	rs_free(st);
 }
 
+/*
+ * The record's TTL is a little past rtp_timeout: said again while media
+ * flows, it stays.  The kernel's share of the media counts (offload.c).
+ */
+static void
+state_refresh(struct rstream *st, time_t now, time_t refresh)
+{
+	if (!ha_on() || !st->answered || now - st->told < refresh)
+		return;
+	if (offload_on(st))
+		offload_read(st);
+	if (now - st->last < refresh)
+		state_send(st, 0);
+}
+
 static void
 stream_tick(int fd, short ev, void *arg)
 {
@@ -872,8 +887,7 @@ stream_tick(int fd, short ev, void *arg)
 	pacing = tick_packets >= RTP_PACE_PPS;
 	tick_packets = 0;
 	RB_FOREACH_SAFE(st, rstream_tree, &streams, next) {
-		if (now - st->told >= refresh && now - st->last < refresh)
-			state_send(st, 0);
+		state_refresh(st, now, refresh);
 		if (st->reply || now - st->last < child->conf->rtp_timeout)
 			continue;
 		/* the kernel may have relayed what we did not see */

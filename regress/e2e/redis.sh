@@ -152,6 +152,32 @@ check "and is reached" reached phone5 5065
 check "a malformed record is logged, not taken" \
     grep -q "redis: a registration record: " "$WORK/siproxd.log"
 
+# 6b. A long call's record stays while media flows, though the kernel's
+# fast path relays it: rtpd says it again every rtp_timeout / 3 + 1 s
+# (5 s with rtp_timeout 12), the media's last packet read from the map.
+sed 's/^rtp_timeout = 30$/rtp_timeout = 12/' "$CONF" > "$WORK/short.conf"
+kill "$SXD"
+wait_for 5 gone "$SXD"
+start_siproxd "$WORK/short.conf" || exit 1
+sets() {
+	"$TOP/siproxctl" -s "$WORK/ctl.sock" show stats |
+	    awk '$2 == "redis_sets" { print $3 }'
+}
+out_call r2 10.0.0.1:5060 rtp_uac_long.xml
+TALK_TIMEOUT=4000 talk 16000 "$P_IN" 26000 "$P_OUT" 16000 r2 400 \
+    > "$WORK/talk-r2" 2>&1 &
+TALKER=$!
+sleep 1.5
+s1=$(sets)
+sleep 6
+s2=$(sets)
+ttl=$(rcli "$SOCK" "$PW" ttl "$(calls | head -1)")
+echo "# writes 1.5 s and 7.5 s into the media: $s1, $s2; ttl then: $ttl"
+check "the record of a call with media is written again while it flows" \
+    test "$s2" -gt "$s1"
+wait "$TALKER"
+check "that call ends" eval 'bg_ok lan-r2 && bg_ok wan-r2'
+
 # 7. A wrong password: refused, logged, served from memory.
 echo wrong > "$WORK/redis.pw"
 kill -HUP "$SXD"
