@@ -864,8 +864,13 @@ expire(struct rstream *st)
 
 /*
  * The record's TTL is a little past rtp_timeout: said again while media
- * flows, it stays.  The kernel's share of the media counts (offload.c).
+ * flows, it stays.  Flows now, in the last STATE_FLOWING seconds: a box
+ * the addresses left keeps its streams until they time out, and must not
+ * write again a call its partner now carries (and may have ended).  The
+ * kernel's share of the media counts (offload.c).
  */
+#define STATE_FLOWING	2
+
 static void
 state_refresh(struct rstream *st, time_t now, time_t refresh)
 {
@@ -873,7 +878,7 @@ state_refresh(struct rstream *st, time_t now, time_t refresh)
 		return;
 	if (offload_on(st))
 		offload_read(st);
-	if (now - st->last < refresh)
+	if (now - st->last <= STATE_FLOWING)
 		state_send(st, 0);
 }
 
