@@ -52,7 +52,8 @@ import struct
 import sys
 import time
 
-CRLF = "\r\n"
+from sipmsg import CRLF, build, parse, status
+
 T1 = 0.5
 RTP_HDR = 12
 RTP_PAYLOAD = 160
@@ -70,43 +71,6 @@ def hostport(s):
 
 def family(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
-
-
-def build(lines, body=b""):
-    """A SIP message from its start-line and headers, Content-Length last."""
-    head = CRLF.join(lines + ["Content-Length: %d" % len(body), "", ""])
-    return head.encode() + body
-
-
-def parse(data):
-    """(start-line, {lowercase name: [values]}, body) or None."""
-    text = data.decode("utf-8", "replace")
-    sep = text.find("\r\n\r\n")
-    if sep == -1:
-        return None
-    head, body = text[:sep], text[sep + 4:]
-    lines = head.split("\r\n")
-    hdrs = {}
-    compact = {"v": "via", "f": "from", "t": "to", "i": "call-id",
-               "m": "contact", "l": "content-length", "c": "content-type"}
-    for line in lines[1:]:
-        if ":" not in line:
-            continue
-        name, value = line.split(":", 1)
-        name = name.strip().lower()
-        name = compact.get(name, name)
-        hdrs.setdefault(name, []).append(value.strip())
-    return lines[0], hdrs, body
-
-
-def status_of(start):
-    parts = start.split(" ", 2)
-    if len(parts) >= 2 and parts[0].upper().startswith("SIP/"):
-        try:
-            return int(parts[1])
-        except ValueError:
-            return None
-    return None
 
 
 def sdp(ip, ports):
@@ -280,7 +244,7 @@ def count_answers(s, answers):
             data = s.recv(65535)
         except (BlockingIOError, ConnectionRefusedError):
             return
-        st = status_of(data.split(b"\r\n", 1)[0].decode("latin-1"))
+        st = status(data.split(b"\r\n", 1)[0].decode("latin-1"))
         key = str(st) if st is not None else "other"
         answers[key] = answers.get(key, 0) + 1
 
@@ -425,7 +389,7 @@ def cmd_wan(a):
                     rtp.sendto(data, src)
                     continue
                 m = parse(data)
-                if m is None or status_of(m[0]) is not None:
+                if m is None or status(m[0]) is not None:
                     c["other"] += 1
                     continue
                 method = m[0].split(" ", 1)[0]
@@ -714,7 +678,7 @@ class Phones:
         m = parse(data)
         if m is None:
             return
-        st = status_of(m[0])
+        st = status(m[0])
         cid = m[1].get("call-id", [""])[0]
         if st is None:
             # A request for a phone: nothing here expects one.

@@ -35,6 +35,8 @@ import struct
 import sys
 import time
 
+from sipmsg import build
+
 SDP_STREAMS = 10
 
 
@@ -52,19 +54,17 @@ def sdp(n, addr="203.0.113.2"):
 
 
 def response(side, nextvia, body=None, method="OPTIONS"):
-    msg = ("SIP/2.0 200 OK\r\n"
-           "Via: SIP/2.0/UDP 203.0.113.1:5060;branch=%s\r\n"
-           "Via: %s\r\n"
-           "From: <sip:a@sip.test>;tag=f1\r\n"
-           "To: <sip:b@sip.test>;tag=t1\r\n"
-           "Call-ID: forged-%s@203.0.113.2\r\n"
-           "CSeq: 1 %s\r\n"
-           "Contact: <sip:b@203.0.113.2:5099>\r\n"
-           % (fake_branch(side), nextvia, method, method))
+    lines = ["SIP/2.0 200 OK",
+             "Via: SIP/2.0/UDP 203.0.113.1:5060;branch=%s" % fake_branch(side),
+             "Via: %s" % nextvia,
+             "From: <sip:a@sip.test>;tag=f1",
+             "To: <sip:b@sip.test>;tag=t1",
+             "Call-ID: forged-%s@203.0.113.2" % method,
+             "CSeq: 1 %s" % method,
+             "Contact: <sip:b@203.0.113.2:5099>"]
     if body is None:
-        return (msg + "Content-Length: 0\r\n\r\n").encode()
-    return (msg + "Content-Type: application/sdp\r\n"
-            "Content-Length: %d\r\n\r\n%s" % (len(body), body)).encode()
+        return build(lines)
+    return build(lines + ["Content-Type: application/sdp"], body)
 
 
 # Each: a response whose next Via names a place it must never go.
@@ -135,11 +135,11 @@ def answer(req, mode):
                    "received=203.0.113.50;rport=5099")
     keep = [h for h in lines if h.split(":", 1)[0].lower() in
             ("from", "to", "call-id", "cseq")]
-    body = sdp(SDP_STREAMS, "10.0.0.2") if mode == "sdp" else ""
-    ctype = "Content-Type: application/sdp\r\n" if body else ""
-    return ("SIP/2.0 200 OK\r\n" + "\r\n".join(vias + keep) +
-            "\r\n%sContent-Length: %d\r\n\r\n%s" % (ctype, len(body),
-                                                      body)).encode()
+    if mode != "sdp":
+        return build(["SIP/2.0 200 OK"] + vias + keep)
+    return build(["SIP/2.0 200 OK"] + vias + keep +
+                 ["Content-Type: application/sdp"],
+                 sdp(SDP_STREAMS, "10.0.0.2"))
 
 
 def udp(addr, port, secs):
@@ -150,14 +150,16 @@ def udp(addr, port, secs):
 
 
 def request(method, ruri, addr, port, user, to, extra=""):
-    return ("%s %s SIP/2.0\r\n"
-            "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%s1;rport\r\n"
-            "Max-Forwards: 70\r\n"
-            "From: <sip:%s>;tag=t%s\r\nTo: <%s>\r\n"
-            "Call-ID: %s1@%s\r\nCSeq: 1 %s\r\n%s"
-            "Content-Length: 0\r\n\r\n" % (method, ruri, addr, port, method,
-                                           user, method, to, method, addr,
-                                           method, extra)).encode()
+    """extra: more header lines, each ending in CRLF."""
+    return build(["%s %s SIP/2.0" % (method, ruri),
+                  "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%s1;rport" %
+                  (addr, port, method),
+                  "Max-Forwards: 70",
+                  "From: <sip:%s>;tag=t%s" % (user, method),
+                  "To: <%s>" % to,
+                  "Call-ID: %s1@%s" % (method, addr),
+                  "CSeq: 1 %s" % method] +
+                 [h for h in extra.split("\r\n") if h])
 
 
 def phone(addr, port, mode, secs):

@@ -10,6 +10,8 @@ import random
 import socket
 import time
 
+from sipmsg import COMPACT, build
+
 CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -53,12 +55,9 @@ class Msg:
         self.method = parts[0] if self.is_req else None
         self.code = int(parts[1]) if not self.is_req else None
 
-    COMPACT = {"v": "via", "f": "from", "t": "to", "i": "call-id",
-               "m": "contact", "l": "content-length", "c": "content-type"}
-
     def all(self, name):
         name = name.lower()
-        return [v for n, v in self.hdrs if self.COMPACT.get(n, n) == name]
+        return [v for n, v in self.hdrs if COMPACT.get(n, n) == name]
 
     def get(self, name):
         v = self.all(name)
@@ -229,8 +228,7 @@ def request(method, ruri, peer, frm, to, ctype=None, body=b"", extra=(),
     out += list(extra)
     if ctype:
         out.append("Content-Type: " + ctype)
-    out.append("Content-Length: %d" % len(body))
-    return prefix + ("\r\n".join(out) + "\r\n\r\n").encode() + body
+    return prefix + build(out, body)
 
 
 def body_ok(m, want, what, exact=True):

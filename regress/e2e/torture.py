@@ -24,6 +24,8 @@ import socket
 import sys
 import time
 
+import sipmsg
+
 
 def wireform(raw):
     """rfc5118/index.md: LF -> CRLF, end the header section, set
@@ -46,14 +48,8 @@ def wireform(raw):
 
 
 def status(data):
-    line = data.split(b"\n", 1)[0].rstrip(b"\r")
-    parts = line.split(b" ", 2)
-    if len(parts) < 2 or not parts[0].upper().startswith(b"SIP/"):
-        return None, line
-    try:
-        return int(parts[1]), line
-    except ValueError:
-        return None, line
+    """(the status code or None, the first line)."""
+    return sipmsg.status(data), data.split(b"\n", 1)[0].rstrip(b"\r")
 
 
 def family(addr):
