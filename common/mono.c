@@ -39,3 +39,11 @@ mono_us(void)
 
 	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
+
+uint64_t
+mono_ns(void)
+{
+	struct timespec	ts = mono_ts();
+
+	return ((uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);
+}

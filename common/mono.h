@@ -10,5 +10,6 @@
 time_t		mono_now(void);		/* seconds */
 uint64_t	mono_ms(void);
 int64_t		mono_us(void);
+uint64_t	mono_ns(void);
 
 #endif /* SIPROXD_MONO_H */

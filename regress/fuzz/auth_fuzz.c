@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "log.h"
 #include "pwfile.h"
+#include "../unit/osipquiet.h"
 
 #define REALM		"lan.example"
 #define NONCE_MARK	"@N@"		/* replaced by a nonce we issued */
@@ -23,17 +24,6 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char	 pwfile[] = "alice wonderland\nbob builder\n";
 static char		 nonce[128];
-
-static void
-osip_quiet(const char *file, int line, osip_trace_level_t level,
-    const char *fmt, va_list ap)
-{
-	(void)file;
-	(void)line;
-	(void)level;
-	(void)fmt;
-	(void)ap;
-}
 
 static osip_message_t *
 mkmsg(const char *pa, size_t palen)

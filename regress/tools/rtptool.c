@@ -43,6 +43,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mono.h"
+
 #define RTP_HDRLEN	12
 #define STAMPLEN	8		/* send time, first in the payload */
 #define PAYLOAD_DEF	160
@@ -150,16 +152,6 @@ onsignal(int sig)
 {
 	(void)sig;
 	quit = 1;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec	ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
-		err(1, "clock_gettime");
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
 }
 
 static void
@@ -605,7 +597,7 @@ rcv_drain(int s, struct receiver *rv)
 		}
 		if (fromlen > sizeof(from))
 			fromlen = sizeof(from);
-		rcv_packet(rv, buf, n, &from, fromlen, now_ns());
+		rcv_packet(rv, buf, n, &from, fromlen, mono_ns());
 	}
 }
 
@@ -682,7 +674,7 @@ run(int s, struct sender *sd, struct receiver *rv)
 	int		sending, receiving;
 
 	for (;;) {
-		now = now_ns();
+		now = mono_ns();
 		sending = sd != NULL && sd->idx < sd->count;
 		if (sending && now >= snd_due(sd)) {
 			snd_one(s, sd, now);
@@ -841,7 +833,7 @@ snd_init(struct sender *sd, const struct opts *o)
 	if ((sd->pkt = malloc(RTP_HDRLEN + sd->plen)) == NULL)
 		err(1, NULL);
 	/* -w: let the far end bind before our first packet leaves. */
-	sd->start = now_ns() + (uint64_t)o->wait * NS_MS;
+	sd->start = mono_ns() + (uint64_t)o->wait * NS_MS;
 }
 
 static void
@@ -859,7 +851,7 @@ rcv_init(struct receiver *rv, const struct opts *o, const struct sender *sd)
 	}
 	rv->count = o->count;
 	rv->timeout = (uint64_t)o->timeout * NS_MS;
-	rv->deadline = now_ns() + rv->timeout;
+	rv->deadline = mono_ns() + rv->timeout;
 }
 
 int

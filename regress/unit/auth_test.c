@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "auth.h"
 #include "log.h"
+#include "osipquiet.h"
 #include "pwfile.h"
 #include "srclimit.h"
 #include "unit.h"
@@ -32,17 +33,6 @@ static const char *msg_ruri = URI;
 static const char *msg_to = "sip:alice@example.com";
 static const char *msg_contact = "sip:alice@10.0.0.2";
 static const char *digest_uri = URI;
-
-static void
-osip_quiet(const char *file, int line, osip_trace_level_t level,
-    const char *fmt, va_list ap)
-{
-	(void)file;
-	(void)line;
-	(void)level;
-	(void)fmt;
-	(void)ap;
-}
 
 static time_t
 fake_clock(void)
