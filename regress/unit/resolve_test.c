@@ -634,6 +634,20 @@ test_cache(void)
 {
 	struct result	r[2];
 
+	/* What sipd does not count against a source's bound (sipx.c). */
+	CHECK(resolve_known("cached.sip.test", 5060, RESOLVE_UDP),
+	    "known: a cached answer");
+	CHECK(!resolve_known("cached.sip.test", 5060, RESOLVE_TCP),
+	    "known: not for another transport");
+	CHECK(!resolve_known("a.sip.test", 5070, RESOLVE_UDP),
+	    "known: not a TTL 0 answer");
+	CHECK(!resolve_known("never.sip.test", 0, RESOLVE_UDP),
+	    "known: not a name never asked");
+	CHECK(resolve_known("192.0.2.1", 0, RESOLVE_UDP) &&
+	    resolve_known("[2001:db8::1]", 5090, RESOLVE_UDP),
+	    "known: IP literals");
+	CHECK(resolve_known("bad..name", 0, RESOLVE_UDP),
+	    "known: a name that cannot be one (refused at once)");
 	start("cached.sip.test", 5060, RESOLVE_UDP, &r[0]);
 	start("a.sip.test", 5070, RESOLVE_UDP, &r[1]);
 	CHECK(run(20000), "cache: answered with the server gone");
