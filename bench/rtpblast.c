@@ -22,7 +22,10 @@
  * overload's end.  Packets sent in the first -j ms are not counted (ARP,
  * symmetric-RTP learning); all_sent and all_recv count everything.  With
  * -m a packet more than ms late counts as lost (and as late): a phone's
- * jitter buffer would have given up on it.
+ * jitter buffer would have given up on it.  A packet's arrival is the
+ * kernel's receive time (SO_TIMESTAMPNS), not when this process got to
+ * read it: with thousands of ends on one core the reading falls behind
+ * first, and a phone would have had the packet in time.
  * The run ends -g ms after the last send; it never lasts more than the
  * sum of its phases and 30 s.  One line of key=value goes to stdout.
  */
@@ -120,12 +123,35 @@ onsignal(int sig)
 }
 
 static uint64_t
-now_ns(void)
+clock_ns(clockid_t c)
 {
 	struct timespec	ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(c, &ts);
 	return ((uint64_t)ts.tv_sec * NS_S + (uint64_t)ts.tv_nsec);
+}
+
+static uint64_t
+now_ns(void)
+{
+	return (clock_ns(CLOCK_MONOTONIC));
+}
+
+/* The kernel's receive time of a message (realtime), on our clock. */
+static uint64_t
+arrival(struct msghdr *mh, uint64_t now, int64_t real_off)
+{
+	struct cmsghdr	*c;
+	struct timespec	 ts;
+
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return ((uint64_t)ts.tv_sec * NS_S +
+			    (uint64_t)ts.tv_nsec - real_off);
+		}
+	return (now);
 }
 
 static void
@@ -184,7 +210,7 @@ setup_ends(const char *path, struct in_addr la, struct in_addr lr,
 {
 	uint32_t	*ports;
 	size_t		 i, n;
-	int		 nsfd;
+	int		 nsfd, on = 1;
 
 	ports = read_calls(path, &n);
 	nends = 2 * n;
@@ -210,6 +236,9 @@ setup_ends(const char *path, struct in_addr la, struct in_addr lr,
 		ends[2 * i + 1].to.sin_port = htons(ports[4 * i + 3]);
 	}
 	for (i = 0; i < nends; i++) {
+		if (setsockopt(ends[i].fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
+		    sizeof(on)) == -1)
+			err(1, "SO_TIMESTAMPNS");
 		ends[i].call = i / 2;
 		ends[i].to.sin_family = AF_INET;
 		ends[i].seq = (uint16_t)(i * 7919);
@@ -360,10 +389,13 @@ got(struct end *e, const unsigned char *p, size_t len, uint64_t now)
 	}
 	stamp = (uint64_t)get32(p + RTP_HDRLEN) << 32 |
 	    get32(p + RTP_HDRLEN + 4);
-	if (stamp > now) {
+	/* Two clocks apart by a hair: not a stamp from the future. */
+	if (stamp > now + NS_MS) {
 		bad++;
 		return;
 	}
+	if (stamp > now)
+		now = stamp;
 	if (phase == 1 && e->recovered == 0)
 		e->recovered = now;
 	seq = (uint16_t)(p[2] << 8 | p[3]);
@@ -397,9 +429,10 @@ got(struct end *e, const unsigned char *p, size_t len, uint64_t now)
 }
 
 static void
-drain(struct end *e, uint64_t now)
+drain(struct end *e, uint64_t now, int64_t real_off)
 {
 	static unsigned char	 buf[BATCH][2048];
+	static unsigned char	 cbuf[BATCH][CMSG_SPACE(sizeof(struct timespec))];
 	struct mmsghdr		 mm[BATCH];
 	struct iovec		 iov[BATCH];
 	int			 k, n;
@@ -411,11 +444,14 @@ drain(struct end *e, uint64_t now)
 			iov[k].iov_len = sizeof(buf[k]);
 			mm[k].msg_hdr.msg_iov = &iov[k];
 			mm[k].msg_hdr.msg_iovlen = 1;
+			mm[k].msg_hdr.msg_control = cbuf[k];
+			mm[k].msg_hdr.msg_controllen = sizeof(cbuf[k]);
 		}
 		if ((n = recvmmsg(e->fd, mm, BATCH, 0, NULL)) <= 0)
 			return;
 		for (k = 0; k < n; k++)
-			got(e, buf[k], mm[k].msg_len, now);
+			got(e, buf[k], mm[k].msg_len,
+			    arrival(&mm[k].msg_hdr, now, real_off));
 		if (n < BATCH)
 			return;
 	}
@@ -494,6 +530,7 @@ main(int argc, char *argv[])
 	const char		*calls = NULL, *netns = NULL;
 	char			*colon;
 	uint64_t		 tick, now, end, hard, warm = 500;
+	int64_t			 real_off;
 	uint32_t		 pps = 50, dur = 5000, grace = 500, opps = 0;
 	uint32_t		 oms = 0;
 	size_t			 i;
@@ -600,6 +637,7 @@ main(int argc, char *argv[])
 			err(1, "epoll_wait");
 		}
 		now = now_ns();
+		real_off = (int64_t)(clock_ns(CLOCK_REALTIME) - now);
 		for (k = 0; k < n; k++) {
 			if (evs[k].data.u64 == UINT64_MAX) {
 				uint64_t	exp;
@@ -609,7 +647,7 @@ main(int argc, char *argv[])
 					err(1, "timerfd");
 				continue;
 			}
-			drain(&ends[evs[k].data.u64], now);
+			drain(&ends[evs[k].data.u64], now, real_off);
 		}
 		if (now < ph[1].start) {
 			send_pass(&ph[0], 0, now);
