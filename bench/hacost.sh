@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # What keeping state in Redis (ha_redis) costs: N REGISTERs (each a new
-# binding) and N calls (INVITE/200/ACK/BYE, SDP both ways, media relayed)
+# binding) and N calls (INVITE/200/ACK/BYE, SDP both ways, no RTP)
 # through siproxd without ha_redis and with it (Redis on a Unix socket in
 # the firewall's namespace), each twice, alternating, on the e2e
 # topology.  siproxd's CPU is the sum over its three processes, Redis's
