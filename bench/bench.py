@@ -43,6 +43,7 @@ import ng as ngmod  # noqa: E402
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(TOP, "obj", "bench")
 SIPP = os.path.join(TOP, "bench", "sipp")
+E2E_SIPP = os.path.join(TOP, "regress", "e2e", "sipp")
 libc = ctypes.CDLL(None, use_errno=True)
 CLONE_NEWNET = 0x40000000
 QUICK = bool(os.environ.get("BENCH_QUICK"))
@@ -458,6 +459,17 @@ def sipp_cmd(ns, ip, port, scen, name, *args):
                  *[str(a) for a in args])
 
 
+def e2e_scenario(name, scen, expect_media):
+    """regress/e2e/sipp's scen as work/name.xml, [expect_media] written in
+    as lib.sh's sipp_scenario does: sipp puts no keyword into a regexp."""
+    with open(os.path.join(E2E_SIPP, scen)) as f:
+        text = f.read()
+    out = os.path.join(work, name + ".xml")
+    with open(out, "w") as f:
+        f.write(text.replace("[expect_media]", re.escape(expect_media)))
+    return out
+
+
 def sipp_stats(name):
     """(successful, failed) from the last line of a sipp -trace_stat."""
     try:
@@ -605,10 +617,13 @@ class CallSet:
     def _sipp(self, hold):
         n = self.n
         csv = os.path.join(work, "inf-%d.csv" % n)
+        # call_uac.xml's fields: LAN media port, WAN media port (the
+        # callee answers with it), hold in ms
         with open(csv, "w") as f:
             f.write("SEQUENTIAL\n")
             for i in range(n):
-                f.write("%d;%d;\n" % (EP_PORT + 2 * i, EP_PORT + 2 * i))
+                f.write("%d;%d;%d;\n" % (EP_PORT + 2 * i, EP_PORT + 2 * i,
+                                          int(hold * 1000)))
         rate = self.rate
         secs = int(hold + n / rate + 30)
         # siproxd-fastpath's calls run beside siproxd's: sipps of their own
@@ -618,8 +633,11 @@ class CallSet:
                             "-trace_msg", "-message_file",
                             os.path.join(work, uas + ".msg"))
         time.sleep(0.3)
-        self.uac = sipp_uac(uac, "call_uac.xml", self.sys.sip, n, rate,
-                            secs, "-inf", csv, "-d", int(hold * 1000),
+        self.uac = sipp_uac(uac, e2e_scenario(uac, "call_uac.xml",
+                                                FW_IN),
+                            self.sys.sip, n, rate, secs, "-inf", csv,
+                            "-s", "lan", "-key", "domain", LAN,
+                            "-key", "callee", "wan",
                             "-key", "rdomain", "%s:%d" % (WAN, UAS_PORT +
                                                           off),
                             "-trace_msg", "-message_file",

@@ -25,6 +25,7 @@ n_calls() {
 	in_lan sipp -sf "$_sf" -i 10.0.0.2 -p 5061 -m "$N" -r "$R" \
 	    -l 2000 -s phone1 -key domain sip.test -key callee wan \
 	    -key rdomain 203.0.113.2:5070 -key expect_media 10.0.0.1 \
+	    -inf "$CALL_INF" \
 	    -timeout 120s 10.0.0.1:5060 < /dev/null > "$2" 2>&1
 	_nc_rc=$?
 	wait "$_nc_uas"

@@ -214,6 +214,18 @@ dns_up() {
 }
 
 SC=$E2E/sipp
+# What call_uac.xml takes per call from an injection file (bench/bench.py
+# writes its own): the media port offered, the callee's media port for
+# its X-Bench header, the hold before BYE in ms.  sipp_run and sipp_bg
+# give it to a scenario that reads [field0] unless -inf is among the args.
+CALL_INF=$WORK/call.inf
+printf 'SEQUENTIAL\n6000;6000;300;\n' > "$CALL_INF"
+# sipp_inf SCENARIO [args]: "-inf $CALL_INF" where the scenario needs it.
+sipp_inf() {
+	grep -q '\[field0\]' "$1" || return 0
+	for _a; do [ "$_a" = -inf ] && return 0; done
+	echo "-inf $CALL_INF"
+}
 # sipp puts no keyword into a regexp: the scenario gets [expect_media]
 # written in, from "-key expect_media ADDR" among the arguments.
 sipp_scenario() {
@@ -236,7 +248,8 @@ sipp_bg() {
 	ip netns exec "$_ns" sipp -sf "$_sf" -i "$_ip" -p "$_port" -m 1 \
 	    -timeout 15s -timeout_error -trace_msg \
 	    -message_file "$WORK/$_n.msg" -trace_err \
-	    -error_file "$WORK/$_n.err" "$@" < /dev/null > /dev/null 2>&1 &
+	    -error_file "$WORK/$_n.err" $(sipp_inf "$_sf" "$@") "$@" \
+	    < /dev/null > /dev/null 2>&1 &
 	eval "BG_$(echo "$_n" | tr -c 'a-zA-Z0-9\n' _)=$!"
 	PIDS="$PIDS $!"
 	sleep 0.3
@@ -250,7 +263,8 @@ sipp_run() {
 	ip netns exec "$_ns" sipp -sf "$_sf" -i "$_ip" -p "$_port" -m 1 \
 	    -timeout 15s -timeout_error -trace_msg \
 	    -message_file "$WORK/$_n.msg" -trace_err \
-	    -error_file "$WORK/$_n.err" "$@" "$_r" < /dev/null > /dev/null 2>&1
+	    -error_file "$WORK/$_n.err" $(sipp_inf "$_sf" "$@") "$@" "$_r" \
+	    < /dev/null > /dev/null 2>&1
 }
 
 # The SIP messages NAME's sipp received (sipp -trace_msg), without CRs and
