@@ -86,18 +86,6 @@ while n < 10 and time.monotonic() < end:
 PY
 }
 
-# lan_call NAME UAC UAS: phone1 on LAN calls wan@uas.test; P_IN, P_OUT.
-lan_call() {
-	sipp_bg "wan-$1" "$NS_WAN" $WAN 5070 "$3" -s wan -key rtpport 26000
-	sipp_bg "lan-$1" "$NS_LAN" $LAN 5061 "$2" -s phone1 \
-	    -key domain sip.test -key callee wan -key rdomain uas.test \
-	    -key rtpport 16000 10.0.0.1:5060
-	P_IN=$(wait_for 5 sdp_port "lan-$1" 1 audio &&
-	    sdp_port "lan-$1" 1 audio)
-	P_OUT=$(wait_for 5 sdp_port "wan-$1" 1 audio &&
-	    sdp_port "wan-$1" 1 audio)
-}
-
 # 1. Started as root: the program sits on both sides and on lo.
 start_siproxd "$CONF" || exit 1
 check "the log says where the fast path is attached" \
@@ -114,7 +102,7 @@ check "no entry before a call" entries_are 0
 # 2. A call: 50 packets each way, byte for byte (rtptool checks every
 # payload).  The first packets teach rtpd the peers; once both legs are
 # locked the rest never reach a socket.
-lan_call c1 rtp_uac_long.xml rtp_uas.xml
+out_call c1 10.0.0.1:5060 rtp_uac_long.xml rtp_uas.xml
 check "call: media both ways byte for byte while the legs lock" \
     talk 16000 "$P_IN" 26000 "$P_OUT" 16000 a 30
 check "the locked legs are entries in the map (2 legs: relay, drop)" \
@@ -186,7 +174,7 @@ sleep 0.5
 # 4. Hold and resume: while the phone holds (c=0.0.0.0) nothing is sent
 # to it, so only its own direction stays in the kernel; resume puts the
 # other back at once.
-lan_call c2 rtp_uac_hold.xml rtp_uas_hold.xml
+out_call c2 10.0.0.1:5060 rtp_uac_hold.xml rtp_uas_hold.xml
 check "before hold: media flows" talk 16000 "$P_IN" 26000 "$P_OUT" 16000 a 20
 check "before hold: both directions in the kernel" entries_are 4
 wait_for 4 grep -q "c=IN IP4 0.0.0.0" "$WORK/wan-c2.msg"
@@ -261,7 +249,7 @@ start_siproxd "$CONF" || exit 1
 check "off: the log says why" \
     grep -q "rtp fast path off: rtp_fastpath = 0" "$WORK/siproxd.log"
 check "off: nothing attached" test -z "$(prog_id in0)$(prog_id out0)"
-lan_call c3 rtp_uac.xml rtp_uas.xml
+out_call c3 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 U0=$(udp_in)
 check "off: media both ways byte for byte" talk 16000 "$P_IN" 26000 "$P_OUT"
 check "off: every packet through rtpd's sockets" \
@@ -278,7 +266,7 @@ START_WRAP="setpriv --bounding-set -bpf,-sys_admin,-net_admin,-perfmon --" \
     start_siproxd "$CONF" || exit 1
 check "without the capabilities: the log says why" \
     grep -q "rtp fast path off: not permitted" "$WORK/siproxd.log"
-lan_call c4 rtp_uac.xml rtp_uas.xml
+out_call c4 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 check "without the capabilities: media flows" \
     talk 16000 "$P_IN" 26000 "$P_OUT"
 bg_ok lan-c4
@@ -336,7 +324,7 @@ start_siproxd "$CONF" || exit 1
 PROG=$(prog_id in0)
 SMAP=$(map_id "$PROG" streams)
 AMAP=$(map_id "$PROG" allowed)
-lan_call c5 rtp_uac.xml rtp_uas.xml
+out_call c5 10.0.0.1:5060 rtp_uac.xml rtp_uas.xml
 talk 16000 "$P_IN" 26000 "$P_OUT" > /dev/null
 check "a locked call in the kernel" entries_are 4
 kill -9 "$(child_pid rtpd)"

@@ -64,15 +64,6 @@ phone_register() {
 }
 nphones() { grep -c '^phone[123]@sip.test ' "$REG" 2>/dev/null; }
 three_phones() { [ "$(nphones)" -eq 3 ]; }
-wan_calls() {	# wan_calls NAME PHONE PORT: the WAN calls a LAN phone
-	sipp_bg "lan-$1" "$NS_LAN" $LAN "$3" call_uas.xml -s "$2" \
-	    -key expect_media 10.0.0.1
-	sipp_run "wan-$1" "$NS_WAN" $WAN 5080 call_uac.xml $FW_OUT \
-	    -s provider -key domain sip.test -key callee "$2" \
-	    -key rdomain 203.0.113.1 -key expect_media 203.0.113.1
-	_r=$?
-	bg_ok "lan-$1" && [ $_r -eq 0 ]
-}
 
 # media_call NAME LANPORT WANPORT LANRTP WANRTP: phone1 on LAN:LANPORT calls
 # the WAN with media (rtp_uac.xml talks for 5 s, then BYE); both sipps in

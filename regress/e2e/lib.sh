@@ -379,6 +379,19 @@ lan_calls() {
 	fi
 }
 
+# wan_calls NAME PHONE PORT [UAS UAC]: the provider on the WAN calls PHONE,
+#   a sipp on the LAN at PORT (call_uas.xml and call_uac.xml by default);
+#   each answer's SDP must name the firewall's address on that side.
+wan_calls() {
+	sipp_bg "lan-$1" "$NS_LAN" $LAN "$3" "${4:-call_uas.xml}" -s "$2" \
+	    -key expect_media 10.0.0.1
+	sipp_run "wan-$1" "$NS_WAN" $WAN 5080 "${5:-call_uac.xml}" $FW_OUT \
+	    -s provider -key domain sip.test -key callee "$2" \
+	    -key rdomain 203.0.113.1 -key expect_media 203.0.113.1
+	_r=$?
+	bg_ok "lan-$1" && [ $_r -eq 0 ]
+}
+
 # out_call NAME TARGET [UAC [UAS [UAS arguments]]]: phone1 (10.0.0.2:5061)
 # calls wan@uas.test with media (video too where the scenario has it: the
 # vport keys), its INVITE sent to TARGET; both sipps

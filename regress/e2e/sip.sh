@@ -41,16 +41,6 @@ check "phone1 refreshes its registration" \
     phone_register phone1 5061 phone_reg.xml wan_reg.xml 300
 check "phone1 is still bound after the refresh" registered phone1
 
-# call NAME CALLER_SIDE UAS_SCENARIO UAC_SCENARIO ...: one call.
-wan_calls() {	# wan_calls NAME PHONE PORT UAS UAC: WAN calls a LAN phone
-	sipp_bg "lan-$1" "$NS_LAN" $LAN "$3" "$4" -s "$2" \
-	    -key expect_media 10.0.0.1
-	sipp_run "wan-$1" "$NS_WAN" $WAN 5080 "$5" $FW_OUT -s provider \
-	    -key domain sip.test -key callee "$2" -key rdomain 203.0.113.1 \
-	    -key expect_media 203.0.113.1
-	_r=$?
-	bg_ok "lan-$1" && [ $_r -eq 0 ]
-}
 WAN_ME=203.0.113.1
 
 check "LAN->WAN call: INVITE/180/200/ACK/BYE, SDP rewritten both ways" \
