@@ -506,6 +506,12 @@ stream_open(struct msg *m)
 		return;
 	}
 	st = rs_get(o.call, o.stream);
+	/*
+	 * An offer or answer renews the stream: rtp_timeout counts from
+	 * it too, or a stream silent for a while (on hold, refreshed by
+	 * re-INVITEs) could expire just after the answer named its ports.
+	 */
+	st->last = mono_now();
 	leg_set_peer(&st->leg[o.from_role], &o);
 	if (o.flags & RELAY_F_ANSWER)
 		st->answered = 1;

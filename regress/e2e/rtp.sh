@@ -96,9 +96,26 @@ check "held call ends" bg_ok lan-c5
 bg_ok wan-c5
 check "all ports free again" wait_for 3 no_relay_ports
 
+# 5b. An offer or answer renews a stream: a call refreshed by re-INVITEs
+# a second apart, silent for twice rtp_timeout, keeps its relay ports, and
+# a stream cannot expire just after an answer named its ports (the resume
+# above lost its media that way when the machine was slow).
+expiries() { grep -c "no media for 3 s: expired" "$WORK/siproxd.log"; }
+E0=$(expiries)
+out_call c12 10.0.0.1:5060 rtp_uac_refresh.xml rtp_uas_refresh.xml
+R_IN=$(wait_for 12 sdp_port lan-c12 7 audio && sdp_port lan-c12 7 audio)
+R_OUT=$(wait_for 2 sdp_port wan-c12 7 audio && sdp_port wan-c12 7 audio)
+echo "# first answer: $P_IN/$P_OUT, seventh: $R_IN/$R_OUT"
+check "six re-INVITEs over 6 s of silence keep the relay ports" \
+    test -n "$R_IN" -a "$R_IN" = "$P_IN" -a "$R_OUT" = "$P_OUT"
+check "and the silent stream did not expire" test "$(expiries)" -eq "$E0"
+check "after the refreshes media flows" talk 16000 "$R_IN" 26000 "$R_OUT"
+check "the refreshed call ends" bg_ok lan-c12
+bg_ok wan-c12
+check "its ports are free again" wait_for 3 no_relay_ports
+
 # 6. Silence: the stream expires after rtp_timeout while the call lasts.
 # (Earlier calls' streams expired too, after their talk: count anew.)
-expiries() { grep -c "no media for 3 s: expired" "$WORK/siproxd.log"; }
 E0=$(expiries)
 out_call c6 10.0.0.1:5060 rtp_uac_long.xml rtp_uas.xml
 check "a call holds relay ports" wait_for 3 sh -c \
