@@ -436,6 +436,35 @@ parent_reload(struct parent *p)
 }
 
 /*
+ * After the kernel's news of addresses was drained (ifwatch_linux.c,
+ * ifwatch_bsd.c): n and errno are the last read's.  ENOBUFS: some news
+ * was lost; looking again covers it.
+ */
+void
+parent_ifs_news(struct parent *p, int changed, ssize_t n, const char *what)
+{
+	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR && errno != ENOBUFS)
+		log_warn("%s", what);
+	if (changed || (n == -1 && errno == ENOBUFS))
+		parent_check_ifs(p);
+}
+
+/*
+ * This box just became CARP master on an address it already held
+ * (ifwatch_bsd.c): sipd reads what the partner wrote, by the path a
+ * SIGHUP takes (the same config again: hastore.c ha_config), without
+ * reading the config file anew.
+ */
+void
+parent_takeover(struct parent *p)
+{
+	if (p->stopping || p->conf->ha_redis[0] == '\0')
+		return;
+	parent_send_config(p, &p->child[PROC_SIPD]);
+}
+
+/*
  * An interface whose address changes (a ppp0 that redials, DHCP): bind
  * anew and tell the children, without dropping anything else.
  */

@@ -89,8 +89,10 @@ void	 parent_stop(int);
 
 void	 parent_reload(struct parent *);
 void	 parent_check_ifs(struct parent *);
+void	 parent_takeover(struct parent *);
+void	 parent_ifs_news(struct parent *, int, ssize_t, const char *);
 
-/* ifwatch.c */
+/* ifwatch_linux.c, ifwatch_bsd.c */
 void	 ifwatch_init(struct parent *);
 int	 parent_conf_paths(struct siproxd_conf *);
 

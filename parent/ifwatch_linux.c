@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: ISC */
-/* Prompt news of interface addresses: a failover's virtual addresses. */
+/* Prompt news of interface addresses on Linux: rtnetlink(7). */
 
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <errno.h>
 #include <event.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifdef __linux__
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#endif
 
 #include "log.h"
 #include "parent.h"
@@ -22,10 +19,8 @@
  * a standby that takes the virtual addresses over (VRRP, CARP) should
  * serve within a second, so on Linux the kernel's address notifications
  * (rtnetlink RTM_NEWADDR and RTM_DELADDR) run the same check at once.
- * The BSDs' routing socket (RTM_NEWADDR) would do the same; until it is
- * written they keep the periodic check.
+ * The BSDs read their routing socket (ifwatch_bsd.c).
  */
-#ifdef __linux__
 static void
 ifwatch_read(int fd, short ev, void *arg)
 {
@@ -37,12 +32,7 @@ ifwatch_read(int fd, short ev, void *arg)
 	/* Only that something changed matters: drain, then look once. */
 	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
 		changed = 1;
-	if (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
-	    errno != EINTR && errno != ENOBUFS)
-		log_warn("netlink");
-	/* ENOBUFS: we missed some; looking again covers them. */
-	if (changed || (n == -1 && errno == ENOBUFS))
-		parent_check_ifs(p);
+	parent_ifs_news(p, changed, n, "netlink");
 }
 
 void
@@ -69,9 +59,3 @@ ifwatch_init(struct parent *p)
 	if (ev == NULL || event_add(ev, NULL) == -1)
 		fatalx("event_add");
 }
-#else
-void
-ifwatch_init(struct parent *p)
-{
-}
-#endif
