@@ -215,8 +215,10 @@ leg_close(struct rleg *l)
 		if (l->s[k].fd != -1) {
 			dejitter_forget(l->s[k].fd);
 			sock_release(l, k, l->s[k].fd);
-		} else if (l->s[k].req != 0)
+		} else if (l->s[k].req != 0) {
 			RB_REMOVE(rsock_tree, &waiting, &l->s[k]);
+			l->st->want--;	/* or an answer waits for it */
+		}
 		l->s[k].fd = -1;
 		l->s[k].req = 0;
 	}
@@ -527,6 +529,13 @@ stream_open(struct msg *m)
 		state_send(st, 0);
 		return;
 	}
+	/*
+	 * One answer waits per stream: a newer request (a retransmission
+	 * while the parent binds) takes it over, and sipd hears that the
+	 * older one will have none, or it would wait for it for ever.
+	 */
+	if (st->reply)
+		reply(st, st->reply_id, st->reply_role, EALREADY);
 	st->reply = 1;
 	st->reply_id = m->hdr.id;
 	st->reply_role = to;

@@ -5,11 +5,9 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 
-#include <event.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "child.h"
 #include "conf.h"
 #include "log.h"
 #include "mono.h"
@@ -52,7 +50,6 @@ static struct invite_q		 q_trying = TAILQ_HEAD_INITIALIZER(q_trying);
 static struct invite_q		 q_proceeding =
 				    TAILQ_HEAD_INITIALIZER(q_proceeding);
 static size_t			 ninvites;
-static struct event		*tick_ev;
 static int			 full_logged;
 
 static int
@@ -180,22 +177,6 @@ invite_expire_due(time_t now)
 	invite_expire(&q_proceeding, now);
 }
 
-static void
-invite_tick(int fd, short ev, void *arg)
-{
-	invite_expire_due(mono_now());
-}
-
-void
-invite_init(void)
-{
-	struct timeval	tv = { 1, 0 };
-
-	tick_ev = event_new(child->base, -1, EV_PERSIST, invite_tick, NULL);
-	if (tick_ev == NULL || event_add(tick_ev, &tv) == -1)
-		fatalx("%s: event_add", __func__);
-}
-
 void
 invite_shutdown(void)
 {
@@ -203,7 +184,4 @@ invite_shutdown(void)
 
 	while ((iv = RB_MIN(invite_tree, &invites)) != NULL)
 		invite_free(iv);
-	if (tick_ev != NULL)
-		event_free(tick_ev);
-	tick_ev = NULL;
 }

@@ -4,6 +4,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,18 +34,41 @@
 #include "transport.h"
 #include "uri.h"
 
+static struct event	*tick_ev;
+
+/* Once a second, what has waited too long goes (invite.c, sipx.c). */
+static void
+proxy_tick(int fd, short ev, void *arg)
+{
+	time_t	now = mono_now();
+
+	invite_expire_due(now);
+	sipx_expire_due(now);
+}
 
 void
 proxy_init(void)
 {
+	struct timeval	tick = { 1, 0 };
+
 	sipmsg_init();
 	opaque_init();
 	auth_init();
 	if (resolve_init(child->base, NULL) == -1)
 		fatalx("cannot set up the resolver");
 	registrar_init();
-	invite_init();
+	tick_ev = event_new(child->base, -1, EV_PERSIST, proxy_tick, NULL);
+	if (tick_ev == NULL || event_add(tick_ev, &tick) == -1)
+		fatalx("%s: event_add", __func__);
 	mod_running();
+}
+
+void
+proxy_shutdown(void)
+{
+	if (tick_ev != NULL)
+		event_free(tick_ev);
+	tick_ev = NULL;
 }
 
 void
@@ -488,6 +512,7 @@ sip_input_msg(const struct sip_origin *from, const char *buf, size_t len)
 	int			 code;
 
 	sipd.stat_in++;
+	o->len = len;
 	if (mod_raw(o, buf, len))
 		return;
 	if (sipmsg_parse(buf, len, &m, &code, &unsup, &why) == -1) {

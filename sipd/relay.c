@@ -141,6 +141,16 @@ relay_opened(struct msg *m)
 	if ((x = sipx_find(m->hdr.id)) == NULL || x->waiting == 0 ||
 	    x->sdp == NULL || r.stream >= x->sdp->nmedia)
 		return;
+	/*
+	 * rtpd answers a newer copy of the message instead (a retransmission
+	 * that came while the ports were being bound): this one goes.
+	 */
+	if (r.error == EALREADY) {
+		log_debug("%s: superseded while waiting for rtpd",
+		    proxy_cid(x->msg));
+		sipx_free(x);
+		return;
+	}
 	/* An answer for a stream no offer opened: that stream is refused. */
 	if (r.error == ENOENT)
 		r.rtp_port = r.rtcp_port = 0;

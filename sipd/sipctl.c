@@ -66,6 +66,7 @@ sipd_ctl(struct msg *m)
 		ctl_stat(&cb, "sipd", "messages_refused",
 		    sipd.stat_refused);
 		ctl_stat(&cb, "sipd", "invites_unanswered", invite_count());
+		ctl_stat(&cb, "sipd", "messages_held", sipx_held());
 		ha_stats(ha_stat, &cb);
 		break;
 	default:

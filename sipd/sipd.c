@@ -230,6 +230,7 @@ sipd_shutdown(void)
 	tcp_shutdown();
 	regsave_shutdown();
 	invite_shutdown();
+	proxy_shutdown();
 }
 
 static const struct child_ops sipd_ops = {

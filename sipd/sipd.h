@@ -45,6 +45,7 @@ struct sip_origin {
 	uint64_t		 conn;		/* TCP: the connection's id */
 	const char		*body;		/* as received; only while */
 	size_t			 bodylen;	/* sip_input_msg runs */
+	size_t			 len;		/* the message as received */
 };
 
 /*
@@ -66,6 +67,7 @@ struct sipx {
 	int			 waiting;	/* answers due from rtpd */
 	int			 offer;		/* its SDP may open streams */
 	uint32_t		 id;
+	time_t			 born;		/* monotonic seconds */
 	uint64_t		 loophash;	/* RFC 3261 §16.6 step 8 */
 	uint64_t		 callkey;	/* the call, for rtpd */
 	struct sdp		*sdp;		/* parsed, awaiting ports */
@@ -84,6 +86,7 @@ void	 sipd_ctl(struct msg *);
 
 /* proxy.c */
 void	 proxy_init(void);
+void	 proxy_shutdown(void);
 void	 proxy_config(void);
 void	 sip_input(struct sip_sock *, const struct sockaddr_storage *,
 	    const char *, size_t);
@@ -98,6 +101,8 @@ void	 sipx_send(struct sipx *);
 void	 sipx_free(struct sipx *);
 struct sipx *sipx_find(uint32_t);
 void	 sipx_reply(struct sipx *, int);
+void	 sipx_expire_due(time_t);
+size_t	 sipx_held(void);
 
 /* lopeer.c */
 void	 lopeer_seen(struct sip_sock *, const struct sockaddr_storage *);
@@ -129,7 +134,6 @@ void	 relay_close(uint64_t, int);
 int	 relay_request(struct sipx *, int);
 
 /* invite.c */
-void	 invite_init(void);
 void	 invite_shutdown(void);
 void	 invite_sent(uint64_t, int);
 int	 invite_bare(uint64_t);

@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "log.h"
 #include "mod.h"
+#include "mono.h"
 #include "privacy.h"
 #include "reply.h"
 #include "resolve.h"
@@ -32,8 +33,29 @@
 #error "resolve.h and msg.h must number the transports alike"
 #endif
 
+/*
+ * What sipd holds at once, whatever it waits for: a DNS answer (each
+ * source may have SRC_MAXPENDING of those, but many sources add up) or
+ * rtpd's ports, which no source count may bound (a PBX behind one address
+ * starts hundreds of calls at once: burst.sh has 200).  rtpd answers in
+ * well under a millisecond, so sipp's 500 calls a second hold a handful;
+ * 4096 leaves twenty times the largest burst we know of.  An ordinary
+ * INVITE with SDP is a kilobyte or two as received and a few parsed: some
+ * 20 MB at most.  The bytes as received bound the large ones (up to 64 kB
+ * each) to the same order.  Over either bound a request gets 503.
+ */
+#define SIPX_MAX	4096
+#define SIPX_BYTES	(8 * 1024 * 1024)
+/*
+ * Nothing waits longer than Timer B (64*T1, RFC 3261 §17.1.1.2): by then
+ * the sender has given up, and an answer rtpd lost must not hold a
+ * message for ever.
+ */
+#define SIPX_TTL	32
+
 static struct sipx_list	sipxs = TAILQ_HEAD_INITIALIZER(sipxs);
 static uint32_t		sipx_ids;
+static size_t		sipx_count, sipx_bytes;
 
 static void	sipx_resolved(void *, int, int,
 		    const struct sockaddr_storage *, size_t);
@@ -58,6 +80,8 @@ void
 sipx_free(struct sipx *x)
 {
 	TAILQ_REMOVE(&sipxs, x, entry);
+	sipx_count--;
+	sipx_bytes -= x->from.len;
 	if (x->counted)
 		srclimit_give((struct sockaddr *)&x->from.src);
 	if (x->rr != NULL)
@@ -114,12 +138,40 @@ sipx_want(int role, int transport)
 	return (set != 0 ? RESOLVE_PICK | set : -1);
 }
 
+size_t
+sipx_held(void)
+{
+	return (sipx_count);
+}
+
+/* Too many held: a request gets 503, anything else is dropped. */
+static void
+sipx_refuse(osip_message_t *m, const struct sip_origin *from)
+{
+	if (MSG_IS_REQUEST(m) && !MSG_IS_ACK(m))
+		reply_send(from, NULL, 0, m, 503, NULL);
+	osip_message_free(m);
+}
+
+static int
+sipx_full(const struct sip_origin *from)
+{
+	static struct log_limit	full;
+
+	if (sipx_count < SIPX_MAX && sipx_bytes + from->len <= SIPX_BYTES)
+		return (0);
+	log_limited(&full, LOG_WARNING, "%zu messages (%zu bytes) wait to be "
+	    "forwarded: refused, the last from %s", sipx_count, sipx_bytes,
+	    log_sa((const struct sockaddr *)&from->src));
+	return (1);
+}
+
 /*
  * Take the message (ours from now on) towards host:port on side role_out.
  * Only a message whose next hop needs a DNS query counts against its
  * source's bound: one that goes to an address, or to a name in the cache,
  * waits for nothing but sipd's and rtpd's next turn, and a PBX behind one
- * address may send hundreds at once.
+ * address may send hundreds at once.  All of them count against sipd's.
  */
 void
 sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
@@ -129,6 +181,10 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 	struct sipx		*x;
 	int			 counted, want;
 
+	if (sipx_full(from)) {
+		sipx_refuse(m, from);
+		return;
+	}
 	want = sipx_want(role_out, transport);
 	counted = want != -1 && !resolve_known(host, port, want);
 	if (counted && srclimit_take((const struct sockaddr *)&from->src,
@@ -137,9 +193,7 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 		    "there already: %s", log_sa((const struct sockaddr *)
 		    &from->src), SRC_MAXPENDING, MSG_IS_REQUEST(m) ?
 		    "503" : "dropped");
-		if (MSG_IS_REQUEST(m) && !MSG_IS_ACK(m))
-			reply_send(from, NULL, 0, m, 503, NULL);
-		osip_message_free(m);
+		sipx_refuse(m, from);
 		return;
 	}
 	if ((x = calloc(1, sizeof(*x))) == NULL ||
@@ -153,6 +207,7 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 	x->port = port;
 	x->id = ++sipx_ids;
 	x->loophash = loophash;
+	x->born = mono_now();
 	if (from->body != NULL && from->bodylen > 0) {
 		if ((x->rawbody = malloc(from->bodylen)) == NULL)
 			fatal("%s", __func__);
@@ -162,6 +217,8 @@ sipx_start(osip_message_t *m, const struct sip_origin *from, int role_out,
 	x->from.body = NULL;
 	x->from.bodylen = 0;
 	TAILQ_INSERT_TAIL(&sipxs, x, entry);
+	sipx_count++;
+	sipx_bytes += x->from.len;
 	/*
 	 * A sips: URI with TLS off (a reload took the certificate away): a
 	 * scheme we cannot serve now (RFC 3261 §16.3 step 2), never one to
@@ -320,4 +377,27 @@ sipx_send(struct sipx *x)
 		return;
 	}
 	sipx_free(x);
+}
+
+/*
+ * The list is in the order the messages came, so the oldest are first.
+ * One rtpd lost the answer for may have asked for ports: those of the
+ * call's unanswered streams go back.
+ */
+void
+sipx_expire_due(time_t now)
+{
+	static struct log_limit	 lim;
+	struct sipx		*x;
+
+	while ((x = TAILQ_FIRST(&sipxs)) != NULL &&
+	    now - x->born >= SIPX_TTL) {
+		log_limited(&lim, LOG_WARNING, "%s: %s not forwarded in %d s "
+		    "(waiting for %s): dropped", proxy_cid(x->msg),
+		    MSG_IS_REQUEST(x->msg) ? x->msg->sip_method : "response",
+		    SIPX_TTL, x->waiting ? "rtpd" : "dns");
+		if (x->waiting)
+			relay_close(x->callkey, RELAY_F_UNANSWERED);
+		sipx_free(x);
+	}
 }

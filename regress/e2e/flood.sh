@@ -114,6 +114,117 @@ check "5,000 Via headers over TCP from the LAN: a LAN call" \
     during viatl "$NS_LAN" vias $LAN:5099 $FW_IN -t -u $SINK
 check "Via floods: the daemon stays up" up
 
+# rtpd stopped (SIGSTOP: the parent keeps no watch on its children's
+# pace), so no INVITE gets its relay ports and sipd holds each one.  From
+# three WAN addresses, far more INVITEs with SDP for the phone than sipd
+# may hold: its contact is an address, so there is no DNS query and no
+# per-source count.  The excess gets 503 at once, sipd's memory stays
+# bounded, and once rtpd runs again every held INVITE is forwarded or
+# refused (the range has 10 pairs) and no port stays held.
+HELD_MAX=4096		# SIPX_MAX, sipd/sipx.c
+held() {	# held OP N: the messages sipd holds, tested OP N
+	_h=$($CTL show stats | awk '$2 == "messages_held" { print $3 }')
+	echo "# messages_held $_h"
+	[ -n "$_h" ] && [ "$_h" "$1" "$2" ]
+}
+answers() {	# answers CODE FILE...: how many CODE answers the floods got
+	_ac=$1
+	shift
+	sed -n "s/.*answers=.*$_ac:\([0-9]*\).*/\1/p" "$@" |
+	    awk '{ n += $1 } END { print n + 0 }'
+}
+sent() {	# sent FILE...: how many messages the floods sent
+	sed -n 's/^sent=\([0-9]*\) .*/\1/p' "$@" |
+	    awk '{ n += $1 } END { print n + 0 }'
+}
+for _a in 67 68; do
+	ip -n "$NS_WAN" addr add 203.0.113.$_a/24 dev wan0
+done
+drops() { echo $(($(udp_drops "$NS_FW") + $(udp_drops "$NS_WAN"))); }
+RSS0=$(rss_kb "$SIPD")
+# The largest INVITEs: sipd holds at most 8 MB of messages as received
+# (SIPX_BYTES), some 128 of them.
+D0=$(drops)
+kill -STOP "$RTPD"
+ip netns exec "$NS_WAN" $FLOOD send big $ATTACKER:5099 $FW_OUT -r 200 \
+    -n 400 -l 1 -u sip:victim@203.0.113.1 > "$WORK/bigstall" 2>&1
+sed 's/^/# flood: /' "$WORK/bigstall"
+RSS1=$(rss_kb "$SIPD")
+echo "# sipd RSS ${RSS0} kB before, ${RSS1} kB holding 64 kB INVITEs"
+GOT=$(answers 503 "$WORK/bigstall")
+LOST=$(($(drops) - D0))
+check "rtpd stopped: all but 128 of 400 64 kB INVITEs get 503" \
+    test "$GOT" -ge $((272 - LOST)) -a "$GOT" -le 272
+check "rtpd stopped: sipd holds those in less than 24 MB" \
+    test $((RSS1 - RSS0)) -lt 24576
+kill -CONT "$RTPD"
+check "rtpd again: the 64 kB INVITEs are forwarded or refused" \
+    wait_for 20 held -eq 0
+check "rtpd again: their ports go at rtp_timeout" wait_for 10 ports_held 0
+L0=$(wc -l < "$LOG")
+D0=$(drops)
+kill -STOP "$RTPD"
+for _a in 66 67 68; do
+	ip netns exec "$NS_WAN" $FLOOD send invite 203.0.113.$_a:5099 \
+	    $FW_OUT -r 1000 -n 4000 -l 1 -u sip:victim@203.0.113.1 \
+	    > "$WORK/stall-$_a" 2>&1 &
+	eval "_st$_a=\$!"
+done
+wait $_st66 $_st67 $_st68
+sed 's/^/# flood: /' "$WORK"/stall-6[678]
+RSS1=$(rss_kb "$SIPD")
+echo "# sipd RSS ${RSS0} kB at first, ${RSS1} kB holding $HELD_MAX INVITEs"
+SENT=$(sent "$WORK"/stall-6[678])
+GOT=$(answers 503 "$WORK"/stall-6[678])
+LOST=$(($(drops) - D0))		# lost on the way, either way
+echo "# $SENT INVITEs sent, $GOT answered 503 while rtpd was stopped," \
+    "$LOST datagrams lost"
+check "rtpd stopped: all but $HELD_MAX of the INVITEs get 503 at once" \
+    test "$GOT" -ge $((SENT - HELD_MAX - LOST)) -a \
+    "$GOT" -le $((SENT - HELD_MAX))
+check "rtpd stopped: the refusals are one log line a second at most" \
+    test "$(tail -n +"$((L0 + 1))" "$LOG" |
+    grep -c 'wait to be forwarded: refused')" -le 5
+check "rtpd stopped: sipd holds them in less than 48 MB" \
+    test $((RSS1 - RSS0)) -lt 49152
+check "rtpd stopped: the daemon stays up" up
+kill -CONT "$RTPD"
+check "rtpd again: every held INVITE is forwarded or refused" \
+    wait_for 20 held -eq 0
+check "rtpd again: the 10 forwarded hold their ports until rtp_timeout" \
+    wait_for 10 ports_held 0
+check "rtpd again: no stream is left" \
+    test "$($CTL show calls | wc -l)" -le 1
+check "rtpd again: a LAN call works" lan_calls stalled
+# A retransmission that arrives while the parent binds the first copy's
+# ports: rtpd answers the newer copy, and the older must not wait for
+# ever.
+kill -STOP "$RTPD"
+for _i in 1 2; do
+	ip netns exec "$NS_LAN" $FLOOD send hold $LAN:5099 $FW_IN -f 300 \
+	    -n 1 -l 0 -u $SINK > "$WORK/retrans-$_i" 2>&1
+done
+kill -CONT "$RTPD"
+check "a retransmission while rtpd binds: nothing is held after" \
+    wait_for 5 held -eq 0
+check "a retransmission while rtpd binds: its port goes at rtp_timeout" \
+    wait_for 10 ports_held 0
+# rtpd stopped for longer than Timer B: the INVITE it holds goes after
+# 32 s, and the ports rtpd opens for it when it runs again go back.
+kill -STOP "$RTPD"
+T0=$(date +%s)
+ip netns exec "$NS_LAN" $FLOOD send hold $LAN:5099 $FW_IN -f 301 -n 1 -l 0 \
+    -u $SINK > "$WORK/ttl" 2>&1
+check "rtpd stopped for good: the INVITE is dropped after Timer B" \
+    wait_for 40 grep -q "not forwarded in 32 s (waiting for rtpd)" "$LOG"
+check "rtpd stopped for good: not before 31 s" \
+    test $(($(date +%s) - T0)) -ge 31
+kill -CONT "$RTPD"
+check "rtpd again: nothing is held" wait_for 5 held -eq 0
+check "rtpd again: the dropped INVITE's ports go back" \
+    wait_for 10 ports_held 0
+check "the daemon is up after rtpd was stopped" up
+
 # The relay range (10 port pairs a side) used up by LAN INVITEs to a WAN
 # host that never answers: each holds an outbound pair.
 hold() {	# hold FIRST: 15 unanswered INVITEs, call ids FIRST..FIRST+14

@@ -169,6 +169,21 @@ gone() {
 	    grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
+# udp_drops NS: UDP datagrams the namespace NS dropped on receipt, as
+#   yet (a full socket buffer, a bad checksum); IPv4 and IPv6.
+udp_drops() {
+	ip netns exec "$1" awk '
+	    $1 == "Udp:" && $2 !~ /^[0-9]/ {
+		for (i = 2; i <= NF; i++) col[$i] = i
+	    }
+	    $1 == "Udp:" && $2 ~ /^[0-9]/ { n += $col["InErrors"] }
+	    $1 == "Udp6InErrors" { n += $2 }
+	    END { print n + 0 }' /proc/net/snmp /proc/net/snmp6
+}
+
+# rss_kb PID: the resident memory of process PID, in kB.
+rss_kb() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$1/status"; }
+
 # mem_has PID STRING: STRING is somewhere in the memory of process PID.
 mem_has() {
 	python3 - "$1" "$2" <<'PY'

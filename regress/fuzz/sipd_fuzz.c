@@ -783,7 +783,6 @@ fuzz_reset(void)
 	reg_clear();
 	auth_forget_nonces();
 	invite_shutdown();
-	invite_init();
 	child->conf = fz.conf[0];
 	fz.via[0] = fz.rr[0] = fz.cid[0] = fz.contact[0] = fz.nonce[0] = '\0';
 }
