@@ -72,7 +72,8 @@ check "a request for nobody registered gets no phone" sh -c "! \
     -m 1 -timeout 5s -timeout_error -s provider -key domain sip.test \
     -key callee nobody -key rdomain 203.0.113.1 $FW_OUT \
     </dev/null >/dev/null 2>&1"
-check "and the proxy says why" grep -q "no such phone" "$WORK/siproxd.log"
+check "and the proxy says why" \
+    wait_for 3 grep -q "no such phone" "$WORK/siproxd.log"
 
 # No registrar for the domain: a REGISTER to siproxd itself is kept here,
 # as in the classic siproxd, and incoming calls still find the phone.
