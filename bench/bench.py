@@ -16,7 +16,8 @@ of the repetitions and the ratio of each system to siproxd.
 
 BENCH_QUICK=1 runs every workload for a moment and judges nothing.
 BENCH_ONLY=3,4 runs only those workloads; BENCH_NS=50,100 sets the call
-counts of workload 3.
+counts of workload 3; BENCH_SYS=siproxd-fastpath,floor only those systems
+(and direct).  After each blast the relays' queues settle (settle()).
 BENCH_PERF=1 adds a perf record of each system in workloads 2 and 3 (extra
 runs, not counted) and of the call set-up in 8; BENCH_PERF=2000 takes
 workload 3's at 2000 calls instead of 100.  KEEP=1 keeps the work
@@ -25,6 +26,7 @@ results.csv, report.txt, bench.png (and perf-*.txt).
 """
 
 import ctypes
+import datetime
 import json
 import os
 import re
@@ -73,7 +75,8 @@ if QUICK:
 else:
     P = dict(reps=3, reg_rate=400, reg_secs=6, call_rate=200, call_secs=4,
              search=[400, 800, 1600, 3200, 6400], search_secs=4,
-             ns=[50, 100, 200, 400, 700, 1000, 1400, 2000, 2800],
+             ns=[50, 100, 200, 400, 700, 1000, 1400, 2000, 2800, 3600,
+                 4600],
              blast_ms=2500, min_pkts=50000,
              hr_pps=[2500, 5000, 10000, 20000, 40000, 80000, 160000],
              ov_calls=50, ov_pps=4000, ov_ms=10000,
@@ -84,11 +87,21 @@ ONLY = {int(w) for w in os.environ.get("BENCH_ONLY", "").split(",") if w}
 # BENCH_NS=50,100 replaces workload 3's list of call counts.
 if os.environ.get("BENCH_NS"):
     P["ns"] = [int(n) for n in os.environ["BENCH_NS"].split(",") if n]
+# BENCH_SYS=siproxd-fastpath,floor: only those systems (and direct, the
+# generator's own measure, always).
+SYS = {x for x in os.environ.get("BENCH_SYS", "").split(",") if x}
 LOSS_MAX = 0.1			# percent
 NICE = -10
 WARM_MS = 500
 GRACE_MS = 1000
 LATE_MS = 150			# a packet later than this counts as lost
+# BENCH_SETTLE=0: the next blast starts while the last relay still sends
+# (as before 2026-12-05; only to show what settle() is for).
+SETTLE = os.environ.get("BENCH_SETTLE", "1") != "0"
+# What this run has measured of its own pace (hold_for): seconds of
+# set-up per call, and seconds a blast takes beyond its media (rtpblast's
+# sockets, its grace, the settling after it), per system.
+PACE = {"setup": {}, "over": {}}
 
 procs = []			# every Popen we started
 work = None
@@ -449,6 +462,105 @@ def with_ns(ns, fn):
         os.close(there)
 
 
+def udp_snmp(ns):
+    """The Udp line of /proc/net/snmp in namespace ns, as a dict."""
+    def rd():
+        with open("/proc/thread-self/net/snmp") as f:
+            rows = [x.split() for x in f if x.startswith("Udp:")]
+        return dict(zip(rows[0][1:], (int(v) for v in rows[1][1:])))
+    return with_ns(ns, rd)
+
+
+def udp_queued(ns):
+    """Bytes waiting in the receive queues of ns's UDP sockets."""
+    def rd():
+        t = 0
+        for p in ("udp", "udp6"):
+            with open("/proc/thread-self/net/" + p) as f:
+                next(f)
+                for x in f:
+                    t += int(x.split()[4].split(":")[1], 16)
+        return t
+    return with_ns(ns, rd)
+
+
+def udp_mem_mb():
+    """Memory of every UDP socket's queues, all namespaces (the kernel
+    drops what would take it over net.ipv4.udp_mem's third figure)."""
+    with open("/proc/net/sockstat") as f:
+        for x in f:
+            if x.startswith("UDP:"):
+                v = x.split()
+                return int(v[v.index("mem") + 1]) * os.sysconf(
+                    "SC_PAGE_SIZE") / 2 ** 20
+    return None
+
+
+def link_drops():
+    """Packets the veths and the CPUs' backlogs dropped (/proc/net/dev's
+    drop columns in each namespace, /proc/net/softnet_stat's second):
+    lost before any socket."""
+    def rd():
+        n = 0
+        with open("/proc/thread-self/net/dev") as f:
+            for x in f:
+                if ":" in x and x.split(":")[0].strip() != "lo":
+                    v = x.split(":")[1].split()
+                    n += int(v[3]) + int(v[11])
+        return n
+    t = sum(with_ns(ns, rd) for ns in ("lan", "wan", "fw"))
+    with open("/proc/net/softnet_stat") as f:
+        t += sum(int(x.split()[1], 16) for x in f)
+    return t
+
+
+def udp_drops():
+    """{namespace: datagrams the kernel dropped at a socket}."""
+    out = {}
+    for ns in ("lan", "wan", "fw"):
+        u = udp_snmp(ns)
+        out[ns] = u["InErrors"]
+    return out
+
+
+def arrivals():
+    """UDP datagrams that reached the endpoints' namespaces (lan, wan) for
+    ports nobody listened on (NoPorts: between blasts every endpoint's),
+    or that a socket there dropped."""
+    a = 0
+    for ns in ("lan", "wan"):
+        u = udp_snmp(ns)
+        a += u["NoPorts"] + u["InErrors"]
+    return a
+
+
+def settle(quiet=0.5, stuck=3.0, bound=30.0):
+    """After a blast, wait until what the relay still had queued is out:
+    no datagram reaching the endpoints for quiet seconds, and the relays'
+    receive queues (ns fw) empty, or not moving for stuck seconds (a
+    relay that stopped reading some sockets), at most bound.  A
+    user-space relay behind its load goes on sending for seconds after
+    the generator stopped, into the next system's blast on the same ports,
+    and its queues take memory from every UDP socket's.  (seconds,
+    datagrams that came, bytes left queued, whether bound ran out)."""
+    t0 = time.monotonic()
+    a0 = a = arrivals()
+    q = udp_queued("fw")
+    ta = tq = t0
+    while True:
+        time.sleep(0.1)
+        now = time.monotonic()
+        a1, q1 = arrivals(), udp_queued("fw")
+        if a1 != a:
+            a, ta = a1, now
+        if q1 != q:
+            q, tq = q1, now
+        if now - ta >= quiet and (q == 0 or now - tq >= stuck):
+            return now - t0, a - a0, q, False
+        if now - t0 >= bound:
+            return now - t0, a - a0, q, True
+
+
 # ------------------------------------------------------------------ sipp
 
 def sipp_cmd(ns, ip, port, scen, name, *args):
@@ -528,8 +640,9 @@ def hdr(block, name):
     return m.group(1).strip() if m else None
 
 
-def sipp_media_calls(uac, uas):
-    """Join the caller's and callee's logs: [(lport, lrelay, wport, wrelay)]."""
+def sipp_media_calls(uac, uas, gone=()):
+    """Join the caller's and callee's logs: [(lport, lrelay, wport, wrelay)],
+    without the calls whose Call-ID is in gone."""
     lrelay, lport = {}, {}
     for b in blocks(os.path.join(work, uac + ".msg")):
         cid = hdr(b, "Call-ID")
@@ -550,9 +663,36 @@ def sipp_media_calls(uac, uas):
             wrelay[lp] = (wp, int(m.group(1)))
     calls = []
     for cid, lp in lport.items():
-        if cid in lrelay and lp in wrelay:
+        if cid in lrelay and lp in wrelay and cid.encode() not in gone:
             calls.append((lp, lrelay[cid], wrelay[lp][0], wrelay[lp][1]))
     return sorted(calls)
+
+
+MSG_HEAD = re.compile(
+    rb"(?m)^-{20,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\n"
+    rb"\w+ message (sent|received) [^\n]*\n\n([A-Z]+) "
+    rb"(?:[^\n]*\n)*?Call-ID: *([^\r\n]+)")
+
+
+def msg_times(name, method, way):
+    """{Call-ID: wall-clock time} of the first request of method that sipp
+    name's -trace_msg log shows it sent or received (way)."""
+    try:
+        with open(os.path.join(work, name + ".msg"), "rb") as f:
+            data = f.read()
+    except OSError:
+        return {}
+    out = {}
+    for m in MSG_HEAD.finditer(data):
+        if m.group(2).decode() == way and m.group(3).decode() == method:
+            t = datetime.datetime.strptime(
+                m.group(1).decode(), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+            out.setdefault(m.group(4), t)
+    return out
+
+
+def pace_blast(system, over):
+    PACE["over"][system.name] = max(PACE["over"].get(system.name, 0), over)
 
 
 class AckCounter:
@@ -589,6 +729,7 @@ class CallSet:
         self.rate = rate or P["setup_rate"]
         self.uac = self.uas = None
         self.setup_s = None
+        self.blasts = []	# blast(): when each ended, what it measured
         t = time.monotonic()
         if isinstance(system, Siproxd):
             self._sipp(hold)
@@ -608,6 +749,9 @@ class CallSet:
                            EP_PORT + 2 * i, EP_PORT + 2 * i)
                           for i in range(n)]
         self.setup_s = time.monotonic() - t
+        if not isinstance(system, Siproxd) and n > 0 and self.calls:
+            PACE["setup"][system.name] = max(
+                PACE["setup"].get(system.name, 0), self.setup_s / n)
         self.failed = max(self.failed, n - len(self.calls))
         self.file = os.path.join(work, "calls-%s-%d" % (system.name, n))
         with open(self.file, "w") as f:
@@ -647,7 +791,19 @@ class CallSet:
         acks = AckCounter(uas)
         wait_for(n / rate + 15, lambda: acks() >= n or
                  self.uac.poll() is not None, step=0.3)
-        self.calls = sipp_media_calls(uac, uas)
+        # A call sipp has ended already failed in the set-up (sipp's callee
+        # answers an INVITE retransmission that comes after the ACK with a
+        # 200 the caller aborts on, when the proxy took over 500 ms): not
+        # one to send media on.
+        self.gone = set(msg_times(uac, "BYE", "sent"))
+        self.calls = sipp_media_calls(uac, uas, self.gone)
+        # The set-up rate reached, not the one asked for: the first call
+        # ends (BYE) hold after its ACK, the last n / rate later.
+        t = sorted(msg_times(uas, "ACK", "received").values())
+        if len(t) > 1 and t[-1] > t[0]:
+            self.real_rate = (len(t) - 1) / (t[-1] - t[0])
+            PACE["setup"][self.sys.name] = max(
+                PACE["setup"].get(self.sys.name, 0), 1 / self.real_rate)
 
     def close(self):
         if self.sys.name == "rtpengine":
@@ -666,6 +822,25 @@ class CallSet:
             s, f = sipp_stats(self.names[0])
             self.failed = max(self.failed, f)
             stop(self.uas, wait=10)
+            self.check_byes()
+
+    def check_byes(self):
+        """Calls sipp ended (BYE) before a blast's last packet: from then
+        on the relay had no stream for them and their loss is the
+        bench's (hold_for() too short), not the relay's."""
+        byes = sorted(t for c, t in msg_times(self.names[0], "BYE",
+                                              "sent").items()
+                      if c not in self.gone)
+        most = 0
+        for b in self.blasts:
+            k = sum(1 for t in byes if t < b["send_end"])
+            if b.get("r") is not None:
+                b["r"]["ended"] = k
+            most = max(most, k)
+        if most:
+            log("%s: %d of %d calls ended (BYE) before a blast's last "
+                "packet: that loss is the bench's" % (self.sys.name, most,
+                                                      self.n))
 
 
 PERF = bool(os.environ.get("BENCH_PERF")) and shutil.which("perf")
@@ -718,12 +893,22 @@ def blast(cs, pps, ms, overload=None, warm=WARM_MS):
         cmd += ["-o", "%d:%d" % overload]
     pids = cs.sys.pids()
     kpids = softirqd_pids()
+    e0, f0 = arrivals(), udp_snmp("fw")["NoPorts"]
+    x0, mem0, l0 = udp_drops(), udp_mem_mb(), link_drops()
     c0, k0, q0 = cpu_ns(pids), sirq_ns(), cpu_ns(kpids)
     t0 = time.monotonic()
     r, gen_ns = run_timed(cmd, (ms + (overload[1] if overload else 0)) /
                           1000 + 60)
     c1, k1, q1 = cpu_ns(pids), sirq_ns(), cpu_ns(kpids)
     wall = time.monotonic() - t0
+    # rtpblast's last send: its grace before it ended (wall clock, as
+    # sipp's logs)
+    send_end = time.time() - GRACE_MS / 1000
+    e1, f1 = arrivals(), udp_snmp("fw")["NoPorts"]
+    x1, mem1, l1 = udp_drops(), udp_mem_mb(), link_drops()
+    queued = udp_queued("fw")
+    st = settle() if SETTLE else (0.0, 0, queued, False)
+    cs.blasts.append({"send_end": send_end})
     line = r.stdout.strip().splitlines()
     if r.returncode != 0 or not line:
         log("rtpblast %s: %s" % (cs.sys.name, r.stderr.strip()[-300:]))
@@ -747,6 +932,25 @@ def blast(cs, pps, ms, overload=None, warm=WARM_MS):
     d["relayed_pps"] = d["all_recv"] / ((ms + (overload[1] if overload
                                                else 0)) / 1e3)
     d["wall_s"] = wall
+    # Where packets went that did not arrive: to the endpoints' ports
+    # with nobody listening (a relay still sending the previous blast's),
+    # to the relays' ports with nobody listening (calls ended).
+    d["ep_stray"] = e1 - e0
+    d["fw_noports"] = f1 - f0
+    d["fw_queued"] = queued
+    d["udp_mem_mb"] = (mem0, mem1)
+    d["ep_drops"] = x1["lan"] - x0["lan"] + x1["wan"] - x0["wan"]
+    d["fw_drops"] = x1["fw"] - x0["fw"]
+    d["link_drops"] = l1 - l0
+    if r.stderr.strip():
+        log("rtpblast %s: %s" % (cs.sys.name, r.stderr.strip()[-300:]))
+    d["settle_s"], d["settle_pkts"], d["settle_queued"], to = st
+    if to:
+        log("%s: still sending %.0f s after the blast (%d datagrams, %d "
+            "bytes queued): going on" % (cs.sys.name, st[0], st[1], st[2]))
+    cs.blasts[-1]["r"] = d
+    pace_blast(cs.sys, wall - (ms + (overload[1] if overload else 0)) /
+               1000 + st[0])
     return d
 
 
@@ -945,7 +1149,13 @@ def summarize(runs):
             "p50 us": med([r["delay_p50_us"] for r in ok]),
             "p99 us": med([r["delay_p99_us"] for r in ok]),
             "dead": max(r["dead"] for r in ok),
-            "skipped": max(r["skipped"] for r in ok)}
+            "skipped": max(r["skipped"] for r in ok),
+            "send lag ms": med([r.get("send_lag_max_us", 0) / 1000
+                                for r in ok]),
+            "ended": max(r.get("ended", 0) for r in ok),
+            "ep stray": med([r["ep_stray"] for r in ok]),
+            "fw noports": med([r["fw_noports"] for r in ok]),
+            "settle s": max(r["settle_s"] for r in ok)}
 
 
 def media_ms(n):
@@ -955,12 +1165,24 @@ def media_ms(n):
     return max(P["blast_ms"], 1000 * P["min_pkts"] // (100 * n))
 
 
-def hold_for(nsys, n, pps_steps=1, extra=0.0, ms=None):
-    """How long siproxd's calls must last: the other systems' set-up and
-    every blast of the step; sipp ends them (BYE) that long after the ACK."""
-    per = ((ms or P["blast_ms"]) + GRACE_MS) / 1000 + 0.4
-    return per * nsys * P["reps"] * pps_steps + n / 1000 + \
-        (2 if QUICK else 6) + extra
+def hold_for(setups, blasted, n, pps_steps=1, extra=0.0, ms=None):
+    """How long the calls of setups[0] must last, sipp ending them (BYE)
+    that long after their ACK: the rest of the set-up (its own and that
+    of the systems set up after it) and every blast of every system of
+    blasted with the settling after it, at the pace this run measured
+    (PACE: set-up rates reached, blasts' overheads seen), a fifth more
+    for what grows with n.  CallSet.close() checks it against sipp's log
+    of BYEs."""
+    setup = 0.0
+    for s in setups:
+        per = PACE["setup"].get(s.name)
+        if per is None:
+            per = 0 if s.name == "direct" else 1 / P["setup_rate"]
+        setup += per * n + 1
+    media = (ms or P["blast_ms"]) / 1000
+    blasts = sum(media + PACE["over"].get(s.name, GRACE_MS / 1000 + 5)
+                 for s in blasted) * P["reps"] * pps_steps
+    return 1.2 * (setup + blasts) + (2 if QUICK else 6) + extra
 
 
 def w_media(systems):
@@ -974,9 +1196,10 @@ def w_media(systems):
             break
         sets, mem = {}, {}
         ms = media_ms(n)
-        for s in active:
+        for i, s in enumerate(active):
             m0 = rss_kb(s.pids())
-            sets[s.name] = CallSet(s, n, hold_for(len(active), n, ms=ms))
+            sets[s.name] = CallSet(s, n, hold_for(active[i:], active, n,
+                                                  ms=ms))
             mem[s.name] = (m0, rss_kb(s.pids()))
         runs = {s.name: [] for s in active}
         for rep in range(P["reps"]):
@@ -1064,6 +1287,8 @@ def generator_limit(steps, key, unit, cap):
             continue
         lp = d.get("loss %")
         # Behind its own schedule, it sends less than it was told to.
+        # (Sending late is no limit: a packet's delay counts from when it
+        # left, and the relay got the whole load, in bursts.)
         sent = d.get("relayed pps") or 0
         short = sent < 0.99 * (d.get("offered pps") or 0)
         if lp is not None and lp <= LOSS_MAX and not short:
@@ -1085,6 +1310,7 @@ def generator_limit(steps, key, unit, cap):
                     ", ".join(even), "its" if len(even) == 1 else "their",
                     top, unit) if even else ""))
         return {key: st[key], "direct loss %": lp,
+                "direct send lag ms": d.get("send lag ms"),
                 "direct offered pps": d.get("offered pps"),
                 "direct relayed pps": sent,
                 "carried as far": even}
@@ -1106,8 +1332,8 @@ def w_highrate(systems):
     """4. Two calls, the rate per stream rising: most pps on one core."""
     msys = [s for s in systems if s.media]
     sets = {}
-    for s in msys:
-        sets[s.name] = CallSet(s, 2, hold_for(len(msys), 2,
+    for i, s in enumerate(msys):
+        sets[s.name] = CallSet(s, 2, hold_for(msys[i:], msys, 2,
                                               len(P["hr_pps"])))
     live = {s.name: bool(sets[s.name].calls) for s in msys}
     steps = []
@@ -1169,7 +1395,8 @@ def w_overload(systems):
     n = P["ov_calls"]
     rows, runs = {}, {}
     for s in msys:
-        cs = CallSet(s, n, hold_for(1, n, extra=P["ov_ms"] / 1000 + 5))
+        cs = CallSet(s, n, hold_for([s], [s], n,
+                                    extra=P["ov_ms"] / 1000 + 5))
         r = blast(cs, 50, 3000, overload=(P["ov_pps"], P["ov_ms"]), warm=0)
         cs.close()
         runs[s.name] = r
@@ -1198,7 +1425,8 @@ def w_idle(systems):
         pids = s.pids()
         m0 = rss_kb(pids)
         rec = perf_start(s, "setup%d" % n)
-        cs = CallSet(s, n, hold_for(1, n, extra=20 + n / P["idle_rate"]),
+        cs = CallSet(s, n, hold_for([s], [s], n,
+                                    extra=20 + n / P["idle_rate"]),
                      rate=P["idle_rate"])
         perf_stop(rec)
         m1 = rss_kb(s.pids())
@@ -1423,6 +1651,10 @@ def main():
             log("open files limited to %d (no CAP_SYS_RESOURCE): workload "
                 "8 runs %d calls, not %d" % (hard, n, P["idle_calls"]))
             P["idle_calls"] = n
+        if any(x > n for x in P["ns"]):
+            log("workload 3 stops at %d calls, the open files a relay may "
+                "have (%d, 4 a call)" % (n, hard))
+            P["ns"] = sorted({min(x, n) for x in P["ns"]})
     work = tempfile.mkdtemp(prefix="siproxd-bench.")
     os.chmod(work, 0o755)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
@@ -1448,6 +1680,12 @@ def main():
         else:
             fp.stop()
         systems += [Floor(), Direct()]
+        if SYS:
+            for s in systems:
+                if s.name not in SYS and s.name != "direct":
+                    s.stop()
+            systems = [s for s in systems if s.name in SYS or
+                       s.name == "direct"]
         say("siproxd bench%s: %d CPUs, systems pinned to CPU 1, load to "
             "CPU 0, nice %d; %s, %s" % (
                 " (BENCH_QUICK: numbers are not meaningful)" if QUICK

@@ -15,7 +15,9 @@
  * Every end sends at pps packets a second (RTP version 2, RFC 3550 5.1,
  * PT 0, 20 ms of PCMU), the ends evenly out of phase.  The payload opens
  * with the CLOCK_MONOTONIC send time in ns, the call's index, the phase
- * and the direction, so the sink counts loss, reordering and one-way delay.
+ * and the direction, so the sink counts loss, reordering and one-way delay;
+ * then a number drawn for the run: a packet of an earlier run that a relay
+ * behind its load still forwards counts as stale, not as this run's.
  * With -o the run opens with an overload phase (pps for ms) and the
  * counters cover only packets of the phase after it; "recovered" then
  * counts the calls that carried such packets both ways within 2 s of the
@@ -25,7 +27,11 @@
  * jitter buffer would have given up on it.  A packet's arrival is the
  * kernel's receive time (SO_TIMESTAMPNS), not when this process got to
  * read it: with thousands of ends on one core the reading falls behind
- * first, and a phone would have had the packet in time.
+ * first, and a phone would have had the packet in time.  For the same
+ * reason everything that arrived is read before the next round of sends,
+ * and every end once more at the end: when the core is short the sending
+ * slips (send_lag_max_us says by how much: the generator's limit), never
+ * the count.
  * The run ends -g ms after the last send; it never lasts more than the
  * sum of its phases and 30 s.  One line of key=value goes to stdout.
  */
@@ -55,7 +61,7 @@
 #include "benchutil.h"
 
 #define RTP_HDRLEN	12
-#define STAMPLEN	16	/* send time, call index, direction */
+#define STAMPLEN	20	/* send time, call index, direction, run */
 #define PAYLOAD_DEF	160
 #define PAYLOAD_MAX	1400
 #define BATCH		64
@@ -99,8 +105,10 @@ static size_t		 nends;
 static uint64_t		 hist_fine[HIST_FINE];
 static uint64_t		 hist_coarse[HIST_COARSE + 1];
 static uint64_t		 delay_max, ndelay;
-static uint64_t		 reordered, dups, bad, foreign, send_err, skipped;
-static uint64_t		 late, late_ns;
+static uint64_t		 reordered, dups, bad, foreign, stale, send_err;
+static uint64_t		 skipped;
+static uint32_t		 run_id;
+static uint64_t		 late, late_ns, lag_max;
 static uint64_t		 count_from, recover_from;
 static size_t		 plen = PAYLOAD_DEF;
 static volatile sig_atomic_t quit;
@@ -264,6 +272,7 @@ build(unsigned char *p, struct end *e, uint64_t now, int phase)
 	put32(p + RTP_HDRLEN + 8, e->call);
 	put32(p + RTP_HDRLEN + 12, DIR_MAGIC | (uint32_t)phase << 8 |
 	    (uint32_t)e->dir);
+	put32(p + RTP_HDRLEN + 16, run_id);
 }
 
 /* Up to one batch from end e in phase 0 or 1, stamped now. */
@@ -320,6 +329,10 @@ send_pass(const struct phase *ph, int phase, uint64_t now)
 		due = el < off ? 0 : (el - off) / period + 1;
 		if (due <= e->sent)
 			continue;
+		/* How late the oldest packet due goes out. */
+		if (phase == 1 && now >= count_from &&
+		    el - off - e->sent * period > lag_max)
+			lag_max = el - off - e->sent * period;
 		/* A sender late by more than CATCHUP skips, and says so. */
 		if (due - e->sent > CATCHUP) {
 			skipped += due - e->sent - CATCHUP;
@@ -385,6 +398,10 @@ got(struct end *e, const unsigned char *p, size_t len, uint64_t now)
 	if (call != e->call || dir != (DIR_MAGIC | (uint32_t)!e->dir) ||
 	    phase > 1) {
 		foreign++;
+		return;
+	}
+	if (get32(p + RTP_HDRLEN + 16) != run_id) {
+		stale++;
 		return;
 	}
 	stamp = (uint64_t)get32(p + RTP_HDRLEN) << 32 |
@@ -457,6 +474,39 @@ drain(struct end *e, uint64_t now, int64_t real_off)
 	}
 }
 
+/*
+ * Read everything that arrived before sending again: a loop that reads one
+ * batch of ends a round falls behind for good once the core is short (the
+ * sends of a round grow, the reads do not), and what stays in a socket
+ * counts as lost.  Waits up to wait_ms for the first event.
+ */
+static void
+receive(int ep, int tfd, int wait_ms)
+{
+	struct epoll_event	 evs[BATCH];
+	uint64_t		 now, exp;
+	int64_t			 real_off;
+	int			 k, n;
+
+	do {
+		if ((n = epoll_wait(ep, evs, BATCH, wait_ms)) == -1) {
+			if (errno == EINTR)
+				return;
+			err(1, "epoll_wait");
+		}
+		wait_ms = 0;
+		now = now_ns();
+		real_off = (int64_t)(clock_ns(CLOCK_REALTIME) - now);
+		for (k = 0; k < n; k++) {
+			if (evs[k].data.u64 != UINT64_MAX)
+				drain(&ends[evs[k].data.u64], now, real_off);
+			else if (read(tfd, &exp, sizeof(exp)) == -1 &&
+			    errno != EAGAIN)
+				err(1, "timerfd");
+		}
+	} while (n == BATCH && !quit);
+}
+
 static int
 tick_timer(uint64_t ns)
 {
@@ -498,22 +548,24 @@ report(uint32_t pps, const struct phase *ph)
 	lost = sent > recv ? sent - recv : 0;
 	printf("rtpblast calls=%zu pps=%u sent=%llu recv=%llu lost=%llu "
 	    "loss_pct=%.4f late=%llu reordered=%llu dup=%llu bad=%llu "
-	    "foreign=%llu "
+	    "foreign=%llu stale=%llu "
 	    "send_err=%llu skipped=%llu dead=%llu delay_p50_us=%llu "
 	    "delay_p99_us=%llu "
-	    "delay_max_us=%llu all_sent=%llu all_recv=%llu",
+	    "delay_max_us=%llu all_sent=%llu all_recv=%llu "
+	    "send_lag_max_us=%llu",
 	    nends / 2, pps, (unsigned long long)sent,
 	    (unsigned long long)recv, (unsigned long long)lost,
 	    sent ? 100.0 * (double)lost / (double)sent : 0.0,
 	    (unsigned long long)late,
 	    (unsigned long long)reordered, (unsigned long long)dups,
 	    (unsigned long long)bad, (unsigned long long)foreign,
+	    (unsigned long long)stale,
 	    (unsigned long long)send_err, (unsigned long long)skipped,
 	    (unsigned long long)dead,
 	    (unsigned long long)delay_pct(0.50),
 	    (unsigned long long)delay_pct(0.99),
 	    (unsigned long long)delay_max, (unsigned long long)allsent,
-	    (unsigned long long)allrecv);
+	    (unsigned long long)allrecv, (unsigned long long)(lag_max / 1000));
 	if (ph[0].len > 0)
 		printf(" overload_pps=%u recovered=%llu", ph[0].pps,
 		    (unsigned long long)rec);
@@ -523,7 +575,7 @@ report(uint32_t pps, const struct phase *ph)
 int
 main(int argc, char *argv[])
 {
-	struct epoll_event	 ev, evs[BATCH];
+	struct epoll_event	 ev;
 	struct phase		 ph[2];
 	struct rlimit		 rl;
 	struct in_addr		 la = { 0 }, lr = { 0 }, wa = { 0 }, wr = { 0 };
@@ -534,7 +586,7 @@ main(int argc, char *argv[])
 	uint32_t		 pps = 50, dur = 5000, grace = 500, opps = 0;
 	uint32_t		 oms = 0;
 	size_t			 i;
-	int			 ch, ep, tfd, n, k, have = 0, cur = 0;
+	int			 ch, ep, tfd, have = 0, cur = 0;
 
 	while ((ch = getopt(argc, argv, "d:f:g:j:l:L:m:N:o:r:w:W:z:")) != -1) {
 		switch (ch) {
@@ -595,6 +647,7 @@ main(int argc, char *argv[])
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	run_id = arc4random();
 	setup_ends(calls, la, lr, wa, wr, netns);
 	signal(SIGINT, onsignal);
 	signal(SIGTERM, onsignal);
@@ -631,24 +684,8 @@ main(int argc, char *argv[])
 	end = ph[1].start + ph[1].len + (uint64_t)grace * NS_MS;
 	hard = end + SLACK_MS * NS_MS;
 	while (!quit && (now = now_ns()) < end && now < hard) {
-		if ((n = epoll_wait(ep, evs, BATCH, 10)) == -1) {
-			if (errno == EINTR)
-				continue;
-			err(1, "epoll_wait");
-		}
+		receive(ep, tfd, 10);
 		now = now_ns();
-		real_off = (int64_t)(clock_ns(CLOCK_REALTIME) - now);
-		for (k = 0; k < n; k++) {
-			if (evs[k].data.u64 == UINT64_MAX) {
-				uint64_t	exp;
-
-				if (read(tfd, &exp, sizeof(exp)) == -1 &&
-				    errno != EAGAIN)
-					err(1, "timerfd");
-				continue;
-			}
-			drain(&ends[evs[k].data.u64], now, real_off);
-		}
 		if (now < ph[1].start) {
 			send_pass(&ph[0], 0, now);
 			continue;
@@ -660,6 +697,12 @@ main(int argc, char *argv[])
 		}
 		send_pass(&ph[1], 1, now);
 	}
+	/* What arrived in time but was not read yet (epoll missed nothing,
+	 * but the last round may not have come to it). */
+	now = now_ns();
+	real_off = (int64_t)(clock_ns(CLOCK_REALTIME) - now);
+	for (i = 0; i < nends; i++)
+		drain(&ends[i], now, real_off);
 	report(pps, ph);
 	return (0);
 }
