@@ -325,31 +325,43 @@ sdp_port() {
 # talk LANPORT LANDST WANPORT WANDST [lan source port] [tag] [count]: the
 # phone (10.0.0.2) and the provider (203.0.113.2) through the relay, both
 # sides at once, count packets (50) each way within TALK_TIMEOUT ms
-# (3000); each waits a moment after binding so the other end is bound
-# before the first packet, the LAN first (TALK_LAN_WAIT 300 ms, else
-# TALK_WAN_WAIT 500 ms) so rtpd learns its port.  TALK_LISTEN=1: the WAN
-# end starts once the LAN end listens, for a machine under load (give the
-# LAN end the time that takes: TALK_LAN_WAIT=600).  A port may be a whole
+# (3000).  Neither end sends before both are bound (rtptool -g: a file
+# made once ss shows both sockets, however long the machine takes to
+# start them); then the LAN end first (TALK_LAN_WAIT 300 ms, the WAN end
+# TALK_WAN_WAIT 500 ms) so rtpd learns its port.  A port may be a whole
 # ADDRESS:PORT instead ([fd00:1::2]:16000 for IPv6).
 talk_addr() { case $1 in *[!0-9]*) echo "$1" ;; *) echo "$2:$1" ;; esac; }
+# talk_bound LAN WAN: UDP sockets bound to the address:port LAN in the
+# LAN namespace and to WAN in the WAN namespace.
+talk_bound() {
+	ip netns exec "$NS_LAN" ss -uanH | awk -v a="$1" '$4 == a { f = 1 }
+	    END { exit !f }' &&
+	ip netns exec "$NS_WAN" ss -uanH | awk -v a="$2" '$4 == a { f = 1 }
+	    END { exit !f }'
+}
 talk() {
 	_t=${6:-a} _tn=${7:-50}
 	_tl=$(talk_addr "${5:-$1}" 10.0.0.2)
+	_tw=$(talk_addr "$3" 203.0.113.2)
+	_tg=$WORK/talk-go-$_t
+	rm -f "$_tg"
 	in_lan "$RTPTOOL" duplex -l "$_tl" -r "$(talk_addr "$2" 10.0.0.1)" \
-	    -w "${TALK_LAN_WAIT:-300}" -n "$_tn" -i 20 \
+	    -w "${TALK_LAN_WAIT:-300}" -n "$_tn" -i 20 -g "$_tg" \
 	    -t "${TALK_TIMEOUT:-3000}" -s 111 -S 222 \
 	    > "$WORK/talk-lan-$_t" 2>&1 &
 	_lp=$!
-	[ -n "${TALK_LISTEN:-}" ] && wait_for 3 sh -c "ip netns exec $NS_LAN \
-	    ss -uanH | awk '\$4 == \"$_tl\" { f = 1 } END { exit !f }'"
-	in_wan "$RTPTOOL" duplex -l "$(talk_addr "$3" 203.0.113.2)" \
-	    -r "$(talk_addr "$4" 203.0.113.1)" \
-	    -w "${TALK_WAN_WAIT:-500}" -n "$_tn" -i 20 \
+	in_wan "$RTPTOOL" duplex -l "$_tw" -r "$(talk_addr "$4" 203.0.113.1)" \
+	    -w "${TALK_WAN_WAIT:-500}" -n "$_tn" -i 20 -g "$_tg" \
 	    -t "${TALK_TIMEOUT:-3000}" -s 222 -S 111 \
-	    > "$WORK/talk-wan-$_t" 2>&1
+	    > "$WORK/talk-wan-$_t" 2>&1 &
+	_wp=$!
+	wait_for 10 talk_bound "$_tl" "$_tw"
+	: > "$_tg"
+	wait $_wp
 	_wr=$?
 	wait $_lp
 	_lr=$?
+	rm -f "$_tg"
 	sed 's/^/# lan: /' "$WORK/talk-lan-$_t"
 	sed 's/^/# wan: /' "$WORK/talk-wan-$_t"
 	[ $_lr -eq 0 ] && [ $_wr -eq 0 ]

@@ -6,7 +6,7 @@
  *		  [-z bytes]
  * rtptool recv   -l addr:port [-n count] [-t ms] [-s ssrc]
  * rtptool duplex -l addr:port -r addr:port [-n count] [-i ms] [-t ms]
- *		  [-s ssrc] [-S peer_ssrc] [-w ms] [-z bytes]
+ *		  [-s ssrc] [-S peer_ssrc] [-w ms] [-z bytes] [-g file]
  * rtptool inject -l addr:port -r addr:port [-n count] [-i ms] [-z bytes]
  *
  * Packets are RTP version 2 (RFC 3550 section 5.1): PT 0, no marker,
@@ -15,6 +15,10 @@
  * in ns (8 bytes, big endian); the rest is the pattern of pattern_fill(),
  * which depends on (ssrc, seq, payload length), so a packet that was
  * changed, cut short or padded on the way does not verify.
+ *
+ * duplex -g: once bound, wait until file exists before the clocks of -w and
+ * -t start: the test makes it when both ends are bound, so neither end's
+ * first packet finds the other's port closed however slow the machine.
  *
  * The receiver reports, with its counts, the longest wait between two
  * packets it took (gap_ms): the audio a failover cost.
@@ -61,6 +65,7 @@
 #define DRAIN_MAX	64		/* datagrams read per wakeup */
 #define ADDRSTRLEN	128
 #define NS_MS		1000000ULL
+#define GO_MAX		30000		/* ms an end waits for -g */
 
 enum mode {
 	M_SEND,
@@ -79,6 +84,7 @@ struct opts {
 	uint32_t		 interval;	/* ms */
 	uint32_t		 timeout;	/* ms */
 	uint32_t		 wait;		/* ms before the first send */
+	const char		*go;		/* -g: start once it exists */
 	uint32_t		 ssrc;
 	uint32_t		 peer;
 	int			 has_ssrc;
@@ -140,7 +146,8 @@ usage(void)
 	    "       rtptool recv -l addr:port [-n count] [-t ms] [-s ssrc]\n"
 	    "       rtptool duplex -l addr:port -r addr:port [-n count] "
 	    "[-i ms] [-t ms]\n"
-	    "              [-s ssrc] [-S peer_ssrc] [-w ms] [-z bytes]\n"
+	    "              [-s ssrc] [-S peer_ssrc] [-w ms] [-z bytes] "
+	    "[-g file]\n"
 	    "       rtptool inject -l addr:port -r addr:port [-n count] "
 	    "[-i ms] [-z bytes]\n"
 	    "       IPv6 as [addr]:port\n");
@@ -425,6 +432,24 @@ open_socket(const struct sockaddr_storage *ss, socklen_t sslen)
 	    fcntl(s, F_SETFL, fl | O_NONBLOCK) == -1)
 		err(1, "fcntl");
 	return (s);
+}
+
+/* -g: wait (at most GO_MAX ms) until the file path exists. */
+static void
+wait_go(const char *path)
+{
+	uint64_t	end = mono_ns() + (uint64_t)GO_MAX * NS_MS;
+
+	while (access(path, F_OK) == -1) {
+		if (errno != ENOENT)
+			err(1, "%s", path);
+		if (mono_ns() >= end)
+			errx(1, "%s: not there after %d ms", path, GO_MAX);
+		if (poll(NULL, 0, 10) == -1 && errno != EINTR)
+			err(1, "poll");
+		if (quit)
+			exit(1);
+	}
 }
 
 static uint64_t
@@ -729,7 +754,7 @@ mode_opts(const char *name, enum mode *mode)
 	}
 	if (strcmp(name, "duplex") == 0) {
 		*mode = M_DUPLEX;
-		return ("l:r:n:i:t:s:S:w:z:");
+		return ("g:l:r:n:i:t:s:S:w:z:");
 	}
 	if (strcmp(name, "inject") == 0) {
 		*mode = M_INJECT;
@@ -789,6 +814,9 @@ parse_opts(int argc, char *argv[], struct opts *o)
 			break;
 		case 'w':
 			o->wait = opt_num(optarg, 10, 0, TIMEOUT_MAX, "wait");
+			break;
+		case 'g':
+			o->go = optarg;
 			break;
 		case 'S':
 			o->peer = opt_num(optarg, 0, 0, UINT32_MAX, "ssrc");
@@ -873,6 +901,8 @@ main(int argc, char *argv[])
 		err(1, "sigaction");
 
 	s = open_socket(&o.local, o.locallen);
+	if (o.go != NULL)
+		wait_go(o.go);
 	if (o.mode != M_RECV)
 		snd_init(&sd, &o);
 	if (o.mode == M_RECV || o.mode == M_DUPLEX)
