@@ -102,6 +102,7 @@ SETTLE = os.environ.get("BENCH_SETTLE", "1") != "0"
 # set-up per call, and seconds a blast takes beyond its media (rtpblast's
 # sockets, its grace, the settling after it), per system.
 PACE = {"setup": {}, "over": {}}
+FD_CALLS = None			# the calls the open-file limit allows a relay
 
 procs = []			# every Popen we started
 work = None
@@ -1325,7 +1326,11 @@ def not_found(step, last, what):
              not v.get("setup failed")]
     if names:
         say("(%s: loss <= %.1f %% at %d %s, the last step: the limit "
-            "lies beyond it)" % (", ".join(names), LOSS_MAX, last, what))
+            "lies beyond it%s)" % (
+                ", ".join(names), LOSS_MAX, last, what,
+                "; the open files a process may have allow %d calls "
+                "through a relay that holds 4 sockets a call" % FD_CALLS
+                if FD_CALLS and what == "calls" else ""))
 
 
 def w_highrate(systems):
@@ -1625,7 +1630,7 @@ def build_tools():
 
 
 def main():
-    global work
+    global work, FD_CALLS
     if os.geteuid() != 0:
         print("SKIPPED: need root (bench)")
         return 0
@@ -1646,7 +1651,8 @@ def main():
     except (ValueError, OSError):
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-        n = max(10, (hard - 1024) // 4)
+        n = FD_CALLS = max(10, (hard - 1024) // 4)
+        results["fd_calls"] = n
         if n < P["idle_calls"]:
             log("open files limited to %d (no CAP_SYS_RESOURCE): workload "
                 "8 runs %d calls, not %d" % (hard, n, P["idle_calls"]))
