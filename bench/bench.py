@@ -1199,7 +1199,7 @@ def hold_for(setups, blasted, n, pps_steps=1, extra=0.0, ms=None):
             per = 0 if s.name == "direct" else 1 / P["setup_rate"]
         setup += per * n + 1
     media = (ms or P["blast_ms"]) / 1000
-    blasts = sum(media + PACE["over"].get(s.name, GRACE_MS / 1000 + 5)
+    blasts = sum(media + PACE["over"].get(s.name, GRACE_MS / 1000 + 2)
                  for s in blasted) * P["reps"] * pps_steps
     return 1.2 * (setup + blasts) + (2 if QUICK else 6) + extra
 
